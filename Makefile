@@ -1,0 +1,35 @@
+# Two commands on a fresh machine (Python 3.11+, make):
+#   make demo   - the main job on the shipped demo exports (reports/ and data/warehouse.duckdb)
+#   make test   - the test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: install demo run test lint suites benchmark clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+install: $(VENV)/.installed
+
+demo run: install
+	$(PY) -m pipeline run
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check pipeline tests benchmarks notebooks
+
+suites: install
+	$(PY) -m pipeline suites --write
+
+benchmark: install
+	$(PY) benchmarks/national.py --units 25
+
+clean:
+	rm -rf $(VENV) reports data/warehouse.duckdb data/warehouse.duckdb.wal

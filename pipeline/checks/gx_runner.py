@@ -1,0 +1,97 @@
+"""Run the committed Great Expectations suites over staged frames.
+
+GX is imported here only, lazily: commands that do not validate never pay
+its import time.  Results are sanitised before anything keeps them: only
+counts and (export, row) positions survive, never a cell's value.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.checks.rules import CASELOAD_LIMIT_PARAMETER, EXPORT, ROW
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+_KEPT_RESULT_KEYS = ("element_count", "unexpected_count", "unexpected_percent", "missing_count")
+
+
+@dataclass
+class RuleOutcome:
+    """One expectation's verdict over the staged frames of a call."""
+
+    code: str
+    table: str
+    columns: list[str]
+    message: str
+    severity: str
+    success: bool
+    rows_by_export: dict[int, list[int]] = field(default_factory=dict)
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+def load_suites(directory: Path = EXPECTATIONS_DIR) -> dict[str, dict]:
+    """The suites as JSON, by table name."""
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))}
+
+
+def _sanitise(result: dict[str, Any]) -> dict[str, Any]:
+    clean = {k: result[k] for k in _KEPT_RESULT_KEYS if k in result}
+    clean["unexpected_index_list"] = [
+        {EXPORT: int(i[EXPORT]), ROW: int(i[ROW])} for i in result.get("unexpected_index_list") or [] if isinstance(i, dict)
+    ]
+    return clean
+
+
+class GxValidator:
+    """An ephemeral GX context with one pandas dataframe asset, reused for every table."""
+
+    def __init__(self) -> None:
+        warnings.filterwarnings("ignore", module="great_expectations")
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self._gx = gx
+        self._context = gx.get_context(mode="ephemeral")
+        self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        asset = self._context.data_sources.add_pandas("staged").add_dataframe_asset("table")
+        self._batch = asset.add_batch_definition_whole_dataframe("whole")
+
+    def validate(self, suite: dict, frame: pl.DataFrame, caseload_limit: int) -> list[RuleOutcome]:
+        """Validate one table's staged frame with its suite."""
+        gx_suite = self._gx.ExpectationSuite(**{k: v for k, v in suite.items() if k != "meta"})
+        batch = self._batch.get_batch(batch_parameters={"dataframe": frame.to_pandas()})
+        result_format = {
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": [EXPORT, ROW],
+            "partial_unexpected_count": 0,
+            "return_unexpected_index_query": False,
+        }
+        validation = batch.validate(
+            gx_suite, expectation_parameters={CASELOAD_LIMIT_PARAMETER: caseload_limit}, result_format=result_format
+        )
+        outcomes = []
+        for r in validation.results:
+            meta = r.expectation_config.meta or {}
+            raised = bool(r.exception_info and r.exception_info.get("raised_exception"))
+            clean = _sanitise(r.result or {})
+            rows: dict[int, list[int]] = {}
+            for i in clean["unexpected_index_list"]:
+                rows.setdefault(i[EXPORT], []).append(i[ROW])
+            outcomes.append(
+                RuleOutcome(
+                    code=meta["code"], table=meta["table"], columns=meta["columns"],
+                    message=meta["message"] if not raised else f"nie udało się sprawdzić reguły: {meta['message']}",
+                    severity=str(r.expectation_config.severity.value if hasattr(r.expectation_config.severity, "value") else r.expectation_config.severity),
+                    success=bool(r.success) and not raised, rows_by_export=rows,
+                    result=clean | {"raised_exception": raised},
+                )
+            )
+        return outcomes

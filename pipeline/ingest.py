@@ -1,0 +1,143 @@
+"""Ingest exports: read, check, load, report — each export on its own and atomically.
+
+Exports are processed in the order given, in chunks whose checks run
+together (one GX run per table per chunk); each export then loads in its own
+transaction.  A rejected export leaves only a load-log line.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipeline.contract import DEFAULT_CASELOAD_LIMIT
+from pipeline.problems import Problem
+from pipeline.read.containers import content_hash
+from pipeline.read.export import ExportData, read_export
+from pipeline.warehouse.connection import WarehouseError, connect
+from pipeline.warehouse.load import LoadResult, already_loaded, load_export, log_rejection
+
+CHUNK_ROWS = 2_000_000
+
+
+@dataclass
+class IngestOptions:
+    """Where and how to ingest."""
+
+    db: Path
+    reports: Path | None = None
+    caseload_limit: int = DEFAULT_CASELOAD_LIMIT
+    chunk_rows: int = CHUNK_ROWS
+
+
+def _chunks(paths: list[Path], max_rows_hint: int) -> list[list[Path]]:
+    """Group paths so that a chunk's files stay under a size budget (about 60 bytes a row)."""
+    budget = max_rows_hint * 60
+    chunks: list[list[Path]] = [[]]
+    size = 0
+    for p in paths:
+        s = sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else p.stat().st_size
+        if chunks[-1] and size + s > budget:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(p)
+        size += s
+    return [c for c in chunks if c]
+
+
+def ingest(paths: list[Path], options: IngestOptions,
+           on_result: Callable[[LoadResult], None] | None = None) -> list[LoadResult]:
+    """Ingest exports in order; return what happened to each.  Raises WarehouseError."""
+    results: list[LoadResult] = []
+    con = connect(options.db)
+    validator = None
+    try:
+        for chunk in _chunks(paths, options.chunk_rows):
+            pending: list[ExportData] = []
+            for path in chunk:
+                previous = already_loaded(con, content_hash(path))
+                if previous is not None:
+                    result = LoadResult(path.name, "already loaded", previous)
+                    results.append(result)
+                    if on_result:
+                        on_result(result)
+                    continue
+                pending.append(read_export(path))
+            if not pending:
+                continue
+            from pipeline.checks.gate import check_exports
+
+            if validator is None and any(not e.problems for e in pending):
+                from pipeline.checks.gx_runner import GxValidator
+
+                validator = GxValidator()
+            for verdict in check_exports(pending, options.caseload_limit, validator):
+                result = _store(con, verdict)
+                if options.reports is not None:
+                    from pipeline.checks.report import write_quality_report
+
+                    write_quality_report(options.reports, verdict, result)
+                results.append(result)
+                if on_result:
+                    on_result(result)
+    finally:
+        con.close()
+    return results
+
+
+def _store(con: duckdb.DuckDBPyConnection, verdict) -> LoadResult:  # noqa: ANN001
+    data = verdict.export
+    if data.container is not None:
+        previous = already_loaded(con, data.container.content_hash)
+        if previous is not None:  # the same content given twice in one call
+            return LoadResult(data.name, "already loaded", previous)
+    try:
+        if not verdict.accepted:
+            load_id = log_rejection(con, data, verdict.problems)
+            return LoadResult(data.name, "rejected", load_id, verdict.problems, [], None)
+        load_id = load_export(con, data, verdict.findings)
+    except duckdb.Error as e:
+        raise WarehouseError(
+            f"zapis eksportu {data.name} do magazynu nie powiódł się ({type(e).__name__}); "
+            "magazyn pozostał bez zmian"
+        ) from None
+    return LoadResult(data.name, "loaded", load_id, [], verdict.findings, data.row_counts())
+
+
+def describe(result: LoadResult) -> str:
+    """The line(s) the `ingest` command prints for one export."""
+    if result.outcome == "already loaded":
+        return f"already loaded  {result.name} (wczytany wcześniej, load {result.load_id}); nic nie zmieniono"
+    if result.outcome == "rejected":
+        lines = [f"rejected        {result.name}: eksport odrzucony, magazyn bez zmian ({len(result.problems or [])} problemów)"]
+        lines += [f"    - {p.describe()}" for p in result.problems or []]
+        return "\n".join(lines)
+    rows = sum((result.row_counts or {}).values())
+    findings = result.findings or []
+    line = f"loaded          {result.name}: load {result.load_id}, {rows} wierszy"
+    if findings:
+        line += f", {sum(f.count for f in findings)} ustaleń do przejrzenia"
+        line += "".join(f"\n    ! {f.describe()}" for f in findings)
+    return line
+
+
+def progress_printer(total: int) -> Callable[[LoadResult], None]:
+    """Print each result; on a terminal with several exports, show a counter too."""
+    done = 0
+    tty = sys.stdout.isatty() and total > 1
+
+    def show(result: LoadResult) -> None:
+        nonlocal done
+        done += 1
+        prefix = f"[{done}/{total}] " if tty else ""
+        print(prefix + describe(result), flush=True)
+
+    return show
+
+
+def problem_lines(problems: list[Problem]) -> str:
+    return "\n".join(f"    - {p.describe()}" for p in problems)

@@ -1,0 +1,147 @@
+"""Read one table (a CSV file or an xlsx sheet) into a frame of trimmed strings.
+
+The frame has the contract's column names and `_row`, the spreadsheet-style
+number of the row in its file (the header is row 1), kept for messages.
+Encoding is detected per file: UTF-8 if it decodes, otherwise Windows-1250.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import polars as pl
+
+from pipeline.contract import METADATA_COLUMNS, METADATA_TABLE, TABLES, UNDEFINED_CP1250_BYTES
+from pipeline.problems import ExportRejected, Problem
+from pipeline.read.containers import Container, Member
+
+HEADER_LIMIT = 64 * 1024
+ROW = "_row"
+_EXTRA = "__extra__"
+
+
+def decode(data: bytes, label: str) -> tuple[str, str]:
+    """Decode a CSV file; return (text, encoding) or raise ExportRejected."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as e:
+        offset = e.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        if data.startswith(b"\xef\xbb\xbf"):
+            raise ExportRejected(
+                [Problem("STR-010", f"plik zaczyna się znacznikiem UTF-8 (BOM), ale nie jest poprawnym UTF-8: "
+                         f"pierwszy błędny bajt na pozycji {offset}", file=label)]
+            ) from None
+        undefined = [data.find(bytes([b])) for b in UNDEFINED_CP1250_BYTES]
+        if any(pos >= 0 for pos in undefined):
+            raise ExportRejected(
+                [Problem("STR-011", "plik nie jest ani w UTF-8, ani w Windows-1250: pierwszy bajt "
+                         f"niepoprawny w UTF-8 na pozycji {offset}", file=label)]
+            ) from None
+        return data.decode("cp1250"), "windows-1250"
+
+
+def _map_header(names: list[str], table: str, label: str) -> list[str]:
+    """Map raw header names to contract names (case and spaces ignored); reject others."""
+    expected = list(METADATA_COLUMNS) if table == METADATA_TABLE else TABLES[table].column_names
+    mapped = [n.strip().lower() for n in names]
+    problems = []
+    unknown = [i for i, n in enumerate(mapped) if n not in expected]
+    for i in unknown:
+        problems.append(
+            Problem("STR-020", f"nieznana kolumna nr {i + 1}: dozwolone są tylko kolumny {', '.join(expected)} "
+                    "(dodatkowe kolumny mogą zawierać dane osobowe)", file=label, table=table)
+        )
+    seen: set[str] = set()
+    for n in mapped:
+        if n in seen and n in expected:
+            problems.append(Problem("STR-022", "kolumna występuje dwa razy", file=label, table=table, column=n))
+        seen.add(n)
+    for n in expected:
+        if n not in mapped:
+            problems.append(Problem("STR-021", "brak wymaganej kolumny", file=label, table=table, column=n))
+    if problems:
+        raise ExportRejected(problems)
+    return mapped
+
+
+def _trim(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    return df.with_columns(
+        pl.col(c).str.strip_chars().replace("", None).alias(c) for c in columns
+    )
+
+
+def _check_header(member: Member) -> list[str]:
+    """Read only the start of a file and check its header, so a huge wrong file fails fast."""
+    assert member.open_csv is not None
+    with member.open_csv() as s:
+        head = s.read(HEADER_LIMIT)
+    if not head.strip():
+        raise ExportRejected([Problem("STR-012", "plik jest pusty: brak wiersza nagłówka", file=member.label, table=member.table)])
+    end = head.find(b"\n")
+    if end < 0 and len(head) == HEADER_LIMIT:
+        raise ExportRejected(
+            [Problem("STR-013", "pierwszy wiersz pliku jest za długi: to nie jest nagłówek tabeli", file=member.label, table=member.table)]
+        )
+    line = head[: end if end >= 0 else len(head)]
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = line.decode("cp1250", errors="replace")
+    names = next(csv.reader([text.rstrip("\r")], delimiter=";", quotechar='"'), [])
+    return _map_header(names, member.table, member.label)
+
+
+def read_csv_member(member: Member) -> tuple[pl.DataFrame, str]:
+    """Parse one CSV table into trimmed strings; return the frame and the detected encoding."""
+    columns = _check_header(member)
+    assert member.open_csv is not None
+    with member.open_csv() as s:
+        data = s.read()
+    text, encoding = decode(data, member.label)
+    payload = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if encoding != "utf-8":
+        payload = text.encode("utf-8")
+    schema = {f"c{i}": pl.String for i in range(len(columns))} | {_EXTRA: pl.String}
+    try:
+        raw = pl.read_csv(
+            io.BytesIO(payload), separator=";", quote_char='"', has_header=False, skip_rows=1,
+            schema=schema, truncate_ragged_lines=True, missing_columns="insert",
+        )
+    except pl.exceptions.PolarsError:
+        raise ExportRejected(
+            [Problem("STR-014", "plik CSV jest uszkodzony (np. niedomknięty cudzysłów albo urwany wiersz)",
+                     file=member.label, table=member.table)]
+        ) from None
+    raw = raw.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    extra = raw.filter(pl.col(_EXTRA).str.strip_chars().str.len_chars() > 0)[ROW].to_list()
+    if extra:
+        raise ExportRejected(
+            [Problem("STR-015", f"wiersz ma więcej pól niż nagłówek ({len(columns)})", file=member.label,
+                     table=member.table, rows=extra, count=len(extra))]
+        )
+    df = raw.drop(_EXTRA).rename({f"c{i}": name for i, name in enumerate(columns)})
+    return _trim(df, columns), encoding
+
+
+def read_xlsx_member(container: Container, member: Member) -> pl.DataFrame:
+    """Read one sheet with every cell as text (Excel dates come as 'YYYY-MM-DD HH:MM:SS')."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(container.xlsx_bytes)
+    try:
+        sheet = reader.load_sheet(member.sheet, dtypes="string")
+        df = sheet.to_polars()
+    except Exception as e:  # fastexcel's own error types
+        raise ExportRejected(
+            [Problem("STR-004", f"nie można odczytać arkusza ({type(e).__name__})", file=member.label, table=member.table)]
+        ) from None
+    if df.width == 0:
+        raise ExportRejected([Problem("STR-012", "arkusz jest pusty: brak wiersza nagłówka", file=member.label, table=member.table)])
+    columns = _map_header([str(c) for c in df.columns], member.table, member.label)
+    df = df.rename(dict(zip(df.columns, columns, strict=True)))
+    df = df.with_columns(pl.col(c).cast(pl.String) for c in columns)
+    df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    df = _trim(df, columns)
+    # Rows with no value at all (formatting left by Excel) carry no data.
+    return df.filter(~pl.all_horizontal(pl.col(c).is_null() for c in columns)).select([ROW, *columns])

@@ -1,0 +1,38 @@
+"""Load the project's .sql files and split them into statements."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_ROOT = Path(__file__).parent
+
+
+@cache
+def sql_text(relative: str) -> str:
+    """The text of a .sql file under pipeline/, e.g. 'warehouse/sql/current_state.sql'."""
+    return (_ROOT / relative).read_text(encoding="utf-8")
+
+
+def statements(text: str) -> list[str]:
+    """Split SQL on semicolons at line ends (the project's files keep one statement per block)."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";").strip()]
+
+
+def caseload_segments_sql(intervals: str) -> str:
+    """The caseload sweep over a relation of assignment intervals (see caseload_segments.sql)."""
+    return sql_text("caseload_segments.sql").format(intervals=intervals)
+
+
+def query(con, sql: str, params=None):  # noqa: ANN001
+    """Run a query and return all of it as a polars frame."""
+    import polars as pl
+
+    return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+
+
+def scalar(con, sql: str, params=None):  # noqa: ANN001
+    """Run a query and return the first cell (None when no row); always reads the whole result."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

@@ -1,0 +1,85 @@
+"""The warehouse's tables, derived from the contract.
+
+`raw` keeps every version of every record with the load it came from
+(append-only); `core` holds the current state per the merge rules; the load
+log and the findings sit beside `raw`.
+"""
+
+from __future__ import annotations
+
+from pipeline.contract import TABLES, Column
+
+SCHEMA_VERSION = 1
+
+_SQL_TYPES = {
+    "id": "VARCHAR",
+    "date": "DATE",
+    "month": "DATE",
+    "decimal": "DOUBLE",
+    "integer": "BIGINT",
+    "bool": "BOOLEAN",
+    "dict": "VARCHAR",
+}
+
+
+def sql_type(column: Column) -> str:
+    return _SQL_TYPES[column.type]
+
+
+def _columns(table: str) -> str:
+    return ",\n    ".join(f"{c.name} {sql_type(c)}" for c in TABLES[table].columns)
+
+
+def ddl() -> list[str]:
+    """Statements that create every schema object (idempotent)."""
+    statements = [
+        "CREATE SCHEMA IF NOT EXISTS raw",
+        "CREATE SCHEMA IF NOT EXISTS core",
+        "CREATE TABLE IF NOT EXISTS raw.warehouse_info (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        """CREATE TABLE IF NOT EXISTS raw.loads (
+    load_id INTEGER PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    jednostka VARCHAR,
+    nazwa_jednostki VARCHAR,
+    data_eksportu DATE,
+    okres_od DATE,
+    okres_do DATE,
+    zakres VARCHAR,
+    loaded_at TIMESTAMP NOT NULL,
+    outcome VARCHAR NOT NULL,
+    reasons JSON,
+    row_counts JSON,
+    findings INTEGER
+)""",
+        """CREATE TABLE IF NOT EXISTS raw.findings (
+    load_id INTEGER NOT NULL,
+    jednostka VARCHAR NOT NULL,
+    code VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    record_id VARCHAR,
+    row_number BIGINT,
+    message VARCHAR NOT NULL
+)""",
+        """CREATE TABLE IF NOT EXISTS raw.funding (
+    jednostka VARCHAR NOT NULL,
+    rok INTEGER NOT NULL,
+    zrodlo VARCHAR NOT NULL,
+    kwota DOUBLE NOT NULL,
+    liczba_asystentow DOUBLE NOT NULL,
+    PRIMARY KEY (jednostka, rok, zrodlo)
+)""",
+    ]
+    for name in TABLES:
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS raw.{name} (\n    load_id INTEGER NOT NULL,\n    jednostka VARCHAR NOT NULL,\n"
+            f"    _row BIGINT NOT NULL,\n    {_columns(name)}\n)"
+        )
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS core.{name} (\n    jednostka VARCHAR NOT NULL,\n    {_columns(name)},\n"
+            f"    load_id INTEGER NOT NULL\n)"
+        )
+    statements.append(
+        "INSERT INTO raw.warehouse_info VALUES ('schema_version', '%d') ON CONFLICT DO NOTHING" % SCHEMA_VERSION
+    )
+    return statements

@@ -1,0 +1,112 @@
+"""Small hand-made exports for tests: rows with sensible defaults, written in any dialect."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.contract import TABLES, ExportMetadata
+from pipeline.write import Dialect, typed_frame, write_export
+
+UNIT = "1603011"
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def month(text: str) -> date:
+    return date.fromisoformat(text + "-01")
+
+
+def assistant(id: str, start: str = "2012-04-01", end: str | None = None, fte: float = 1.0, **kw) -> dict:
+    return {"id_asystenta": id, "data_zatrudnienia": d(start), "data_zakonczenia_zatrudnienia": end and d(end),
+            "forma_zatrudnienia": "umowa o pracę", "system_czasu_pracy": "zadaniowy", "wymiar_etatu": fte} | kw
+
+
+def family(id: str, **kw) -> dict:
+    return {"id_rodziny": id, "typ_rodziny": "pełna", "liczba_osob": 4, "wielodzietna": False} | kw
+
+
+def episode(id: str, fam: str, start: str, end: str | None = None, reason: str | None = None, court: str | None = None,
+            za_zyciem: bool = False, monitoring: str | None = None, **kw) -> dict:
+    if end and reason is None:
+        reason = "osiągnięcie celów"
+    return {"id_asystentury": id, "id_rodziny": fam, "data_rozpoczecia": d(start), "data_zakonczenia": end and d(end),
+            "przyczyna_zakonczenia": reason, "zobowiazanie_sadu": court is not None,
+            "data_postanowienia_sadu": court and d(court), "za_zyciem": za_zyciem,
+            "data_zakonczenia_monitoringu": monitoring and d(monitoring)} | kw
+
+
+def assignment(id: str, ep: str, asy: str, start: str, end: str | None = None) -> dict:
+    return {"id_przydzialu": id, "id_asystentury": ep, "id_asystenta": asy, "data_od": d(start), "data_do": end and d(end)}
+
+
+def child(id: str, fam: str, born: str, sex: str = "K", disabled: bool = False) -> dict:
+    return {"id_dziecka": id, "id_rodziny": fam, "miesiac_urodzenia": month(born), "plec": sex, "niepelnosprawnosc": disabled}
+
+
+def placement(id: str, kid: str, start: str, end: str | None = None, reason: str | None = None, form: str = "rodzinna") -> dict:
+    if end and reason is None:
+        reason = "powrót do rodziny biologicznej"
+    return {"id_umieszczenia": id, "id_dziecka": kid, "data_umieszczenia": d(start), "data_zakonczenia": end and d(end),
+            "forma_pieczy": form, "przyczyna_zakonczenia": reason}
+
+
+def activity(id: str, ep: str, asy: str, day: str, kind: str = "porada", count: int | None = None) -> dict:
+    return {"id_dzialania": id, "id_asystentury": ep, "id_asystenta": asy, "data": d(day), "rodzaj": kind, "liczba": count}
+
+
+def assessment(id: str, ep: str, day: str) -> dict:
+    return {"id_oceny": id, "id_asystentury": ep, "data_oceny": d(day)}
+
+
+def tables(**rows: list[dict]) -> dict[str, pl.DataFrame]:
+    """Typed frames of every required table (and the optional ones given)."""
+    out = {}
+    for name, spec in TABLES.items():
+        if name in rows or not spec.optional:
+            out[name] = typed_frame(name, rows.get(name, []))
+    return out
+
+
+def meta(exported: str = "2025-01-15", start: str = "2024-01-01", end: str = "2024-12-31", zakres: str = "okresowy",
+         unit: str = UNIT) -> ExportMetadata:
+    return ExportMetadata(unit, "MOPS Kędzierzyn-Koźle", d(exported), d(start), d(end), zakres, "1")
+
+
+def small_case() -> dict[str, list[dict]]:
+    """A valid little unit: two assistants, three families, all kinds of records."""
+    return {
+        "asystenci": [assistant("A1"), assistant("A2", start="2020-01-01")],
+        "rodziny": [family("R1"), family("R2", typ_rodziny="niepełna"), family("R3")],
+        "asystentury": [
+            episode("E1", "R1", "2022-03-01", "2024-06-30", monitoring="2024-09-30"),
+            episode("E2", "R2", "2023-01-10", court="2022-12-01"),
+            episode("E3", "R3", "2024-02-01", za_zyciem=True),
+        ],
+        "przydzialy": [
+            assignment("P1", "E1", "A1", "2022-03-01"),
+            assignment("P2", "E2", "A1", "2023-01-10", "2023-12-31"),
+            assignment("P3", "E2", "A2", "2024-01-01"),
+            assignment("P4", "E3", "A2", "2024-02-01"),
+        ],
+        "dzieci": [child("D1", "R1", "2010-05"), child("D2", "R2", "2015-01", "M"), child("D3", "R3", "2024-01")],
+        "piecza": [placement("U1", "D2", "2022-06-01", "2024-03-15")],
+        "dzialania": [
+            activity("Z1", "E1", "A1", "2024-01-05", "porada", 3),
+            activity("Z2", "E2", "A2", "2024-02-05", "konsultacja"),
+        ],
+        "oceny": [assessment("O1", "E2", "2024-12-01"), assessment("O2", "E3", "2024-11-15")],
+        "problemy": [{"id_problemu": "B1", "id_asystentury": "E2", "problem": "ubóstwo"}],
+    }
+
+
+def write(path: Path, rows: dict[str, list[dict]] | None = None, m: ExportMetadata | None = None,
+          dialect: Dialect = Dialect()) -> Path:
+    """Write an export of `rows` (default: small_case) to `path`."""
+    suffix = {"folder": "", "zip": ".zip", "xlsx": ".xlsx"}[dialect.container]
+    target = path if path.suffix or not suffix else path.with_name(path.name + suffix)
+    return write_export(target, m or meta(), tables(**(rows if rows is not None else small_case())), dialect)
