@@ -47,9 +47,9 @@ segments AS (
         id_asystenta,
         day AS seg_from,
         lead(day) OVER (PARTITION BY grp, id_asystenta ORDER BY day) - 1 AS seg_to,
-        sum(delta) OVER (
+        CAST(sum(delta) OVER (
             PARTITION BY grp, id_asystenta ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS families
+        ) AS BIGINT) AS families
     FROM steps
 )
 SELECT grp, id_asystenta, seg_from, seg_to, families

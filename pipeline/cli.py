@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseError as e:
         print(f"błąd: {e}", file=sys.stderr)
         return EXIT_REJECTED
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("przerwano; magazyn danych pozostał w ostatnim spójnym stanie", file=sys.stderr)
         return 130

@@ -1,13 +1,126 @@
 """Commands beyond ingest/validate: indicators, run, report, synth, notebooks.
 
-Registered here so that cli.py stays small; each command imports what it needs.
+Registered here so that cli.py stays small; each command imports what it needs
+(none of them imports Great Expectations unless it validates).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.contract import DEFAULT_CASELOAD_LIMIT
+
+
+class _Usage(Exception):
+    pass
+
+
+def _years(text: str) -> list[int]:
+    try:
+        if "-" in text:
+            a, b = (int(x) for x in text.split("-", 1))
+            return list(range(a, b + 1))
+        return [int(text)]
+    except ValueError:
+        raise argparse.ArgumentTypeError("oczekiwano roku albo zakresu lat, np. 2012-2025") from None
+
+
+def indicators_table(values: dict) -> str:
+    """Indicators as an aligned text table with Polish labels."""
+    from pipeline.indicators.registry import CLOSED_BY_REASON, INDICATORS
+
+    lines = []
+    for i in INDICATORS:
+        v = values[i.key]
+        lines.append(f"{i.label:<62} {'—' if v is None else v:>10}   {i.key}")
+    for reason, n in values[CLOSED_BY_REASON].items():
+        lines.append(f"  zakończone: {reason:<49} {n:>10}   {CLOSED_BY_REASON}")
+    return "\n".join(lines)
+
+
+def indicators_csv(values: dict) -> str:
+    """Indicators as CSV rows key,label,value (the reasons as extra rows)."""
+    import csv
+    import io
+
+    from pipeline.indicators.registry import CLOSED_BY_REASON, CLOSED_BY_REASON_LABEL, INDICATORS
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["key", "label", "value"])
+    for i in INDICATORS:
+        w.writerow([i.key, i.label, "" if values[i.key] is None else values[i.key]])
+    for reason, n in values[CLOSED_BY_REASON].items():
+        w.writerow([f"{CLOSED_BY_REASON}:{reason}", f"{CLOSED_BY_REASON_LABEL}: {reason}", n])
+    return buf.getvalue()
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from pipeline.indicators import registry
+    from pipeline.warehouse.connection import connect
+
+    if args.year is None and args.years is None:
+        print("błąd użycia: podaj --year ROK albo --years OD-DO", file=sys.stderr)
+        return 2
+    con = connect(Path(args.db), read_only=True)
+    try:
+        if args.explain:
+            if args.explain not in registry.BY_KEY and args.explain != registry.CLOSED_BY_REASON:
+                print(f"błąd użycia: nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.BY_KEY)}", file=sys.stderr)
+                return 2
+            frame = registry.explain(con, args.explain, args.year or args.years[-1], args.unit, args.caseload_limit)
+            sys.stdout.write(frame.write_csv())
+            return 0
+        if args.years is not None:
+            frame = registry.trend(con, args.years, args.unit, args.caseload_limit)
+            if args.out:
+                out = Path(args.out)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                frame.write_excel(out) if out.suffix.lower() == ".xlsx" else frame.write_csv(out)
+                print(f"zapisano {out}")
+            else:
+                sys.stdout.write(frame.write_csv())
+            return 0
+        values = registry.compute(con, args.year, args.unit, args.caseload_limit)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps({"year": args.year, "unit": args.unit, "indicators": values}, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(indicators_csv(values))
+    else:
+        print(indicators_table(values))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.main_job import run
+
+    return run(Path(args.db), Path(args.out), [Path(p) for p in args.paths], args.caseload_limit)
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add the analysis commands to the parser."""
+    from pipeline.cli import DEFAULT_REPORTS
+
+    p = sub.add_parser("indicators", help="wskaźniki informacji rocznej za rok (albo --years: tabela trendu)")
+    p.add_argument("--year", type=int)
+    p.add_argument("--years", type=_years, help="zakres lat, np. 2012-2025: jeden wiersz na rok")
+    p.add_argument("--unit", help="kod TERYT jednostki (bez: wszystkie jednostki razem)")
+    add_db(p)
+    p.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    p.add_argument("--out", help="z --years: plik .csv albo .xlsx (domyślnie CSV na wyjście)")
+    p.add_argument("--explain", metavar="KEY", help="wypisz pseudonimy rekordów, z których powstała liczba")
+    p.add_argument("--caseload-limit", type=int, default=DEFAULT_CASELOAD_LIMIT)
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("run", help="główne zadanie: wczytaj eksporty demo (albo podane), policz, zapisz raporty")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="eksporty (domyślnie data/demo/)")
+    add_db(p)
+    p.add_argument("--out", default=str(DEFAULT_REPORTS))
+    p.add_argument("--caseload-limit", type=int, default=DEFAULT_CASELOAD_LIMIT)
+    p.set_defaults(func=cmd_run)

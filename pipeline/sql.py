@@ -29,7 +29,7 @@ def query(con, sql: str, params=None):  # noqa: ANN001
     """Run a query and return all of it as a polars frame."""
     import polars as pl
 
-    return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+    return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 
 def scalar(con, sql: str, params=None):  # noqa: ANN001
