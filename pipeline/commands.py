@@ -100,7 +100,50 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.main_job import run
 
-    return run(Path(args.db), Path(args.out), [Path(p) for p in args.paths], args.caseload_limit)
+    for p in args.paths:
+        if not Path(p).exists():
+            print(f"błąd użycia: nie ma takiej ścieżki: {p}", file=sys.stderr)
+            return 2
+    return run(Path(args.db), Path(args.out), [Path(p) for p in args.paths], args.caseload_limit, not args.no_notebooks)
+
+
+def cmd_funding(args: argparse.Namespace) -> int:
+    from pipeline.main_job import load_funding_file
+
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"błąd użycia: nie ma takiego pliku: {path}", file=sys.stderr)
+        return 2
+    return 0 if load_funding_file(Path(args.db), path) else 1
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    import time
+
+    from pipeline.write import Dialect
+
+    started = time.monotonic()
+    if args.preset == "demo":
+        from pipeline.synth.demo import write_demo, write_funding
+
+        out = Path(args.out or "data/demo")
+        paths = write_demo(out)
+        funding = write_funding(out.parent / "reference" / "finansowanie.csv")
+        print(f"zapisano {len(paths)} eksportów ośrodka demo w {out} i {funding}")
+        return 0
+    from pipeline.synth.national import NationalOptions, write_national
+
+    dialect = Dialect(args.container, args.encoding, args.dates, args.strip_diacritics)
+    out = Path(args.out or "data/national")
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if tty and (done % 10 == 0 or done == total):
+            print(f"\r{done}/{total} jednostek", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    rows = write_national(NationalOptions(out, args.units, args.seed, args.workers, dialect), progress)
+    print(f"zapisano eksporty {args.units} jednostek ({rows} wierszy) w {out} w {time.monotonic() - started:.0f} s")
+    return 0
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -118,9 +161,27 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p.add_argument("--caseload-limit", type=int, default=DEFAULT_CASELOAD_LIMIT)
     p.set_defaults(func=cmd_indicators)
 
+    p = sub.add_parser("synth", help="wygeneruj syntetyczne eksporty (demo albo krajowe)")
+    p.add_argument("--preset", choices=["demo", "national"], default="demo")
+    p.add_argument("--out", help="folder wyjściowy (demo: data/demo, national: data/national)")
+    p.add_argument("--units", type=int, default=2477, help="national: liczba jednostek (ułamek zestawu krajowego)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--container", choices=["folder", "zip", "xlsx"], default="folder")
+    p.add_argument("--encoding", choices=["utf-8", "utf-8-sig", "windows-1250"], default="utf-8")
+    p.add_argument("--dates", choices=["iso", "pl"], default="iso")
+    p.add_argument("--strip-diacritics", action="store_true")
+    p.set_defaults(func=cmd_synth)
+
     p = sub.add_parser("run", help="główne zadanie: wczytaj eksporty demo (albo podane), policz, zapisz raporty")
     p.add_argument("paths", nargs="*", metavar="PATH", help="eksporty (domyślnie data/demo/)")
     add_db(p)
     p.add_argument("--out", default=str(DEFAULT_REPORTS))
     p.add_argument("--caseload-limit", type=int, default=DEFAULT_CASELOAD_LIMIT)
+    p.add_argument("--no-notebooks", action="store_true", help="bez wykonywania notatników (szybciej)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("funding", help="wczytaj plik finansowania (finansowanie.csv) do magazynu")
+    p.add_argument("path", metavar="PATH")
+    add_db(p)
+    p.set_defaults(func=cmd_funding)

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.contract import DEFAULT_CASELOAD_LIMIT
-from pipeline.problems import Problem
+from pipeline.grammar import count
 from pipeline.read.containers import content_hash
 from pipeline.read.export import ExportData, read_export
 from pipeline.warehouse.connection import WarehouseError, connect
@@ -113,14 +113,14 @@ def describe(result: LoadResult) -> str:
     if result.outcome == "already loaded":
         return f"already loaded  {result.name} (wczytany wcześniej, load {result.load_id}); nic nie zmieniono"
     if result.outcome == "rejected":
-        lines = [f"rejected        {result.name}: eksport odrzucony, magazyn bez zmian ({len(result.problems or [])} problemów)"]
+        lines = [f"rejected        {result.name}: eksport odrzucony, magazyn bez zmian ({count(len(result.problems or []), 'problem')})"]
         lines += [f"    - {p.describe()}" for p in result.problems or []]
         return "\n".join(lines)
     rows = sum((result.row_counts or {}).values())
     findings = result.findings or []
-    line = f"loaded          {result.name}: load {result.load_id}, {rows} wierszy"
+    line = f"loaded          {result.name}: load {result.load_id}, {count(rows, 'wiersz')}"
     if findings:
-        line += f", {sum(f.count for f in findings)} ustaleń do przejrzenia"
+        line += f", {count(sum(f.count for f in findings), 'ustalenie')} do przejrzenia"
         line += "".join(f"\n    ! {f.describe()}" for f in findings)
     return line
 
@@ -137,7 +137,3 @@ def progress_printer(total: int) -> Callable[[LoadResult], None]:
         print(prefix + describe(result), flush=True)
 
     return show
-
-
-def problem_lines(problems: list[Problem]) -> str:
-    return "\n".join(f"    - {p.describe()}" for p in problems)

@@ -77,6 +77,27 @@ INDICATORS: tuple[Indicator, ...] = (
               "middle values for an even count; null when none ended)", "quantile_cont(days, 0.5)", "dni"),
 )
 BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
+# The definitions in Polish, for the annual information and the notebooks.
+DEFINITIONS_PL: dict[str, str] = {
+    "assistants": "asystenci, których zatrudnienie (od daty zatrudnienia do ostatniego dnia pracy) obejmuje choć jeden dzień roku",
+    "families_supported": "rodziny z asystenturą trwającą choć jeden dzień roku",
+    "children_in_supported_families": "dzieci tych rodzin, które były niepełnoletnie w choć jednym dniu roku, w którym rodzina "
+                                      "miała trwającą asystenturę (także dzieci przebywające wtedy w pieczy)",
+    "families_court_obliged": "rodziny z asystenturą w roku, zobowiązane przez sąd postanowieniem wydanym najpóźniej 31 grudnia",
+    "families_with_children_in_foster_care": "rodziny, których dziecko przebywało w pieczy zastępczej w dniu roku, w którym "
+                                             "rodzina miała trwającą asystenturę",
+    "children_returned_home": "dzieci, których piecza zakończyła się w roku powrotem do rodziny biologicznej, gdy rodzina miała "
+                              "w tym dniu trwającą asystenturę",
+    "families_with_children_returned_home": "różne rodziny tych dzieci",
+    "families_closed": "rodziny, z którymi zakończono asystenturę w roku (także gdy później zaczęła się kolejna)",
+    "families_closed_goals_achieved": "rodziny, z którymi zakończono asystenturę w roku z powodu osiągnięcia celów",
+    "advice_sessions": "suma liczby porad z rejestru działań w roku (pusta liczba = 1)",
+    "consultations": "suma liczby konsultacji z innymi podmiotami w roku (pusta liczba = 1)",
+    "families_za_zyciem": "rodziny z asystenturą w roku prowadzoną na podstawie ustawy „Za życiem”",
+    "max_caseload": "największa w roku liczba różnych rodzin, z którymi jeden asystent miał jednocześnie trwający przydział",
+    "caseload_breach_days": "liczba dni pracy asystentów w roku z liczbą rodzin powyżej limitu ustawowego (15)",
+    "median_closed_episode_days": "mediana długości (w dniach, oba końce włącznie) asystentur zakończonych w roku",
+}
 CLOSED_BY_REASON = "families_closed_by_reason"
 CLOSED_BY_REASON_LABEL = "rodziny, z którymi zakończono współpracę, według przyczyny"
 CLOSURE_REASONS = TABLES["asystentury"].column("przyczyna_zakonczenia").values

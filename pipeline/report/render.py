@@ -1,0 +1,165 @@
+"""Render the annual information for a year: HTML (self-contained, A4) and DOCX (editable).
+
+The wording lives in templates/informacja_tekst.j2 (an analyst edits it without
+touching Python); every number comes from the indicator registry.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from pipeline import grammar
+from pipeline.contract import DEFAULT_CASELOAD_LIMIT
+from pipeline.indicators import registry
+from pipeline.sql import query
+from pipeline.warehouse.connection import connect
+
+_ENV = Environment(loader=PackageLoader("pipeline.report", "templates"), undefined=StrictUndefined,
+                   autoescape=False, trim_blocks=False, lstrip_blocks=False)
+_HTML_ENV = Environment(loader=PackageLoader("pipeline.report", "templates"), autoescape=True)
+HELPERS = {name: getattr(grammar, name) for name in
+           ("count", "number", "form", "in_cases", "among_them", "assistants_employed", "with_families", "noun_after")}
+REPORT_FIGURES = {
+    "rodziny_i_dzieci": "Rodziny objęte wsparciem asystenta i dzieci w tych rodzinach",
+    "zakonczenia_wg_przyczyny": "Rodziny, z którymi zakończono współpracę, według przyczyny",
+    "osiagniecie_celow": "Udział zakończeń z osiągnięciem celów (z 95% przedziałem ufności)",
+}
+
+
+class _Values(dict):
+    """Indicator values with attribute access for templates (v.families_supported)."""
+
+    __getattr__ = dict.__getitem__
+
+
+@dataclass
+class ReportData:
+    year: int
+    unit_name: str
+    values: dict
+    previous: dict | None
+    limit: int
+
+
+def unit_name(con: duckdb.DuckDBPyConnection, unit: str | None) -> str:
+    """The unit's name from its latest export (or a phrase for several units)."""
+    names = query(con, """SELECT jednostka, arg_max(nazwa_jednostki, data_eksportu) AS name FROM raw.loads
+                          WHERE outcome = 'loaded' AND (CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit)
+                          GROUP BY jednostka ORDER BY jednostka""", {"unit": unit})
+    if names.height == 1:
+        return names["name"][0]
+    return f"łącznie {names.height} ośrodków pomocy społecznej"
+
+
+def report_data(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> ReportData:
+    values = registry.compute(con, year, unit, limit)
+    previous = registry.compute(con, year - 1, unit, limit)
+    return ReportData(year, unit_name(con, unit), values, previous if previous["families_supported"] else None, limit)
+
+
+def paragraphs(data: ReportData) -> list[str]:
+    """The statistical section as paragraphs (blank lines in the template separate them)."""
+    text = _ENV.get_template("informacja_tekst.j2").render(
+        v=_Values(data.values), prev=_Values(data.previous) if data.previous else None, year=data.year,
+        unit_name=data.unit_name, limit=data.limit, **HELPERS,
+    )
+    return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+
+
+def summary_table(data: ReportData) -> list[dict]:
+    """Rows of the summary table: label, last year, this year, change, definition."""
+    rows = []
+    for i in registry.INDICATORS:
+        decimals = 1 if i.key == "median_closed_episode_days" else 0
+        cur = data.values[i.key]
+        prev = data.previous[i.key] if data.previous else None
+        rows.append({"label": i.label, "current": grammar.number(cur, decimals), "previous": grammar.number(prev, decimals),
+                     "change": grammar.change(cur, prev), "definition": registry.DEFINITIONS_PL[i.key]})
+    return rows
+
+
+def _figures(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int, out: Path) -> list[dict]:
+    from pipeline import figures
+
+    years = [y for y in registry.data_years(con, unit) if y <= year]
+    if not years:
+        return []
+    trend = registry.trend(con, years, unit, limit)
+    result = []
+    for name, caption in REPORT_FIGURES.items():
+        png = figures.save(figures.TREND_CHARTS[name](trend), out / "figures" / f"informacja_{year}_{name}", ("png",))[0]
+        result.append({"name": name, "caption": caption, "path": png, "png": base64.b64encode(png.read_bytes()).decode()})
+    return result
+
+
+def write_html(path: Path, data: ReportData, paras: list[str], table: list[dict], figs: list[dict]) -> Path:
+    html = _HTML_ENV.get_template("informacja.html.j2").render(
+        year=data.year, unit_name=data.unit_name, paragraphs=paras, table=table, figures=figs,
+        generated=datetime.now().strftime("%d.%m.%Y"),
+    )
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict], figs: list[dict]) -> Path:
+    """An editable Word document with the same text, table and figures."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(12)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(f"INFORMACJA O DZIAŁANIACH ASYSTENTÓW RODZINY\n{data.unit_name}\nW ROKU {data.year}")
+    run.bold = True
+    doc.add_heading(f"3. Działania na rzecz rodziny i dziecka w roku {data.year}", level=2)
+    for text in paras:
+        p = doc.add_paragraph(text)
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        p.paragraph_format.first_line_indent = Cm(1.25)
+    doc.add_heading("Zestawienie wskaźników", level=2)
+    grid = doc.add_table(rows=1, cols=4)
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, ("Wskaźnik", str(data.year - 1), str(data.year), "Zmiana"), strict=True):
+        cell.text = text
+    for row in table:
+        cells = grid.add_row().cells
+        for cell, text in zip(cells, (row["label"], row["previous"], row["current"], row["change"]), strict=True):
+            cell.text = text
+    for fig in figs:
+        doc.add_picture(str(fig["path"]), width=Cm(16))
+        caption = doc.add_paragraph(fig["caption"])
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.core_properties.title = f"Informacja o działaniach asystentów rodziny w roku {data.year}"
+    doc.save(str(path))
+    return path
+
+
+def write_report(db: Path, year: int, unit: str | None, out: Path,
+                 limit: int = DEFAULT_CASELOAD_LIMIT) -> list[Path]:
+    """Write informacja_{year}.html and .docx into `out`; return both paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    con = connect(db, read_only=True)
+    try:
+        data = report_data(con, year, unit, limit)
+        figs = _figures(con, year, unit, limit, out)
+    finally:
+        con.close()
+    paras, table = paragraphs(data), summary_table(data)
+    suffix = f"_{unit}" if unit else ""
+    return [
+        write_html(out / f"informacja_{year}{suffix}.html", data, paras, table, figs),
+        write_docx(out / f"informacja_{year}{suffix}.docx", data, paras, table, figs),
+    ]

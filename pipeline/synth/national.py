@@ -1,0 +1,143 @@
+"""The national preset: about 2,477 units, 2012-2025, calibrated to published totals.
+
+Published figures (MRPiPS reports on the family-support system): 2012 2,105
+assistants, 18,947 families, 693 court-obliged; 2016 3,905 assistants, 43.3k
+families; 2017 3,976 / 44.7k; 2018 45.4k families, 6.4k court-obliged; 2020
+41,906 families; 2023 3,748 assistants; 2024 3,862 assistants.  Years between
+are interpolated (marked as such in `PUBLISHED`).  Unit sizes are log-normal;
+6 % of units employ no assistant.  Units are simulated and written by worker
+processes, each unit with its own seed, so the output does not depend on the
+number of workers.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.synth.exports import ExportSpec, cut, metadata
+from pipeline.synth.truth import UnitPlan, simulate_unit
+from pipeline.write import Dialect, write_export
+
+YEARS = list(range(2012, 2026))
+N_UNITS = 2477
+SHARE_WITH_ASSISTANT = 0.94
+HORIZON = date(2026, 1, 15)
+# year: (families, assistants, court-obliged families); None = not published, interpolated
+PUBLISHED: dict[int, tuple[int | None, int | None, int | None]] = {
+    2012: (18947, 2105, 693), 2013: (None, None, None), 2014: (None, None, None), 2015: (None, None, None),
+    2016: (43300, 3905, None), 2017: (44700, 3976, None), 2018: (45400, None, 6400), 2019: (None, None, None),
+    2020: (41906, None, None), 2021: (None, None, None), 2022: (None, None, None), 2023: (None, 3748, None),
+    2024: (None, 3862, None), 2025: (None, None, None),
+}
+
+
+def _interpolate(column: int) -> list[float]:
+    known = {y: v[column] for y, v in PUBLISHED.items() if v[column] is not None}
+    xs = sorted(known)
+    return [float(np.interp(y, xs, [known[x] for x in xs])) for y in YEARS]
+
+
+def national_targets() -> dict[str, list[float]]:
+    """Yearly national totals (published where known, interpolated between)."""
+    families = _interpolate(0)
+    court_share = [0.037 + (0.141 - 0.037) * min(max((y - 2012) / 6, 0), 1.4) for y in YEARS]
+    return {"families": families, "assistants": _interpolate(1), "court_share": court_share}
+
+
+@dataclass(frozen=True)
+class NationalOptions:
+    out: Path
+    units: int = N_UNITS
+    seed: int = 7
+    workers: int = 2
+    dialect: Dialect = Dialect()
+
+
+SIZE_SIGMA = 0.85
+
+
+def _teryt(i: int) -> str:
+    """A unique 7-digit code shaped like a gmina's TERYT (voivodeship, powiat, gmina, type)."""
+    return f"{2 + 2 * (i % 16):02d}{(i // 16) % 60 + 1:02d}{i // 960 + 1:02d}{1 + i % 3}"
+
+
+def _fit(shares: np.ndarray, target: float) -> float:
+    """The factor c with sum(max(1, round(target * share * c))) closest to target (every unit keeps one assistant)."""
+    lo, hi = 0.0, 2.0
+    for _ in range(40):
+        c = (lo + hi) / 2
+        if np.maximum(1, np.round(target * shares * c)).sum() > target:
+            hi = c
+        else:
+            lo = c
+    return (lo + hi) / 2
+
+
+def unit_plans(units: int, seed: int) -> list[UnitPlan]:
+    """Yearly targets for the first `units` units; sizes are shares of the full 2,477, so a fraction keeps them."""
+    rng = np.random.default_rng(seed)
+    t = national_targets()
+    active = rng.random(N_UNITS) < SHARE_WITH_ASSISTANT
+    raw = rng.lognormal(0.0, SIZE_SIGMA, N_UNITS)
+    share = raw / (math.exp(SIZE_SIGMA**2 / 2) * N_UNITS * SHARE_WITH_ASSISTANT)
+    starts = rng.integers(0, 240, N_UNITS)
+    # most centres hired assistants in 2012 (the statute's first year), the rest in the next two years
+    first_year = rng.choice([2012, 2013, 2014], size=N_UNITS, p=[0.8, 0.12, 0.08])
+    boost = [1 / 0.8, 1 / 0.92] + [1.0] * (len(YEARS) - 2)  # fewer units share the families in 2012-2013
+    running = np.array([[active[i] and first_year[i] <= y for y in YEARS] for i in range(N_UNITS)])
+    factors = [_fit(share[running[:, j]] * boost[j], a) for j, a in enumerate(t["assistants"])]
+    plans = []
+    for i in range(units):
+        if not active[i]:
+            continue
+        k = YEARS.index(int(first_year[i]))
+        fam = [max(1, round(f * share[i] * b)) for f, b in zip(t["families"][k:], boost[k:], strict=True)]
+        ast = [max(1, round(a * share[i] * b * c)) for a, b, c in zip(t["assistants"][k:], boost[k:], factors[k:], strict=True)]
+        closures = [0] + [round(0.33 * f) for f in fam[1:]]
+        plans.append(UnitPlan(
+            teryt=_teryt(i), name=f"Ośrodek {i + 1:04d}", years=YEARS[k:], families=fam, closures=closures,
+            goals=[round(0.45 * c) for c in closures], assistants=ast,
+            first_day=date.fromordinal(date(YEARS[k], 1, 1).toordinal() + int(starts[i])),
+            court_share=t["court_share"][k:],
+        ))
+    return plans
+
+
+def _write_unit(args: tuple[UnitPlan, int, str, Dialect]) -> tuple[str, int]:
+    plan, seed, out, dialect = args
+    truth = simulate_unit(plan, seed, HORIZON)
+    rows = 0
+    for year in plan.years:
+        start = max(plan.first_day, date(year, 1, 1))
+        spec = ExportSpec(f"{plan.teryt}_{year}", start, date(year, 12, 31), date(year + 1, 1, 15))
+        tables = cut(truth, spec)
+        rows += sum(t.height for t in tables.values())
+        suffix = {"folder": "", "zip": ".zip", "xlsx": ".xlsx"}[dialect.container]
+        write_export(Path(out) / plan.teryt / f"{spec.stem}{suffix}", metadata(plan.teryt, plan.name, spec), tables, dialect)
+    return plan.teryt, rows
+
+
+def write_national(options: NationalOptions, progress=None) -> int:  # noqa: ANN001
+    """Generate the preset's exports under out/<teryt>/<teryt>_<year>; return the number of rows written."""
+    plans = unit_plans(options.units, options.seed)
+    jobs = [(p, options.seed * 100_003 + i, str(options.out), options.dialect) for i, p in enumerate(plans)]
+    total = 0
+    if options.workers <= 1:
+        results = map(_write_unit, jobs)
+    else:
+        pool = mp.get_context("spawn").Pool(options.workers)
+        results = pool.imap_unordered(_write_unit, jobs, chunksize=8)
+    for done, (_, rows) in enumerate(results, start=1):
+        total += rows
+        if progress:
+            progress(done, len(jobs))
+    if options.workers > 1:
+        pool.close()
+        pool.join()
+    return total
