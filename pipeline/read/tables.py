@@ -30,13 +30,13 @@ def decode(data: bytes, label: str) -> tuple[str, str]:
         if data.startswith(b"\xef\xbb\xbf"):
             raise ExportRejected(
                 [Problem("STR-010", f"plik zaczyna się znacznikiem UTF-8 (BOM), ale nie jest poprawnym UTF-8: "
-                         f"pierwszy błędny bajt na pozycji {offset}", file=label)]
+                         f"pierwszy błędny bajt na pozycji {offset} (licząc od 0)", file=label)]
             ) from None
         undefined = [data.find(bytes([b])) for b in UNDEFINED_CP1250_BYTES]
         if any(pos >= 0 for pos in undefined):
             raise ExportRejected(
                 [Problem("STR-011", "plik nie jest ani w UTF-8, ani w Windows-1250: pierwszy bajt "
-                         f"niepoprawny w UTF-8 na pozycji {offset}", file=label)]
+                         f"niepoprawny w UTF-8 na pozycji {offset} (licząc od 0)", file=label)]
             ) from None
         return data.decode("cp1250"), "windows-1250"
 

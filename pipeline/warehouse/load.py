@@ -8,6 +8,8 @@ to the load log.
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -90,6 +92,16 @@ def _insert_findings(con: duckdb.DuckDBPyConnection, load_id: int, unit: str, fi
         con.executemany("INSERT INTO raw.findings VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
+def _test_pause(con: duckdb.DuckDBPyConnection) -> None:
+    """For the fault tests only: stop inside the transaction so a test can kill the process there."""
+    seconds = os.environ.get("PIPELINE_TEST_PAUSE_IN_LOAD")
+    if seconds:
+        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
+        with open(f"{path}.loading", "w") as marker:
+            marker.write("inside a load transaction")
+        time.sleep(float(seconds))
+
+
 def load_export(con: duckdb.DuckDBPyConnection, data: ExportData, findings: list[Problem]) -> int:
     """Append one checked export and refresh its unit's current state, atomically."""
     assert data.meta is not None
@@ -105,6 +117,7 @@ def load_export(con: duckdb.DuckDBPyConnection, data: ExportData, findings: list
             con.execute(f"INSERT INTO raw.{name} SELECT * FROM staged_table")
             con.unregister("staged_table")
         _insert_findings(con, load_id, unit, findings)
+        _test_pause(con)
         refresh_current_state(con, unit)
         con.commit()
     except BaseException:
