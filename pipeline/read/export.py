@@ -71,20 +71,20 @@ def parse_metadata(df: pl.DataFrame, label: str, excel: bool) -> tuple[ExportMet
     for row, key, value in df.select(ROW, "klucz", "wartosc").iter_rows():
         k = (key or "").strip().lower()
         if k not in METADATA_KEYS:
-            problems.append(Problem("MET-001", "nieznany klucz metadanych; dozwolone: " + ", ".join(METADATA_KEYS),
+            problems.append(Problem("STR-030", "nieznany klucz metadanych; dozwolone: " + ", ".join(METADATA_KEYS),
                                     file=label, table=METADATA_TABLE, column="klucz", rows=[row]))
         elif k in values:
-            problems.append(Problem("MET-002", f"klucz {k} występuje więcej niż raz", file=label, table=METADATA_TABLE, rows=[row]))
+            problems.append(Problem("STR-031", f"klucz {k} występuje więcej niż raz", file=label, table=METADATA_TABLE, rows=[row]))
         else:
             values[k] = (value, row)
     for k in METADATA_KEYS:
         if k not in values or values[k][0] is None:
-            problems.append(Problem("MET-003", f"brak wartości klucza {k}", file=label, table=METADATA_TABLE, column="wartosc"))
+            problems.append(Problem("STR-032", f"brak wartości klucza {k}", file=label, table=METADATA_TABLE, column="wartosc"))
     if problems:
         return None, None, problems
 
     def bad(key: str, message: str) -> None:
-        problems.append(Problem("MET-004", f"{key}: {message}", file=label, table=METADATA_TABLE, column="wartosc", rows=[values[key][1]]))
+        problems.append(Problem("STR-033", f"{key}: {message}", file=label, table=METADATA_TABLE, column="wartosc", rows=[values[key][1]]))
 
     jednostka = _meta_value(values, "jednostka") or ""
     if excel and jednostka.isdigit() and len(jednostka) == 6:

@@ -56,11 +56,13 @@ def _log_line(con: duckdb.DuckDBPyConnection, data: ExportData, outcome: str, re
               row_counts: dict[str, int] | None, findings: int) -> int:
     load_id = _next_load_id(con)
     meta = data.meta
+    # the unit name is free text: from a rejected export it may hold what made it fail, so it is not kept
+    name = meta.nazwa_jednostki if meta and outcome == "loaded" else None
     con.execute(
         "INSERT INTO raw.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id, data.name, data.container.content_hash if data.container else "",
-            meta.jednostka if meta else None, meta.nazwa_jednostki if meta else None,
+            meta.jednostka if meta else None, name,
             meta.data_eksportu if meta else None, meta.okres_od if meta else None,
             meta.okres_do if meta else None, meta.zakres if meta else None,
             datetime.now(), outcome, json.dumps([p.to_dict() for p in reasons], ensure_ascii=False),
