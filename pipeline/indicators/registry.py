@@ -116,7 +116,7 @@ def members_sql(key: str) -> str:
     return text
 
 
-def _params(sql: str, year: int, unit: str | None, limit: int) -> dict[str, Any]:
+def parameters(sql: str, year: int, unit: str | None, limit: int) -> dict[str, Any]:
     values = {"d0": date(year, 1, 1), "d1": date(year, 12, 31), "unit": unit, "limit": limit}
     used = set(re.findall(r"\$(\w+)", sql))
     return {k: v for k, v in values.items() if k in used}
@@ -131,7 +131,7 @@ def compute(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None,
             limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[str, Any]:
     """Every indicator of INDICATORS.md for one year (and one unit, or all), as in CLI.md's JSON."""
     sql = _combined_sql()
-    row = query(con, sql, _params(sql, year, unit, limit)).row(0, named=True)
+    row = query(con, sql, parameters(sql, year, unit, limit)).row(0, named=True)
     out: dict[str, Any] = {}
     for i in INDICATORS:
         v = row[i.key]
@@ -143,7 +143,7 @@ def compute(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None,
 def closed_by_reason(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) -> dict[str, int]:
     """families_closed broken down by closure reason (a family counts under each of its reasons)."""
     sql = f"SELECT przyczyna_zakonczenia, count(*) AS n FROM ({members_sql(CLOSED_BY_REASON)}) GROUP BY 1"
-    counts = dict(query(con, sql, _params(sql, year, unit, 0)).iter_rows())
+    counts = dict(query(con, sql, parameters(sql, year, unit, 0)).iter_rows())
     return {r: int(counts[r]) for r in CLOSURE_REASONS if counts.get(r)}
 
 
@@ -153,7 +153,7 @@ def explain(con: duckdb.DuckDBPyConnection, key: str, year: int, unit: str | Non
     if key != CLOSED_BY_REASON and key not in BY_KEY:
         raise KeyError(key)
     sql = f"SELECT * FROM ({members_sql(key)}) ORDER BY ALL"
-    return query(con, sql, _params(sql, year, unit, limit))
+    return query(con, sql, parameters(sql, year, unit, limit))
 
 
 def trend(con: duckdb.DuckDBPyConnection, years: list[int], unit: str | None = None,
