@@ -168,8 +168,8 @@ def trend(con: duckdb.DuckDBPyConnection, years: list[int], unit: str | None = N
 
 
 def data_years(con: duckdb.DuckDBPyConnection, unit: str | None = None) -> list[int]:
-    """The years from the first episode start to the latest export date in the warehouse."""
-    sql = """SELECT min(year(data_rozpoczecia)) AS first, (SELECT max(year(data_eksportu)) FROM raw.loads
+    """The years from the first episode start to the end of the latest period an export covers."""
+    sql = """SELECT min(year(data_rozpoczecia)) AS first, (SELECT max(year(okres_do)) FROM raw.loads
              WHERE outcome = 'loaded' AND (CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit)) AS last
              FROM core.asystentury WHERE CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit"""
     first, last = query(con, sql, {"unit": unit}).row(0)

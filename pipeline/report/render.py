@@ -7,6 +7,7 @@ touching Python); every number comes from the indicator registry.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -69,7 +70,8 @@ def paragraphs(data: ReportData) -> list[str]:
         v=_Values(data.values), prev=_Values(data.previous) if data.previous else None, year=data.year,
         unit_name=data.unit_name, limit=data.limit, **HELPERS,
     )
-    return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    # collapse ordinary whitespace only: the non-breaking space inside "3 572" must stay
+    return [re.sub(r"[ \t\r\n]+", " ", p).strip() for p in text.split("\n\n") if p.strip()]
 
 
 def summary_table(data: ReportData) -> list[dict]:

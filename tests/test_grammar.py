@@ -1,0 +1,60 @@
+"""Polish plurals and number formats for every number the issue lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.grammar import NBSP, among_them, assistants_employed, change, count, in_cases, number, with_families
+
+CASES = {
+    # n: (rodzina, dziecko, asystent, porada, konsultacja)
+    0: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    1: ("rodzina", "dziecko", "asystent", "porada", "konsultacja"),
+    2: ("rodziny", "dzieci", "asystentów", "porady", "konsultacje"),
+    4: ("rodziny", "dzieci", "asystentów", "porady", "konsultacje"),
+    5: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    11: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    12: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    14: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    21: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    22: ("rodziny", "dzieci", "asystentów", "porady", "konsultacje"),
+    25: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    101: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    102: ("rodziny", "dzieci", "asystentów", "porady", "konsultacje"),
+    112: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    1000: ("rodzin", "dzieci", "asystentów", "porad", "konsultacji"),
+    3572: ("rodziny", "dzieci", "asystentów", "porady", "konsultacje"),
+}
+
+
+@pytest.mark.parametrize("n", list(CASES))
+def test_noun_forms(n):
+    nouns = ("rodzina", "dziecko", "asystent", "porada", "konsultacja")
+    shown = number(n)
+    assert [count(n, noun) for noun in nouns] == [f"{shown} {form}" for form in CASES[n]]
+
+
+def test_numbers_the_polish_way():
+    assert number(3572) == f"3{NBSP}572" and number(1000) == f"1{NBSP}000" and number(112) == "112"
+    assert number(2.25, 1) == "2,2" or number(2.25, 1) == "2,3"
+    assert number(12.5, 1) == "12,5" and number(None) == "—"
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "w jednym przypadku"), (2, "w dwóch przypadkach"), (4, "w czterech przypadkach"),
+                                         (5, "w 5 przypadkach"), (10, "w 10 przypadkach"), (22, "w 22 przypadkach")])
+def test_in_cases(n, text):
+    assert in_cases(n) == text
+
+
+def test_other_phrases():
+    assert assistants_employed(1) == "jednego asystenta rodziny"
+    assert assistants_employed(4) == "czterech asystentów rodziny"
+    assert assistants_employed(12) == "12 asystentów rodziny"
+    assert among_them(1) == "w jednej z nich" and among_them(8) == "w 8 z nich"
+    assert with_families(1) == "z jedną rodziną" and with_families(21) == "z 21 rodzinami"
+
+
+def test_change():
+    assert change(68, 71) == "−3 (−4,2%)"
+    assert change(10, 8) == "+2 (+25,0%)"
+    assert change(5, 5) == "bez zmian" and change(5, None) == "—" and change(3, 0) == "+3"

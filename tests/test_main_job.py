@@ -1,0 +1,80 @@
+"""The main job on the shipped demo exports reproduces the seed report's 2024 figures, key by key."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import snapshot
+
+from pipeline.synth.demo import SEED_2024
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def run_once(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    db = out / "warehouse.duckdb"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", "--db", str(db), "--out", str(out / "reports")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    return proc, db, out / "reports"
+
+
+def test_main_job_succeeds_and_says_where_everything_is(run_once):
+    proc, _, out = run_once
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout.count("\nloaded ") + proc.stdout.startswith("loaded") >= 15
+    assert "Podsumowanie" in proc.stdout and str(out) in proc.stdout
+
+
+def test_2024_figures_equal_the_seed_report(run_once):
+    _, _, out = run_once
+    figures = json.loads((out / "wskazniki_2024.json").read_text(encoding="utf-8"))
+    assert figures["year"] == 2024 and figures["unit"] is None
+    for key, expected in SEED_2024.items():
+        assert figures["indicators"][key] == expected, key
+
+
+def test_every_output_is_written(run_once):
+    _, _, out = run_once
+    for name in ("wskazniki_lata.csv", "wskazniki_lata.xlsx", "informacja_2025.html", "informacja_2025.docx"):
+        assert (out / name).stat().st_size > 0, name
+    assert len(list((out / "figures").glob("*.png"))) >= 6 and len(list((out / "figures").glob("*.svg"))) >= 6
+    assert len(list((out / "notebooks").glob("*.html"))) == 5
+    assert len(list((out / "quality").glob("*.html"))) == 16
+    trend = (out / "wskazniki_lata.csv").read_text(encoding="utf-8").splitlines()
+    assert trend[0].startswith("year,assistants") and len(trend) == 1 + 14   # 2012-2025
+
+
+def test_running_again_changes_nothing(run_once):
+    _, db, out = run_once
+    before = snapshot(db)
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", "--db", str(db), "--out", str(out), "--no-notebooks"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.count("already loaded") == 16
+    after = snapshot(db)
+    assert {k: v for k, v in after.items() if k != "raw.funding"} == {k: v for k, v in before.items() if k != "raw.funding"}
+    assert after["raw.funding"] == before["raw.funding"]
+
+
+def test_demo_exports_regenerate_byte_identical(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "synth", "--preset", "demo", "--out", str(tmp_path / "demo")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    comparison = filecmp.dircmp(ROOT / "data" / "demo", tmp_path / "demo")
+    assert not comparison.left_only and not comparison.right_only
+    for name in comparison.common:
+        left, right = ROOT / "data" / "demo" / name, tmp_path / "demo" / name
+        if left.is_dir():
+            for f in left.iterdir():
+                assert f.read_bytes() == (right / f.name).read_bytes(), f
+        else:
+            assert left.read_bytes() == right.read_bytes(), name
+    assert (ROOT / "data/reference/finansowanie.csv").read_bytes() == (tmp_path / "reference/finansowanie.csv").read_bytes()
