@@ -107,6 +107,51 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run(Path(args.db), Path(args.out), [Path(p) for p in args.paths], args.caseload_limit, not args.no_notebooks)
 
 
+def _report_year(args: argparse.Namespace) -> int | None:
+    if args.year is not None:
+        return args.year
+    from pipeline.main_job import latest_complete_year
+    from pipeline.warehouse.connection import connect
+
+    con = connect(Path(args.db), read_only=True)
+    try:
+        return latest_complete_year(con)
+    finally:
+        con.close()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report.render import write_report
+
+    year = _report_year(args)
+    if year is None:
+        print("brak wczytanych eksportów: nie ma za jaki rok napisać informacji", file=sys.stderr)
+        return 1
+    for path in write_report(Path(args.db), year, args.unit, Path(args.out), args.caseload_limit):
+        print(f"zapisano {path}")
+    return 0
+
+
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from pipeline.notebooks import run_notebooks
+
+    year = _report_year(args)
+    if year is None:
+        print("brak wczytanych eksportów", file=sys.stderr)
+        return 1
+    for path in run_notebooks(Path(args.db), year, args.unit, Path(args.out)):
+        print(f"zapisano {path}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from pipeline.docs import write_docs
+
+    for path in write_docs():
+        print(f"zapisano {path}")
+    return 0
+
+
 def cmd_funding(args: argparse.Namespace) -> int:
     from pipeline.main_job import load_funding_file
 
@@ -180,6 +225,21 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p.add_argument("--caseload-limit", type=int, default=DEFAULT_CASELOAD_LIMIT)
     p.add_argument("--no-notebooks", action="store_true", help="bez wykonywania notatników (szybciej)")
     p.set_defaults(func=cmd_run)
+
+    for name, func, help_text, default_out in (
+        ("report", cmd_report, "informacja roczna za rok (HTML i DOCX)", DEFAULT_REPORTS),
+        ("notebooks", cmd_notebooks, "wykonaj notatniki analityczne do HTML", DEFAULT_REPORTS / "notebooks"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--year", type=int, help="rok (domyślnie ostatni pełny rok w magazynie)")
+        p.add_argument("--unit", help="kod TERYT jednostki (bez: wszystkie razem)")
+        add_db(p)
+        p.add_argument("--out", default=str(default_out))
+        p.add_argument("--caseload-limit", type=int, default=DEFAULT_CASELOAD_LIMIT)
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("docs", help="wygeneruj strony docs/ z kodu (wskaźniki, reguły)")
+    p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("funding", help="wczytaj plik finansowania (finansowanie.csv) do magazynu")
     p.add_argument("path", metavar="PATH")
