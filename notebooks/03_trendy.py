@@ -62,7 +62,8 @@ load_chart = alt.Chart(load.to_pandas()).mark_line(point=True).encode(
     x=alt.X("year:O", title="rok"), y=alt.Y("families_per_assistant:Q", title="średnio rodzin na asystenta (dziennie)"),
     tooltip=["year:O", alt.Tooltip("families_per_assistant:Q", format=".1f"), alt.Tooltip("families_per_fte:Q", format=".1f")],
 )
-limit_rule = alt.Chart(pl.DataFrame({"limit": [caseload_limit]}).to_pandas()).mark_rule(strokeDash=[6, 4], color="#D55E00").encode(y="limit:Q")
+limit_rule = alt.Chart(pl.DataFrame({"limit": [caseload_limit]}).to_pandas()).mark_rule(
+    strokeDash=[6, 4], color="#D55E00").encode(y="limit:Q")
 show(alt.layer(load_chart, limit_rule).properties(width=560, height=240, title="Średnie dzienne obciążenie asystenta a limit")
      .configure(**theme_config()), "trend_obciazenie", figures_dir)
 show(figures.caseload(trend, caseload_limit), "trend_maks_obciazenie", figures_dir)
@@ -86,7 +87,8 @@ for a, b in cohorts:
 if curves:
     show(alt.Chart(pl.concat(curves).to_pandas()).mark_line(interpolate="step-after").encode(
         x=alt.X("days:Q", title="dni od rozpoczęcia"), y=alt.Y("still_ongoing:Q", title="odsetek trwających", axis=alt.Axis(format="%")),
-        color=alt.Color("kohorta:N", title="rok rozpoczęcia"), tooltip=["kohorta:N", "days:Q", alt.Tooltip("still_ongoing:Q", format=".0%")],
+        color=alt.Color("kohorta:N", title="rok rozpoczęcia"),
+        tooltip=["kohorta:N", "days:Q", alt.Tooltip("still_ongoing:Q", format=".0%")],
     ).properties(width=560, height=260, title="Czas trwania asystentury (Kaplan–Meier)").configure(**theme_config()),
         "trend_kaplan_meier", figures_dir)
 

@@ -8,8 +8,10 @@ transaction.  A rejected export leaves only a load-log line.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -32,6 +34,15 @@ class IngestOptions:
     reports: Path | None = None
     caseload_limit: int = DEFAULT_CASELOAD_LIMIT
     chunk_rows: int = CHUNK_ROWS
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # filled in as the stages run
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
 def _chunks(paths: list[Path], max_rows_hint: int) -> list[list[Path]]:
@@ -59,28 +70,35 @@ def ingest(paths: list[Path], options: IngestOptions,
         for chunk in _chunks(paths, options.chunk_rows):
             pending: list[ExportData] = []
             for path in chunk:
-                previous = already_loaded(con, content_hash(path))
+                with options.timed("hash"):
+                    previous = already_loaded(con, content_hash(path))
                 if previous is not None:
                     result = LoadResult(path.name, "already loaded", previous)
                     results.append(result)
                     if on_result:
                         on_result(result)
                     continue
-                pending.append(read_export(path))
+                with options.timed("read"):
+                    pending.append(read_export(path))
             if not pending:
                 continue
             from pipeline.checks.gate import check_exports
 
             if validator is None and any(not e.problems for e in pending):
-                from pipeline.checks.gx_runner import GxValidator
+                with options.timed("check"):
+                    from pipeline.checks.gx_runner import GxValidator
 
-                validator = GxValidator()
-            for verdict in check_exports(pending, options.caseload_limit, validator):
-                result = _store(con, verdict)
+                    validator = GxValidator()
+            with options.timed("check"):
+                verdicts = check_exports(pending, options.caseload_limit, validator)
+            for verdict in verdicts:
+                with options.timed("load"):
+                    result = _store(con, verdict)
                 if options.reports is not None:
                     from pipeline.checks.report import write_quality_report
 
-                    write_quality_report(options.reports, verdict, result)
+                    with options.timed("report"):
+                        write_quality_report(options.reports, verdict, result)
                 results.append(result)
                 if on_result:
                     on_result(result)
@@ -89,7 +107,7 @@ def ingest(paths: list[Path], options: IngestOptions,
     return results
 
 
-def _store(con: duckdb.DuckDBPyConnection, verdict) -> LoadResult:  # noqa: ANN001
+def _store(con: duckdb.DuckDBPyConnection, verdict) -> LoadResult:
     data = verdict.export
     if data.container is not None:
         previous = already_loaded(con, data.container.content_hash)

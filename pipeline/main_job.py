@@ -28,7 +28,7 @@ def _step(message: str) -> None:
     print(f"\n== {message}", flush=True)
 
 
-def latest_complete_year(con) -> int | None:  # noqa: ANN001
+def latest_complete_year(con) -> int | None:
     """The last year that the loaded exports cover up to 31 December."""
     from pipeline.sql import scalar
 

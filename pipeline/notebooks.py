@@ -22,7 +22,7 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.py"))
 
 
-def execute(path: Path, parameters: dict, timeout: int = 600):  # noqa: ANN201
+def execute(path: Path, parameters: dict, timeout: int = 600):
     """Execute one notebook with `parameters`; return the executed nbformat notebook."""
     import jupytext
     import nbformat
@@ -39,7 +39,7 @@ def execute(path: Path, parameters: dict, timeout: int = 600):  # noqa: ANN201
     return nb
 
 
-def summary(nb) -> dict:  # noqa: ANN001
+def summary(nb) -> dict:
     """The JSON printed by the notebook's cell tagged `summary` (what the notebook found)."""
     for cell in nb.cells:
         if SUMMARY_TAG in cell.get("metadata", {}).get("tags", []):
@@ -48,7 +48,7 @@ def summary(nb) -> dict:  # noqa: ANN001
     raise ValueError("notebook has no summary cell")
 
 
-def to_html(nb, path: Path) -> Path:  # noqa: ANN001
+def to_html(nb, path: Path) -> Path:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")

@@ -25,14 +25,14 @@ def caseload_segments_sql(intervals: str) -> str:
     return sql_text("caseload_segments.sql").format(intervals=intervals)
 
 
-def query(con, sql: str, params=None):  # noqa: ANN001
+def query(con, sql: str, params=None):
     """Run a query and return all of it as a polars frame."""
     import polars as pl
 
     return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 
-def scalar(con, sql: str, params=None):  # noqa: ANN001
+def scalar(con, sql: str, params=None):
     """Run a query and return the first cell (None when no row); always reads the whole result."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None

@@ -11,6 +11,7 @@ from pipeline.contract import TABLES, ExportMetadata
 from pipeline.write import Dialect, typed_frame, write_export
 
 UNIT = "1603011"
+DEFAULT = Dialect()
 
 
 def d(text: str) -> date:
@@ -105,7 +106,7 @@ def small_case() -> dict[str, list[dict]]:
 
 
 def write(path: Path, rows: dict[str, list[dict]] | None = None, m: ExportMetadata | None = None,
-          dialect: Dialect = Dialect()) -> Path:
+          dialect: Dialect = DEFAULT) -> Path:
     """Write an export of `rows` (default: small_case) to `path`."""
     suffix = {"folder": "", "zip": ".zip", "xlsx": ".xlsx"}[dialect.container]
     target = path if path.suffix or not suffix else path.with_name(path.name + suffix)

@@ -9,12 +9,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import builders  # noqa: E402
+import builders
 
-from pipeline.ingest import IngestOptions, ingest  # noqa: E402
-from pipeline.read.export import read_export  # noqa: E402
-from pipeline.warehouse.connection import connect  # noqa: E402
-from pipeline.warehouse.load import load_export  # noqa: E402
+from pipeline.ingest import IngestOptions, ingest
+from pipeline.read.export import read_export
+from pipeline.warehouse.connection import connect
+from pipeline.warehouse.load import load_export
 
 
 @pytest.fixture(scope="session")

@@ -71,7 +71,8 @@ def test_reentry_within_twelve_months_by_reason(db, load_rows):
     })
     con = _con(db)
     try:
-        r2023 = {row["przyczyna_zakonczenia"]: (row["closures"], row["reentries"]) for row in measures.reentry(con, 2023).iter_rows(named=True)}
+        rows = measures.reentry(con, 2023).iter_rows(named=True)
+        r2023 = {row["przyczyna_zakonczenia"]: (row["closures"], row["reentries"]) for row in rows}
         r2024 = measures.reentry(con, 2024)
     finally:
         con.close()

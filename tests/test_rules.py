@@ -100,8 +100,7 @@ def case_for(code: str):
         return _set(rule.table, kw["column"].removeprefix("_ref_"), "NOPE"), 2, {}, 15
     if kw.get("column_A") == EXPORT_DATE:
         index = DATE_COLUMNS[(rule.table, kw["column_B"])]
-        value = date(2025, 2, 1) if kw["column_B"] != "miesiac_urodzenia" else date(2025, 2, 1)
-        return _set(rule.table, kw["column_B"], value, index), index + 2, {}, 15
+        return _set(rule.table, kw["column_B"], LATE, index), index + 2, {}, 15
     raise KeyError(code)
 
 

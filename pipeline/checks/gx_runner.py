@@ -89,7 +89,7 @@ class GxValidator:
                 RuleOutcome(
                     code=meta["code"], table=meta["table"], columns=meta["columns"],
                     message=meta["message"] if not raised else f"nie udało się sprawdzić reguły: {meta['message']}",
-                    severity=str(r.expectation_config.severity.value if hasattr(r.expectation_config.severity, "value") else r.expectation_config.severity),
+                    severity=str(getattr(r.expectation_config.severity, "value", r.expectation_config.severity)),
                     success=bool(r.success) and not raised, rows_by_export=rows,
                     result=clean | {"raised_exception": raised},
                 )

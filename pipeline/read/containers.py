@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -124,9 +125,16 @@ def _open_zip(path: Path) -> Container:
     container = Container(path, "zip", _file_hash(path))
     for table, original in found.items():
         container.members[table] = Member(
-            table, f"{path.name}/{original}", open_csv=lambda o=original: zipfile.ZipFile(path).open(o)
+            table, f"{path.name}/{original}", open_csv=lambda o=original: _zip_member(path, o)
         )
     return container
+
+
+@contextmanager
+def _zip_member(path: Path, name: str) -> Iterator[BinaryIO]:
+    """Open one file inside a zip, closing the archive with it."""
+    with zipfile.ZipFile(path) as zf, zf.open(name) as member:
+        yield member
 
 
 def _open_xlsx(path: Path) -> Container:

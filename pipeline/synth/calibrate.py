@@ -101,7 +101,8 @@ def _foster(truth: Tables, year: int, families_target: int, returns: list[int], 
     # families with a whole-year episode and children born before the year before
     whole = episodes.filter((pl.col("data_rozpoczecia") <= date(year - 1, 6, 30))
                             & (pl.col("data_zakonczenia").is_null() | (pl.col("data_zakonczenia") >= date(year, 11, 30))))
-    eligible_kids = kids.filter(pl.col("miesiac_urodzenia") <= date(year - 2, 1, 1)).join(whole.select("id_rodziny"), on="id_rodziny", how="semi")
+    eligible_kids = kids.filter(pl.col("miesiac_urodzenia") <= date(year - 2, 1, 1)).join(
+        whole.select("id_rodziny"), on="id_rodziny", how="semi")
     by_family = eligible_kids.group_by("id_rodziny").agg(pl.col("id_dziecka").sort()).sort("id_rodziny")
     by_family = by_family.filter(pl.col("id_dziecka").list.len() >= 1)
     order = rng.permutation(by_family.height)

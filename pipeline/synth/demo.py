@@ -169,8 +169,8 @@ def funding_rows() -> pl.DataFrame:
         elif year >= 2024:
             programme = round(0.3 * cost + 2400 * assistants, 2)
         other = round(0.25 * cost, 2) if year in (2013, 2014) else 0.0
-        rows.append((TERYT, year, "środki własne", round(cost + (2000 * assistants if year == 2023 else 0)
-                                                       + (2400 * assistants if year >= 2024 else 0) - programme - other, 2), float(assistants)))
+        bonus = 2000 * assistants if year == 2023 else 2400 * assistants if year >= 2024 else 0
+        rows.append((TERYT, year, "środki własne", round(cost + bonus - programme - other, 2), float(assistants)))
         if programme:
             rows.append((TERYT, year, "program Asystent rodziny", programme, float(assistants)))
         if other:

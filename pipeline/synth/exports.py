@@ -85,12 +85,14 @@ def for_period(state: Tables, p0: date, p1: date) -> Tables:
 def referenced_closure(state: Tables, chosen: Tables) -> Tables:
     """Add to `chosen` every record its rows refer to, and each episode's assignments and assessments."""
     out = {name: chosen.get(name, state[name].clear()) for name in TABLES}
-    episodes = pl.concat([out[n].select("id_asystentury") for n in ("asystentury", "przydzialy", "dzialania", "oceny", "problemy")]).unique()
+    referring = ("asystentury", "przydzialy", "dzialania", "oceny", "problemy")
+    episodes = pl.concat([out[n].select("id_asystentury") for n in referring]).unique()
     out["asystentury"] = state["asystentury"].join(episodes, on="id_asystentury", how="semi")
     # a source system sends an episode with its assignments and assessments
     for name in ("przydzialy", "oceny"):
         out[name] = pl.concat([out[name], state[name].join(episodes, on="id_asystentury", how="semi")]).unique(maintain_order=True)
-    out["rodziny"] = pl.concat([out["rodziny"], state["rodziny"].join(out["asystentury"].select("id_rodziny"), on="id_rodziny", how="semi")]).unique(maintain_order=True)
+    families = state["rodziny"].join(out["asystentury"].select("id_rodziny"), on="id_rodziny", how="semi")
+    out["rodziny"] = pl.concat([out["rodziny"], families]).unique(maintain_order=True)
     assistants = pl.concat([out[n].select("id_asystenta") for n in ("asystenci", "przydzialy", "dzialania")]).unique()
     out["asystenci"] = state["asystenci"].join(assistants, on="id_asystenta", how="semi")
     return out

@@ -50,13 +50,16 @@ def national_targets() -> dict[str, list[float]]:
     return {"families": families, "assistants": _interpolate(1), "court_share": court_share}
 
 
+DEFAULT_DIALECT = Dialect()
+
+
 @dataclass(frozen=True)
 class NationalOptions:
     out: Path
     units: int = N_UNITS
     seed: int = 7
     workers: int = 2
-    dialect: Dialect = Dialect()
+    dialect: Dialect = DEFAULT_DIALECT
 
 
 SIZE_SIGMA = 0.85
@@ -123,7 +126,7 @@ def _write_unit(args: tuple[UnitPlan, int, str, Dialect]) -> tuple[str, int]:
     return plan.teryt, rows
 
 
-def write_national(options: NationalOptions, progress=None) -> int:  # noqa: ANN001
+def write_national(options: NationalOptions, progress=None) -> int:
     """Generate the preset's exports under out/<teryt>/<teryt>_<year>; return the number of rows written."""
     plans = unit_plans(options.units, options.seed)
     jobs = [(p, options.seed * 100_003 + i, str(options.out), options.dialect) for i, p in enumerate(plans)]

@@ -227,8 +227,9 @@ def simulate_unit(plan: UnitPlan, seed: int, horizon: date) -> dict[str, pl.Data
             to = s_to if s_to is not None else e.end
             for aid, lo, hi in _assistant_at(unit.slots, slot, s_from, to):
                 n_asg += 1
+                until_episode_end = hi is None or hi == e.end  # an empty data_do means "until the episode ends"
                 asg_rows.append({"jednostka": plan.teryt, "id_przydzialu": f"P{n_asg:05d}", "id_asystentury": e.id,
-                                 "id_asystenta": aid, "data_od": _date(lo), "data_do": _date(hi) if hi is not None and hi != e.end else None})
+                                 "id_asystenta": aid, "data_od": _date(lo), "data_do": None if until_episode_end else _date(hi)})
     assistants = []
     for holders in unit.slots:
         for aid, a_from, a_to in holders:

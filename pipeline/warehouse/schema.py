@@ -80,6 +80,6 @@ def ddl() -> list[str]:
             f"    load_id INTEGER NOT NULL\n)"
         )
     statements.append(
-        "INSERT INTO raw.warehouse_info VALUES ('schema_version', '%d') ON CONFLICT DO NOTHING" % SCHEMA_VERSION
+        f"INSERT INTO raw.warehouse_info VALUES ('schema_version', '{SCHEMA_VERSION}') ON CONFLICT DO NOTHING"
     )
     return statements

@@ -1,0 +1,121 @@
+"""National-scale benchmark: the pipeline against DuckDB's own floor, stage by stage.
+
+    python benchmarks/national.py --units 25      # 1/100 of the national preset
+    python benchmarks/national.py --units 248     # 1/10
+    python benchmarks/national.py --units 2477    # the whole preset (about 23 M rows, 2 GB of CSV)
+
+Steps, in one run: generate the preset's exports (reused when already there), then
+  (a) the floor: DuckDB alone reads the same CSV files into tables (read_csv over the files, no checks);
+  (b) the pipeline's full ingest (read, validate, load, current state), stage by stage;
+  (c) indicators for one year over all units;  (d) the 2012-2025 trend table.
+Prints each time, rows per second, peak RSS and the ratio (b)/(a).  Nothing here is asserted: the
+figures go into the issue notes with the machine they were measured on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.contract import TABLES
+from pipeline.indicators import registry
+from pipeline.ingest import IngestOptions, ingest
+from pipeline.synth.national import NationalOptions, write_national
+from pipeline.warehouse.connection import connect
+
+
+def peak_rss_mb() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(me, children) / 1024
+
+
+def export_paths(root: Path) -> list[Path]:
+    """Every export, unit by unit and year by year (the order a ministry would load them)."""
+    return sorted(p for unit in sorted(root.iterdir()) if unit.is_dir() for p in sorted(unit.iterdir()))
+
+
+def floor(root: Path, db: Path) -> tuple[float, int]:
+    """DuckDB alone: read_csv of every table's files into a table."""
+    import duckdb
+
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    started = time.perf_counter()
+    rows = 0
+    for table in ("metadane", *TABLES):
+        files = [str(p / f"{table}.csv") for p in export_paths(root) if (p / f"{table}.csv").exists()]
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv($files, delim=';', header=true, all_varchar=true, "
+                    "union_by_name=true)", {"files": files})
+        rows += con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=25)
+    parser.add_argument("--work", default=str(ROOT / "benchmarks" / "work"), help="folder for exports and warehouses")
+    parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--fresh", action="store_true", help="regenerate the exports even if present")
+    args = parser.parse_args()
+    work = Path(args.work) / f"units_{args.units}"
+    exports = work / "exports"
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; python {platform.python_version()}")
+    if args.fresh and exports.exists():
+        shutil.rmtree(exports)
+    if not exports.exists():
+        started = time.perf_counter()
+        rows = write_national(NationalOptions(exports, args.units))
+        print(f"generate   {time.perf_counter() - started:9.1f} s   {rows:>12,} rows")
+    paths = export_paths(exports)
+    size = sum(f.stat().st_size for f in exports.rglob("*.csv"))
+    print(f"exports    {len(paths):>11,}   {size / 2**20:,.0f} MiB of CSV")
+
+    floor_s, floor_rows = floor(exports, work / "floor.duckdb")
+    print(f"(a) floor  {floor_s:9.1f} s   {floor_rows:>12,} rows   {floor_rows / floor_s:>12,.0f} rows/s")
+
+    db = work / "pipeline.duckdb"
+    db.unlink(missing_ok=True)
+    options = IngestOptions(db=db, reports=None)
+    started = time.perf_counter()
+    results = ingest(paths, options)
+    ingest_s = time.perf_counter() - started
+    loaded = sum(r.outcome == "loaded" for r in results)
+    rows = sum(sum((r.row_counts or {}).values()) for r in results)
+    print(f"(b) ingest {ingest_s:9.1f} s   {rows:>12,} rows   {rows / ingest_s:>12,.0f} rows/s   "
+          f"{loaded}/{len(results)} loaded   ratio (b)/(a) = {ingest_s / floor_s:.1f}")
+    for stage, seconds in sorted(options.stage_seconds.items(), key=lambda kv: -kv[1]):
+        print(f"      {stage:<8} {seconds:9.1f} s")
+
+    con = connect(db, read_only=True)
+    try:
+        started = time.perf_counter()
+        values = registry.compute(con, args.year)
+        print(f"(c) year   {time.perf_counter() - started:9.2f} s   families {values['families_supported']:,}, "
+              f"assistants {values['assistants']:,}, court {values['families_court_obliged']:,}")
+        started = time.perf_counter()
+        trend = registry.trend(con, list(range(2012, 2026)))
+        print(f"(d) trend  {time.perf_counter() - started:9.2f} s   {trend.height} years")
+        print("year  families  assistants  court  children")
+        for r in trend.iter_rows(named=True):
+            print(f"{r['year']}  {r['families_supported']:>8,}  {r['assistants']:>10,}  {r['families_court_obliged']:>5,}  "
+                  f"{r['children_in_supported_families']:>8,}")
+    finally:
+        con.close()
+    print(f"peak RSS   {peak_rss_mb():9.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
