@@ -134,12 +134,22 @@ def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict]
     doc.add_heading("Zestawienie wskaźników", level=2)
     grid = doc.add_table(rows=1, cols=4)
     grid.style = "Table Grid"
-    for cell, text in zip(grid.rows[0].cells, ("Wskaźnik", str(data.year - 1), str(data.year), "Zmiana"), strict=True):
-        cell.text = text
-    for row in table:
-        cells = grid.add_row().cells
-        for cell, text in zip(cells, (row["label"], row["previous"], row["current"], row["change"]), strict=True):
-            cell.text = text
+    grid.autofit = False
+    widths = (Cm(9.5), Cm(2.0), Cm(2.0), Cm(3.5))
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width  # LibreOffice reads the column widths, Word the cell widths: set both
+    rows = [("Wskaźnik", str(data.year - 1), str(data.year), "Zmiana")]
+    rows += [(row["label"], row["previous"], row["current"], row["change"]) for row in table]
+    for i, values in enumerate(rows):
+        cells = grid.rows[0].cells if i == 0 else grid.add_row().cells
+        for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            cell.width = widths[j]
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(text)
+            run.font.size = Pt(10)
+            run.bold = i == 0
+            if j > 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for fig in figs:
         doc.add_picture(str(fig["path"]), width=Cm(16))
         caption = doc.add_paragraph(fig["caption"])
