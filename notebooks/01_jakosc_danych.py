@@ -48,7 +48,7 @@ reasons if reasons.height else "Żaden eksport nie został odrzucony."
 # %%
 findings = analysis.findings_by_year(con)
 show(alt.Chart(findings.to_pandas()).mark_bar().encode(
-    x=alt.X("year:O", title="rok eksportu"), y=alt.Y("records:Q", title="rekordy"),
+    x=alt.X("year:O", title="rok eksportu", axis=alt.Axis(labelAngle=0)), y=alt.Y("records:Q", title="rekordy"),
     color=alt.Color("message:N", title="ustalenie", legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
     tooltip=["year:O", "code:N", "message:N", "records:Q"],
 ).properties(width=560, height=240, title="Ustalenia z wczytanych eksportów").configure(**theme_config()),

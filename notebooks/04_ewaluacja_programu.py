@@ -38,7 +38,7 @@ _ = pl.Config.set_tbl_rows(30)
 money = analysis.funding(con, unit)
 if money.height:
     show(alt.Chart(money.to_pandas()).mark_bar().encode(
-        x=alt.X("year:O", title="rok"), y=alt.Y("kwota:Q", title="zł", axis=alt.Axis(format=",d")),
+        x=alt.X("year:O", title="rok", axis=alt.Axis(labelAngle=0)), y=alt.Y("kwota:Q", title="zł", axis=alt.Axis(format=",d")),
         color=alt.Color("zrodlo:N", title="źródło"), tooltip=["year:O", "zrodlo:N", alt.Tooltip("kwota:Q", format=",.2f")],
     ).properties(width=560, height=260, title="Finansowanie pracy asystentów rodziny").configure(**theme_config()),
         "program_finansowanie", figures_dir)

@@ -165,6 +165,8 @@ def cmd_funding(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     import time
 
+    import polars as pl
+
     from pipeline.write import Dialect
 
     started = time.monotonic()
@@ -176,8 +178,13 @@ def cmd_synth(args: argparse.Namespace) -> int:
         funding = write_funding(out.parent / "reference" / "finansowanie.csv")
         print(f"zapisano {len(paths)} eksportów ośrodka demo w {out} i {funding}")
         return 0
-    from pipeline.synth.national import NationalOptions, write_national
+    from pipeline.synth.national import NationalOptions, national_totals, write_national
 
+    if args.totals:
+        with pl.Config(tbl_rows=20, tbl_cols=10):
+            print(national_totals(args.units, args.seed, args.workers))
+        print(f"czas: {time.monotonic() - started:.0f} s")
+        return 0
     dialect = Dialect(args.container, args.encoding, args.dates, args.strip_diacritics)
     out = Path(args.out or "data/national")
     tty = sys.stderr.isatty()
@@ -216,6 +223,7 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p.add_argument("--encoding", choices=["utf-8", "utf-8-sig", "windows-1250"], default="utf-8")
     p.add_argument("--dates", choices=["iso", "pl"], default="iso")
     p.add_argument("--strip-diacritics", action="store_true")
+    p.add_argument("--totals", action="store_true", help="national: tylko sumy roczne prawdziwej historii obok danych opublikowanych")
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("run", help="główne zadanie: wczytaj eksporty demo (albo podane), policz, zapisz raporty")

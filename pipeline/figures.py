@@ -110,13 +110,15 @@ def goal_rate(trend: pl.DataFrame) -> alt.Chart:
 
 def caseload(trend: pl.DataFrame, limit: int = DEFAULT_CASELOAD_LIMIT) -> alt.Chart:
     """The largest caseload of one assistant at once, by year, against the legal limit."""
-    data = trend.select("year", "max_caseload", "caseload_breach_days").with_columns(pl.lit(limit).alias("limit"))
+    data = trend.select("year", "max_caseload", "caseload_breach_days")
     base = alt.Chart(data.to_pandas()).encode(x=_year_axis())
     bars = base.mark_bar(color=PALETTE[0]).encode(
         y=alt.Y("max_caseload:Q", title="rodziny u jednego asystenta"),
         tooltip=[alt.Tooltip("year:O", title="rok"), alt.Tooltip("max_caseload:Q", title="maks. rodzin"),
                  alt.Tooltip("caseload_breach_days:Q", title="dni ponad limit")])
-    rule = base.mark_rule(color=PALETTE[5], strokeDash=[6, 4], strokeWidth=2).encode(y="limit:Q")
+    # the limit is one horizontal line: its chart has no x encoding
+    rule = alt.Chart(pl.DataFrame({"limit": [limit]}).to_pandas()).mark_rule(
+        color=PALETTE[5], strokeDash=[6, 4], strokeWidth=2).encode(y="limit:Q")
     return alt.layer(bars, rule).properties(
         width=WIDTH, height=HEIGHT, title=f"Największa liczba rodzin u jednego asystenta a limit ustawowy ({limit})"
     ).configure(**theme_config())
