@@ -59,7 +59,8 @@ show(figures.goal_rate(trend), "trend_osiagniecie_celow", figures_dir)
 # %%
 load = pl.DataFrame([{"year": y} | measures.caseload(con, y, unit) for y in years])
 load_chart = alt.Chart(load.to_pandas()).mark_line(point=True).encode(
-    x=alt.X("year:O", title="rok", axis=alt.Axis(labelAngle=0)), y=alt.Y("families_per_assistant:Q", title="średnio rodzin na asystenta (dziennie)"),
+    x=alt.X("year:O", title="rok", axis=alt.Axis(labelAngle=0)),
+    y=alt.Y("families_per_assistant:Q", title="średnio rodzin na asystenta (dziennie)"),
     tooltip=["year:O", alt.Tooltip("families_per_assistant:Q", format=".1f"), alt.Tooltip("families_per_fte:Q", format=".1f")],
 )
 limit_rule = alt.Chart(pl.DataFrame({"limit": [caseload_limit]}).to_pandas()).mark_rule(

@@ -13,10 +13,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipeline.contract import DEFAULT_CASELOAD_LIMIT
+
+if TYPE_CHECKING:
+    from pipeline.checks.gate import Verdict
 from pipeline.grammar import count
 from pipeline.read.containers import content_hash
 from pipeline.read.export import ExportData, read_export
@@ -107,7 +111,7 @@ def ingest(paths: list[Path], options: IngestOptions,
     return results
 
 
-def _store(con: duckdb.DuckDBPyConnection, verdict) -> LoadResult:
+def _store(con: duckdb.DuckDBPyConnection, verdict: Verdict) -> LoadResult:
     data = verdict.export
     if data.container is not None:
         previous = already_loaded(con, data.container.content_hash)

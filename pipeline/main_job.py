@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from pipeline.ingest import IngestOptions, ingest, progress_printer
 from pipeline.warehouse.connection import PROJECT_ROOT, connect
 
@@ -28,7 +30,7 @@ def _step(message: str) -> None:
     print(f"\n== {message}", flush=True)
 
 
-def latest_complete_year(con) -> int | None:
+def latest_complete_year(con: duckdb.DuckDBPyConnection) -> int | None:
     """The last year that the loaded exports cover up to 31 December."""
     from pipeline.sql import scalar
 

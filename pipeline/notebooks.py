@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from nbformat import NotebookNode
+
 from pipeline.warehouse.connection import PROJECT_ROOT
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
@@ -22,7 +24,7 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.py"))
 
 
-def execute(path: Path, parameters: dict, timeout: int = 600):
+def execute(path: Path, parameters: dict, timeout: int = 600) -> NotebookNode:
     """Execute one notebook with `parameters`; return the executed nbformat notebook."""
     import jupytext
     import nbformat
@@ -39,7 +41,7 @@ def execute(path: Path, parameters: dict, timeout: int = 600):
     return nb
 
 
-def summary(nb) -> dict:
+def summary(nb: NotebookNode) -> dict:
     """The JSON printed by the notebook's cell tagged `summary` (what the notebook found)."""
     for cell in nb.cells:
         if SUMMARY_TAG in cell.get("metadata", {}).get("tags", []):
@@ -48,7 +50,7 @@ def summary(nb) -> dict:
     raise ValueError("notebook has no summary cell")
 
 
-def to_html(nb, path: Path) -> Path:
+def to_html(nb: NotebookNode, path: Path) -> Path:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
 
 _ROOT = Path(__file__).parent
 
@@ -25,14 +29,12 @@ def caseload_segments_sql(intervals: str) -> str:
     return sql_text("caseload_segments.sql").format(intervals=intervals)
 
 
-def query(con, sql: str, params=None):
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pl.DataFrame:
     """Run a query and return all of it as a polars frame."""
-    import polars as pl
-
     return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 
-def scalar(con, sql: str, params=None):
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> Any:
     """Run a query and return the first cell (None when no row); always reads the whole result."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None

@@ -219,3 +219,10 @@ def test_huge_garbage_file_fails_on_its_header_without_reading_it(tmp_path: Path
         f.write(b"x" * (70 * 1024))  # one endless "header" line
         f.write(b"\n" + b"1\n" * 1000)
     assert "STR-013" in _problem_codes(path)
+
+
+def test_carriage_return_inside_the_header_is_a_clear_rejection(tmp_path: Path):
+    # found by the fuzzer: Python's csv module raised on it
+    path = write(tmp_path / "export")
+    (path / "rodziny.csv").write_bytes(b"id_rodziny;typ_\rrodziny;liczba_osob;wielodzietna\nR1;pe\xc5\x82na;4;N\n")
+    assert "STR-014" in _problem_codes(path)

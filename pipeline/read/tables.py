@@ -88,7 +88,12 @@ def _check_header(member: Member) -> list[str]:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = line.decode("cp1250", errors="replace")
-    names = next(csv.reader([text.rstrip("\r")], delimiter=";", quotechar='"'), [])
+    try:
+        names = next(csv.reader([text.rstrip("\r")], delimiter=";", quotechar='"'), [])
+    except csv.Error:  # e.g. a stray carriage return inside the header line
+        raise ExportRejected(
+            [Problem("STR-014", "wiersz nagłówka jest uszkodzony", file=member.label, table=member.table)]
+        ) from None
     return _map_header(names, member.table, member.label)
 
 

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import math
 import multiprocessing as mp
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from pipeline.synth.exports import ExportSpec, cut, metadata
 from pipeline.synth.truth import UnitPlan, simulate_unit
 from pipeline.write import Dialect, write_export
 
+Progress = Callable[[int, int], None]
 YEARS = list(range(2012, 2026))
 N_UNITS = 2477
 SHARE_WITH_ASSISTANT = 0.94
@@ -128,7 +131,7 @@ def _write_unit(args: tuple[UnitPlan, int, str, Dialect]) -> tuple[str, int]:
     return plan.teryt, rows
 
 
-def write_national(options: NationalOptions, progress=None) -> int:
+def write_national(options: NationalOptions, progress: Progress | None = None) -> int:
     """Generate the preset's exports under out/<teryt>/<teryt>_<year>; return the number of rows written."""
     plans = unit_plans(options.units, options.seed)
     jobs = [(p, options.seed * 100_003 + i, str(options.out), options.dialect) for i, p in enumerate(plans)]
@@ -154,10 +157,9 @@ def _unit_truth(args: tuple[UnitPlan, int]) -> dict:
     return {name: truth[name] for name in ("asystenci", "asystentury")}
 
 
-def national_totals(units: int = N_UNITS, seed: int = 7, workers: int = 2, progress=None):  # noqa: ANN001, ANN201
+def national_totals(units: int = N_UNITS, seed: int = 7, workers: int = 2, progress: Progress | None = None) -> pl.DataFrame:
     """Yearly totals of the preset's true history, computed with the indicator registry (no exports written)."""
     import duckdb
-    import polars as pl
 
     from pipeline.contract import TABLES
     from pipeline.indicators import registry
