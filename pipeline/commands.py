@@ -15,10 +15,6 @@ from pathlib import Path
 from pipeline.contract import DEFAULT_CASELOAD_LIMIT
 
 
-class _Usage(Exception):
-    pass
-
-
 def _years(text: str) -> list[int]:
     try:
         if "-" in text:

@@ -65,7 +65,3 @@ class ExportRejected(Exception):
         super().__init__("; ".join(p.describe() for p in problems))
         self.problems = problems
 
-
-def critical(problems: list[Problem]) -> list[Problem]:
-    """The problems that reject an export."""
-    return [p for p in problems if p.severity == "critical"]

@@ -17,8 +17,8 @@ from typing import Literal
 import polars as pl
 
 from pipeline.contract import METADATA_TABLE, TABLES, ExportMetadata
+from pipeline.read.containers import ContainerKind
 
-Container = Literal["folder", "zip", "xlsx"]
 _STRIP = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
 
 
@@ -26,7 +26,7 @@ _STRIP = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOS
 class Dialect:
     """How an export is written: container, encoding, date style, diacritics, booleans."""
 
-    container: Container = "folder"
+    container: ContainerKind = "folder"
     encoding: Literal["utf-8", "utf-8-sig", "windows-1250"] = "utf-8"
     dates: Literal["iso", "pl"] = "iso"
     strip_diacritics: bool = False
