@@ -49,30 +49,38 @@ def _pesel_expr(s: pl.Expr, excel: bool) -> pl.Expr:
     return checks.list.any().fill_null(False)
 
 
+_KINDS = (("pesel", "PII-001", "numer PESEL"), ("email", "PII-002", "adres e-mail"), ("phone", "PII-003", "numer telefonu"))
+
+
 def _scan_frame(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame | None, safe: set[str],
                 excel: bool, table: str, label: str) -> list[Problem]:
-    problems = []
-    for column in columns:
+    """Scan a table's cells in one pass (one flag column per column and kind), then locate the rare hits."""
+    scanned = [c for c in columns if c not in safe or failed is not None]
+    if not scanned or text.height == 0:
+        return []
+
+    def cells(column: str) -> pl.Expr:
         s = pl.col(column)
-        scan = text.select(ROW, s)
-        if column in safe:
-            if failed is None:
+        if column in safe:  # only the cells that failed their type can hold free text
+            s = pl.when(failed[column]).then(s)
+        return s
+
+    flags = text.select(
+        pl.col(ROW),
+        *(_pesel_expr(cells(c), excel).alias(f"{c}\x00pesel") for c in scanned),
+        *(cells(c).str.contains(EMAIL).fill_null(False).alias(f"{c}\x00email") for c in scanned),
+        *(cells(c).str.contains(PHONE).fill_null(False).alias(f"{c}\x00phone") for c in scanned),
+    )
+    totals = flags.select(pl.exclude(ROW).sum()).row(0, named=True)
+    problems = []
+    for column in scanned:
+        for kind, code, what in _KINDS:
+            name = f"{column}\x00{kind}"
+            if not totals[name]:
                 continue
-            scan = scan.filter(failed[column])
-        if scan.height == 0:
-            continue
-        hits = scan.select(
-            ROW,
-            _pesel_expr(s, excel).alias("pesel"),
-            s.str.contains(EMAIL).fill_null(False).alias("email"),
-            s.str.contains(PHONE).fill_null(False).alias("phone"),
-        )
-        for kind, code, what in (("pesel", "PII-001", "numer PESEL"), ("email", "PII-002", "adres e-mail"),
-                                 ("phone", "PII-003", "numer telefonu")):
-            rows = hits.filter(pl.col(kind))[ROW]
-            if len(rows):
-                problems.append(Problem(code, f"komórka zawiera {what} (dane osobowe); wartości nie pokazujemy",
-                                        file=label, table=table, column=column, rows=rows.head(10).to_list(), count=len(rows)))
+            rows = flags.filter(pl.col(name))[ROW]
+            problems.append(Problem(code, f"komórka zawiera {what} (dane osobowe); wartości nie pokazujemy",
+                                    file=label, table=table, column=column, rows=rows.head(10).to_list(), count=len(rows)))
     return problems
 
 

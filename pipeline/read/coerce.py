@@ -125,7 +125,10 @@ def coerce_table(df: pl.DataFrame, table: Table, label: str, excel: bool) -> tup
         *((pl.col(c.name).is_not_null() & typed[c.name].is_null()).alias(c.name) for c in table.columns),
     )
     problems = []
+    counts = failed.select(pl.col(c.name).sum() for c in table.columns).row(0, named=True)
     for c in table.columns:
+        if not counts[c.name]:
+            continue
         rows = failed.filter(pl.col(c.name))[ROW]
         if len(rows):
             problems.append(
