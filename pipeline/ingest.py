@@ -25,7 +25,7 @@ from pipeline.grammar import count
 from pipeline.read.containers import content_hash
 from pipeline.read.export import ExportData, read_export
 from pipeline.warehouse.connection import WarehouseError, connect
-from pipeline.warehouse.load import LoadResult, already_loaded, load_export, log_rejection
+from pipeline.warehouse.load import LoadResult, already_loaded, load_export, log_rejection, refresh_stale_units
 
 CHUNK_ROWS = 2_000_000
 
@@ -97,7 +97,7 @@ def ingest(paths: list[Path], options: IngestOptions,
                 verdicts = check_exports(pending, options.caseload_limit, validator)
             for verdict in verdicts:
                 with options.timed("load"):
-                    result = _store(con, verdict)
+                    result = _store(con, verdict, refresh=False)
                 if options.reports is not None:
                     from pipeline.checks.report import write_quality_report
 
@@ -106,12 +106,25 @@ def ingest(paths: list[Path], options: IngestOptions,
                 results.append(result)
                 if on_result:
                     on_result(result)
+            with options.timed("current state"):
+                _refresh(con)
     finally:
         con.close()
     return results
 
 
-def _store(con: duckdb.DuckDBPyConnection, verdict: Verdict) -> LoadResult:
+def _refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the current state of the units loaded in this chunk (once per unit, not per export)."""
+    try:
+        refresh_stale_units(con)
+    except duckdb.Error as e:
+        raise WarehouseError(
+            f"eksporty wczytano, ale odświeżenie bieżącego stanu nie powiodło się ({type(e).__name__}); "
+            "zostanie dokończone przy następnym wczytywaniu"
+        ) from None
+
+
+def _store(con: duckdb.DuckDBPyConnection, verdict: Verdict, refresh: bool = True) -> LoadResult:
     data = verdict.export
     if data.container is not None:
         previous = already_loaded(con, data.container.content_hash)
@@ -121,7 +134,7 @@ def _store(con: duckdb.DuckDBPyConnection, verdict: Verdict) -> LoadResult:
         if not verdict.accepted:
             load_id = log_rejection(con, data, verdict.problems)
             return LoadResult(data.name, "rejected", load_id, verdict.problems, [], None)
-        load_id = load_export(con, data, verdict.findings)
+        load_id = load_export(con, data, verdict.findings, refresh)
     except duckdb.Error as e:
         raise WarehouseError(
             f"zapis eksportu {data.name} do magazynu nie powiódł się ({type(e).__name__}); "

@@ -106,13 +106,34 @@ def test_failure_midway_rolls_the_load_back(tmp_path, db, ingest_paths, monkeypa
     before = snapshot(db)
     import pipeline.warehouse.load as load
 
-    def boom(con, unit):
-        raise KeyboardInterrupt  # Ctrl-C after the raw rows were inserted
+    def boom(*args):
+        raise KeyboardInterrupt  # Ctrl-C after the raw rows of the export were inserted
 
-    monkeypatch.setattr(load, "refresh_current_state", boom)
+    monkeypatch.setattr(load, "_insert_findings", boom)
     with pytest.raises(KeyboardInterrupt):
         ingest_paths(export(tmp_path, "second", "brak efektów", "2025-02-01", episodes=("E1", "E2")))
     assert snapshot(db) == before
+
+
+def test_interrupted_current_state_rebuild_is_refused_by_readers_and_finished_by_the_next_writer(
+        tmp_path, db, ingest_paths, monkeypatch):
+    ingest_paths(export(tmp_path, "first", "inna", "2025-01-15"))
+    import pipeline.warehouse.load as load
+
+    real = load.refresh_current_state
+
+    def boom(con, unit):
+        raise KeyboardInterrupt  # Ctrl-C while the current state is being rebuilt
+
+    monkeypatch.setattr(load, "refresh_current_state", boom)
+    second = export(tmp_path, "second", "brak efektów", "2025-02-01", episodes=("E1", "E2"))
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(second)
+    with pytest.raises(WarehouseError, match="nie został odświeżony"):
+        connect(db, read_only=True)
+    monkeypatch.setattr(load, "refresh_current_state", real)
+    assert [r.outcome for r in ingest_paths(second)] == ["already loaded"]   # the export itself was loaded whole
+    assert current(db) == {("1603011", "E1"): "brak efektów", ("1603011", "E2"): "brak efektów"}
 
 
 def _cli(*args: str, **kw) -> subprocess.Popen:
@@ -127,7 +148,7 @@ def test_killed_in_the_middle_of_a_load_then_the_next_load_works(tmp_path, db):
     second = export(tmp_path, "second", "brak efektów", "2025-02-01", episodes=("E1", "E2"))
     env = dict(os.environ, PIPELINE_TEST_PAUSE_IN_LOAD="30")
     proc = _cli("ingest", str(second), "--db", str(db), env=env)
-    marker = Path(str(db) + ".loading")
+    marker = Path(str(db) + ".load")
     deadline = time.monotonic() + 90
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -137,6 +158,24 @@ def test_killed_in_the_middle_of_a_load_then_the_next_load_works(tmp_path, db):
     assert snapshot(db) == before
     assert _cli("ingest", str(second), "--db", str(db)).wait(timeout=120) == 0
     assert set(current(db)) == {("1603011", "E1"), ("1603011", "E2")}
+
+
+def test_killed_while_rebuilding_the_current_state(tmp_path, db):
+    first = export(tmp_path, "first", "inna", "2025-01-15")
+    second = export(tmp_path, "second", "brak efektów", "2025-02-01", episodes=("E1", "E2"))
+    proc = _cli("ingest", str(first), str(second), "--db", str(db), env=dict(os.environ, PIPELINE_TEST_PAUSE_IN_REFRESH="30"))
+    marker = Path(str(db) + ".refresh")
+    deadline = time.monotonic() + 90
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker.exists()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    out = _cli("indicators", "--year", "2024", "--db", str(db))
+    _, err = out.communicate(timeout=60)
+    assert out.returncode == 1 and "nie został odświeżony" in err and "Traceback" not in err
+    assert _cli("ingest", str(second), "--db", str(db)).wait(timeout=120) == 0   # already loaded; repairs the state
+    assert current(db) == {("1603011", "E1"): "brak efektów", ("1603011", "E2"): "brak efektów"}
 
 
 def test_a_second_writer_waits_then_fails_clearly(db):

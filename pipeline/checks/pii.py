@@ -49,6 +49,14 @@ def _pesel_expr(s: pl.Expr, excel: bool) -> pl.Expr:
     return checks.list.any().fill_null(False)
 
 
+def _pesel_candidate(s: pl.Expr, excel: bool) -> pl.Expr:
+    """A cheap test that a cell may hold a PESEL (11 digits in a row, or 10 in an Excel number)."""
+    candidate = s.str.contains(r"\d{11}")
+    if excel:
+        candidate = candidate | s.str.contains(r"^\d{10}$")
+    return candidate.fill_null(False)
+
+
 _KINDS = (("pesel", "PII-001", "numer PESEL"), ("email", "PII-002", "adres e-mail"), ("phone", "PII-003", "numer telefonu"))
 
 
@@ -67,11 +75,17 @@ def _scan_frame(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame | N
 
     flags = text.select(
         pl.col(ROW),
-        *(_pesel_expr(cells(c), excel).alias(f"{c}\x00pesel") for c in scanned),
+        *(_pesel_candidate(cells(c), excel).alias(f"{c}\x00pesel") for c in scanned),
         *(cells(c).str.contains(EMAIL).fill_null(False).alias(f"{c}\x00email") for c in scanned),
         *(cells(c).str.contains(PHONE).fill_null(False).alias(f"{c}\x00phone") for c in scanned),
     )
     totals = flags.select(pl.exclude(ROW).sum()).row(0, named=True)
+    for column in scanned:  # the exact check digit only where a candidate was seen (rarely anywhere)
+        name = f"{column}\x00pesel"
+        if totals[name]:
+            exact = text.select(_pesel_expr(cells(column), excel).alias(name))
+            flags = flags.with_columns(exact[name] & flags[name])
+            totals[name] = int(flags[name].sum())
     problems = []
     for column in scanned:
         for kind, code, what in _KINDS:

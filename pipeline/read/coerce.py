@@ -8,10 +8,11 @@ column and rows, never the value.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 import polars as pl
 
-from pipeline.contract import Column, Table, dictionary_lookup
+from pipeline.contract import TABLES, Column, Table, dictionary_lookup
 from pipeline.problems import Problem
 from pipeline.read.tables import ROW
 
@@ -114,25 +115,35 @@ def type_error_message(column: Column) -> str:
     return f"niepoprawna wartość: {_EXPECTED[column.type]}"
 
 
+@cache
+def _table_exprs(table_name: str, excel: bool) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The typing and failure expressions of a table (built once per table and dialect)."""
+    spec = TABLES[table_name]
+    typed = [column_expr(pl.col(c.name), c, excel).alias(c.name) for c in spec.columns]
+    failed = [
+        (pl.col(c.name).is_not_null() & column_expr(pl.col(c.name), c, excel).is_null()).alias(_FAILED + c.name)
+        for c in spec.columns
+    ]
+    return typed, failed
+
+
+_FAILED = "__failed__"
+
+
 def coerce_table(df: pl.DataFrame, table: Table, label: str, excel: bool) -> tuple[pl.DataFrame, list[Problem], pl.DataFrame]:
     """Type every column of `table`; return the typed frame, problems, and a mask of cells that failed."""
-    typed = df.select(
-        pl.col(ROW),
-        *(column_expr(pl.col(c.name), c, excel).alias(c.name) for c in table.columns),
-    )
-    failed = df.select(
-        pl.col(ROW),
-        *((pl.col(c.name).is_not_null() & typed[c.name].is_null()).alias(c.name) for c in table.columns),
-    )
+    typed_exprs, failed_exprs = _table_exprs(table.name, excel)
+    both = df.select(pl.col(ROW), *typed_exprs, *failed_exprs)
+    typed = both.select(ROW, *table.column_names)
+    failed = both.select(ROW, *(pl.col(_FAILED + c).alias(c) for c in table.column_names))
     problems = []
     counts = failed.select(pl.col(c.name).sum() for c in table.columns).row(0, named=True)
     for c in table.columns:
         if not counts[c.name]:
             continue
         rows = failed.filter(pl.col(c.name))[ROW]
-        if len(rows):
-            problems.append(
-                Problem(_TYPE_CODES[c.type] if c.type != "id" else "TYP-000", type_error_message(c), file=label,
-                        table=table.name, column=c.name, rows=rows.head(10).to_list(), count=len(rows))
-            )
+        problems.append(
+            Problem(_TYPE_CODES[c.type] if c.type != "id" else "TYP-000", type_error_message(c), file=label,
+                    table=table.name, column=c.name, rows=rows.head(10).to_list(), count=len(rows))
+        )
     return typed, problems, failed

@@ -59,7 +59,23 @@ def connect(path: Path, *, read_only: bool = False, wait: float = DEFAULT_WAIT_S
         try:
             for statement in ddl():
                 con.execute(statement)
+            from pipeline.warehouse.load import refresh_stale_units
+
+            refresh_stale_units(con)  # finish what an interrupted ingest left (see warehouse/load.py)
         except duckdb.Error as e:
             con.close()
             raise WarehouseError(f"nie można przygotować magazynu danych {path}: {e}") from None
+    elif _stale(con):
+        con.close()
+        raise WarehouseError(
+            f"bieżący stan magazynu danych {path} nie został odświeżony po przerwanym wczytywaniu; "
+            "uruchom ponownie wczytywanie (python -m pipeline ingest ...), które go dokończy"
+        )
     return con
+
+
+def _stale(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        return bool(con.execute("SELECT count(*) FROM raw.stale_units").fetchall()[0][0])
+    except duckdb.CatalogException:  # a warehouse made before the table existed
+        return False

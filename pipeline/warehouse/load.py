@@ -1,8 +1,12 @@
 """Load one checked export into the warehouse in one transaction.
 
-Raw versions, findings, the load-log line and the unit's refreshed current
-state are written together or not at all; a rejected export only adds a line
-to the load log.
+Raw versions, findings and the load-log line are written together or not at
+all; a rejected export only adds a line to the load log.  The unit's current
+state is rebuilt in the same transaction (`refresh=True`), or — when many
+exports of a unit arrive in one call — marked stale in that transaction and
+rebuilt once afterwards by `refresh_stale_units`, each unit in a transaction of
+its own.  A crash in between leaves the mark, so the next writer rebuilds it
+and readers refuse to read a stale state.
 """
 
 from __future__ import annotations
@@ -94,18 +98,39 @@ def _insert_findings(con: duckdb.DuckDBPyConnection, load_id: int, unit: str, fi
         con.executemany("INSERT INTO raw.findings VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-def _test_pause(con: duckdb.DuckDBPyConnection) -> None:
-    """For the fault tests only: stop inside the transaction so a test can kill the process there."""
-    seconds = os.environ.get("PIPELINE_TEST_PAUSE_IN_LOAD")
+def _test_pause(con: duckdb.DuckDBPyConnection, variable: str) -> None:
+    """For the fault tests only: stop inside a transaction so a test can kill the process there."""
+    seconds = os.environ.get(variable)
     if seconds:
         path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
-        with open(f"{path}.loading", "w") as marker:
+        with open(f"{path}.{variable.rsplit('_', 1)[-1].lower()}", "w") as marker:
             marker.write("inside a load transaction")
         time.sleep(float(seconds))
 
 
-def load_export(con: duckdb.DuckDBPyConnection, data: ExportData, findings: list[Problem]) -> int:
-    """Append one checked export and refresh its unit's current state, atomically."""
+def stale_units(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Units whose current state awaits a rebuild (empty in a consistent warehouse)."""
+    return [u for (u,) in con.execute("SELECT jednostka FROM raw.stale_units ORDER BY 1").fetchall()]
+
+
+def refresh_stale_units(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rebuild the current state of every stale unit, each in its own transaction."""
+    units = stale_units(con)
+    for unit in units:
+        con.begin()
+        try:
+            refresh_current_state(con, unit)
+            _test_pause(con, "PIPELINE_TEST_PAUSE_IN_REFRESH")
+            con.execute("DELETE FROM raw.stale_units WHERE jednostka = ?", [unit])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    return units
+
+
+def load_export(con: duckdb.DuckDBPyConnection, data: ExportData, findings: list[Problem], refresh: bool = True) -> int:
+    """Append one checked export atomically; rebuild its unit's current state now, or mark it stale."""
     assert data.meta is not None
     unit = data.meta.jednostka
     con.begin()
@@ -119,8 +144,11 @@ def load_export(con: duckdb.DuckDBPyConnection, data: ExportData, findings: list
             con.execute(f"INSERT INTO raw.{name} SELECT * FROM staged_table")
             con.unregister("staged_table")
         _insert_findings(con, load_id, unit, findings)
-        _test_pause(con)
-        refresh_current_state(con, unit)
+        _test_pause(con, "PIPELINE_TEST_PAUSE_IN_LOAD")
+        if refresh:
+            refresh_current_state(con, unit)
+        else:
+            con.execute("INSERT INTO raw.stale_units VALUES (?) ON CONFLICT DO NOTHING", [unit])
         con.commit()
     except BaseException:
         con.rollback()

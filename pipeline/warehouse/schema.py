@@ -61,6 +61,8 @@ def ddl() -> list[str]:
     row_number BIGINT,
     message VARCHAR NOT NULL
 )""",
+        # units whose current state must be rebuilt (set with a loaded export, cleared with the rebuild)
+        "CREATE TABLE IF NOT EXISTS raw.stale_units (jednostka VARCHAR PRIMARY KEY)",
         """CREATE TABLE IF NOT EXISTS raw.funding (
     jednostka VARCHAR NOT NULL,
     rok INTEGER NOT NULL,
