@@ -21,6 +21,7 @@ from pipeline.contract import DEFAULT_CASELOAD_LIMIT
 
 if TYPE_CHECKING:
     from pipeline.checks.gate import Verdict
+    from pipeline.checks.gx_runner import GxValidator
 from pipeline.grammar import count
 from pipeline.read.containers import content_hash
 from pipeline.read.export import ExportData, read_export
@@ -69,40 +70,32 @@ def ingest(paths: list[Path], options: IngestOptions,
     """Ingest exports in order; return what happened to each.  Raises WarehouseError."""
     results: list[LoadResult] = []
     con = connect(options.db)
-    validator = None
+    validator_box: list[GxValidator] = []  # the GX context: made once per call, only if something is validated
     try:
         for chunk in _chunks(paths, options.chunk_rows):
-            pending: list[ExportData] = []
+            entries: list[LoadResult | ExportData] = []  # in the order given: a result, or an export to check
             for path in chunk:
                 with options.timed("hash"):
                     previous = already_loaded(con, content_hash(path))
                 if previous is not None:
-                    result = LoadResult(path.name, "already loaded", previous)
-                    results.append(result)
-                    if on_result:
-                        on_result(result)
+                    entries.append(LoadResult(path.name, "already loaded", previous))
                     continue
                 with options.timed("read"):
-                    pending.append(read_export(path))
-            if not pending:
-                continue
-            from pipeline.checks.gate import check_exports
+                    entries.append(read_export(path))
+            pending = [e for e in entries if isinstance(e, ExportData)]
+            verdicts = iter(_check(pending, options, validator_box) if pending else [])
+            for entry in entries:
+                if isinstance(entry, ExportData):
+                    verdict = next(verdicts)
+                    with options.timed("load"):
+                        result = _store(con, verdict, refresh=False)
+                    if options.reports is not None:
+                        from pipeline.checks.report import write_quality_report
 
-            if validator is None and any(not e.problems for e in pending):
-                with options.timed("check"):
-                    from pipeline.checks.gx_runner import GxValidator
-
-                    validator = GxValidator()
-            with options.timed("check"):
-                verdicts = check_exports(pending, options.caseload_limit, validator)
-            for verdict in verdicts:
-                with options.timed("load"):
-                    result = _store(con, verdict, refresh=False)
-                if options.reports is not None:
-                    from pipeline.checks.report import write_quality_report
-
-                    with options.timed("report"):
-                        write_quality_report(options.reports, verdict, result)
+                        with options.timed("report"):
+                            write_quality_report(options.reports, verdict, result)
+                else:
+                    result = entry
                 results.append(result)
                 if on_result:
                     on_result(result)
@@ -111,6 +104,18 @@ def ingest(paths: list[Path], options: IngestOptions,
     finally:
         con.close()
     return results
+
+
+def _check(pending: list[ExportData], options: IngestOptions, validator_box: list[GxValidator]) -> list[Verdict]:
+    """The gate's verdicts for a chunk (GX is imported only when an export gets that far)."""
+    from pipeline.checks.gate import check_exports
+
+    with options.timed("check"):
+        if not validator_box and any(not e.problems for e in pending):
+            from pipeline.checks.gx_runner import GxValidator
+
+            validator_box.append(GxValidator())
+        return check_exports(pending, options.caseload_limit, validator_box[0] if validator_box else None)
 
 
 def _refresh(con: duckdb.DuckDBPyConnection) -> None:

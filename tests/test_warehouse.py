@@ -246,3 +246,10 @@ def test_indicators_on_a_missing_warehouse_is_a_clear_error(tmp_path):
     proc = _cli("indicators", "--year", "2024", "--db", str(tmp_path / "none.duckdb"))
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "nie istnieje" in err and "Traceback" not in err
+
+
+def test_lines_come_in_the_order_given(tmp_path, db, ingest_paths):
+    a = export(tmp_path, "a", "inna", "2025-01-15", episodes=("E1",))
+    b = export(tmp_path, "b", "inna", "2025-01-16", episodes=("E2",))
+    ingest_paths(b)
+    assert [(r.name, r.outcome) for r in ingest_paths(a, b)] == [("a", "loaded"), ("b", "already loaded")]
