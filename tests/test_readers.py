@@ -161,6 +161,7 @@ def test_undefined_cp1250_byte_is_rejected_with_the_offset(tmp_path: Path):
         (lambda p: (p / "rodziny.csv").unlink(), "STR-001"),
         (lambda p: (p / "notatki.txt").write_text("x"), "STR-002"),
         (lambda p: (p / "pesele.csv").write_text("x"), "STR-002"),
+        (lambda p: (p / ".ukryty.csv").write_text("x"), "STR-002"),
         (lambda p: (p / "rodziny.csv").write_text("id_rodziny;typ_rodziny;liczba_osob;wielodzietna;nazwisko\n"), "STR-020"),
         (lambda p: (p / "rodziny.csv").write_text("id_rodziny;typ_rodziny;liczba_osob\n"), "STR-021"),
         (lambda p: (p / "rodziny.csv").write_bytes(b""), "STR-012"),
@@ -171,7 +172,7 @@ def test_undefined_cp1250_byte_is_rejected_with_the_offset(tmp_path: Path):
         (lambda p: (p / "metadane.csv").write_text((p / "metadane.csv").read_text().replace("1603011", "16030")), "STR-033"),
         (lambda p: (p / "metadane.csv").write_text((p / "metadane.csv").read_text() + "autor;Jan\n"), "STR-030"),
     ],
-    ids=["missing-table", "extra-file", "extra-csv", "unknown-column", "missing-column", "empty-file", "ragged-row",
+    ids=["missing-table", "extra-file", "extra-csv", "hidden-file", "unknown-column", "missing-column", "empty-file", "ragged-row",
          "open-quote", "dictionary", "metadata-keys", "teryt", "metadata-unknown-key"],
 )
 def test_unreadable_content_is_named(tmp_path: Path, mutate, code: str):

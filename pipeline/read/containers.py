@@ -80,7 +80,7 @@ def _classify(names: list[tuple[str, str]], ext: str, where: str) -> tuple[dict[
 def _open_folder(path: Path) -> Container:
     names = []
     problems: list[Problem] = []
-    for f in sorted(p for p in path.iterdir() if not p.name.startswith(".")):
+    for f in sorted(path.iterdir()):  # hidden files too: the contract allows nothing but the tables
         if f.is_dir() or f.suffix.lower() != ".csv":
             problems.append(Problem("STR-002", f"niedozwolony plik {f.name}: w folderze eksportu mogą być tylko pliki tabel .csv"))
             continue
@@ -168,7 +168,7 @@ def content_hash(path: Path) -> str:
     """The hash that identifies an export's content (folder: names and bytes of its files)."""
     if path.is_dir():
         h = hashlib.sha256()
-        for f in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
+        for f in sorted(p for p in path.iterdir() if p.is_file()):
             h.update(f.name.lower().encode() + b"\0")
             with f.open("rb") as s:
                 _hash_stream(h, s)
