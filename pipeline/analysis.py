@@ -39,7 +39,7 @@ def findings_by_year(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def caseload_breaches_by_assistant(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> pl.DataFrame:
     """Per assistant: the year's largest caseload and the days above the limit."""
     sql = f"""SELECT jednostka, id_asystenta, max(families) AS max_families,
-                     sum(CASE WHEN families > {int(limit)} THEN days ELSE 0 END) AS days_above_limit
+                     sum(CASE WHEN families > $limit THEN days ELSE 0 END) AS days_above_limit
               FROM ({registry.members_sql('caseload_segments')}) GROUP BY ALL ORDER BY max_families DESC, id_asystenta"""
     return query(con, sql, registry.parameters(sql, year, unit, limit))
 

@@ -10,27 +10,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipeline.cli_errors import UsageError, existing_paths
 from pipeline.warehouse.connection import DEFAULT_DB, PROJECT_ROOT, WarehouseError
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 DEFAULT_REPORTS = PROJECT_ROOT / "reports"
 
 
-class UsageError(Exception):
-    """A wrong command line (exit 2)."""
-
-
-def _existing_paths(paths: list[str]) -> list[Path]:
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        raise UsageError("nie ma takiej ścieżki: " + ", ".join(missing))
-    return [Path(p) for p in paths]
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pipeline.ingest import IngestOptions, ingest, progress_printer
 
-    paths = _existing_paths(args.paths)
+    paths = existing_paths(args.paths)
     options = IngestOptions(db=Path(args.db), reports=Path(args.reports) / "quality", caseload_limit=args.caseload_limit)
     results = ingest(paths, options, on_result=progress_printer(len(paths)))
     return EXIT_REJECTED if any(r.outcome == "rejected" for r in results) else EXIT_OK
@@ -40,7 +30,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pipeline.checks.gate import check_exports
     from pipeline.read.export import read_export
 
-    paths = _existing_paths(args.paths)
+    paths = existing_paths(args.paths)
     verdicts = check_exports([read_export(p) for p in paths], args.caseload_limit)
     for v in verdicts:
         status = "valid   " if v.accepted else "invalid "

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.cli_errors import UsageError, existing_paths
 from pipeline.contract import DEFAULT_CASELOAD_LIMIT
 
 
@@ -60,14 +61,12 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from pipeline.warehouse.connection import connect
 
     if args.year is None and args.years is None:
-        print("błąd użycia: podaj --year ROK albo --years OD-DO", file=sys.stderr)
-        return 2
+        raise UsageError("podaj --year ROK albo --years OD-DO")
     con = connect(Path(args.db), read_only=True)
     try:
         if args.explain:
             if args.explain not in registry.BY_KEY and args.explain != registry.CLOSED_BY_REASON:
-                print(f"błąd użycia: nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.BY_KEY)}", file=sys.stderr)
-                return 2
+                raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.BY_KEY)}")
             frame = registry.explain(con, args.explain, args.year or args.years[-1], args.unit, args.caseload_limit)
             sys.stdout.write(frame.write_csv())
             return 0
@@ -96,11 +95,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.main_job import run
 
-    for p in args.paths:
-        if not Path(p).exists():
-            print(f"błąd użycia: nie ma takiej ścieżki: {p}", file=sys.stderr)
-            return 2
-    return run(Path(args.db), Path(args.out), [Path(p) for p in args.paths], args.caseload_limit, not args.no_notebooks)
+    return run(Path(args.db), Path(args.out), existing_paths(args.paths), args.caseload_limit, not args.no_notebooks)
 
 
 def _report_year(args: argparse.Namespace) -> int | None:
@@ -151,10 +146,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def cmd_funding(args: argparse.Namespace) -> int:
     from pipeline.main_job import load_funding_file
 
-    path = Path(args.path)
-    if not path.is_file():
-        print(f"błąd użycia: nie ma takiego pliku: {path}", file=sys.stderr)
-        return 2
+    (path,) = existing_paths([args.path])
     return 0 if load_funding_file(Path(args.db), path) else 1
 
 
