@@ -1,8 +1,9 @@
 """Ingest exports: read, check, load, report — each export on its own and atomically.
 
-Exports are processed in the order given, in chunks whose checks run
-together (one GX run per table per chunk); each export then loads in its own
-transaction.  A rejected export leaves only a load-log line.
+Exports are processed in the order given, in chunks: the files of a chunk
+are parsed one by one, then typed, checked (one GX run per table) and written
+(one transaction) together, and the units they touched get their current
+state rebuilt.  A rejected export leaves only a load-log line.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ if TYPE_CHECKING:
     from pipeline.checks.gx_runner import GxValidator
 from pipeline.grammar import count
 from pipeline.read.containers import content_hash
-from pipeline.read.export import ExportData, read_export
+from pipeline.read.export import ExportData, read_exports
 from pipeline.warehouse.connection import WarehouseError, connect
-from pipeline.warehouse.load import LoadResult, already_loaded, load_export, log_rejection, refresh_stale_units
+from pipeline.warehouse.load import Checked, LoadResult, already_loaded, refresh_stale_units, write_batch
 
 CHUNK_ROWS = 2_000_000
 
@@ -73,29 +74,24 @@ def ingest(paths: list[Path], options: IngestOptions,
     validator_box: list[GxValidator] = []  # the GX context: made once per call, only if something is validated
     try:
         for chunk in _chunks(paths, options.chunk_rows):
-            entries: list[LoadResult | ExportData] = []  # in the order given: a result, or an export to check
-            for path in chunk:
-                with options.timed("hash"):
-                    previous = already_loaded(con, content_hash(path))
-                if previous is not None:
-                    entries.append(LoadResult(path.name, "already loaded", previous))
-                    continue
-                with options.timed("read"):
-                    entries.append(read_export(path))
-            pending = [e for e in entries if isinstance(e, ExportData)]
-            verdicts = iter(_check(pending, options, validator_box) if pending else [])
-            for entry in entries:
-                if isinstance(entry, ExportData):
-                    verdict = next(verdicts)
-                    with options.timed("load"):
-                        result = _store(con, verdict, refresh=False)
-                    if options.reports is not None:
-                        from pipeline.checks.report import write_quality_report
+            with options.timed("hash"):
+                hashes = [content_hash(path) for path in chunk]
+                known = already_loaded(con, hashes)
+            fresh = [(path, h) for path, h in zip(chunk, hashes, strict=True) if h not in known]
+            with options.timed("read"):
+                exports = read_exports([path for path, _ in fresh], [h for _, h in fresh])
+            verdicts = _check(exports, options, validator_box) if exports else []
+            with options.timed("load"):
+                written = _write(con, [Checked(v.export, v.problems, v.findings) for v in verdicts])
+            if options.reports is not None:
+                from pipeline.checks.report import write_quality_report
 
-                        with options.timed("report"):
-                            write_quality_report(options.reports, verdict, result)
-                else:
-                    result = entry
+                with options.timed("report"):
+                    for verdict, result in zip(verdicts, written, strict=True):
+                        write_quality_report(options.reports, verdict, result)
+            fresh_results = iter(written)
+            for path, h in zip(chunk, hashes, strict=True):
+                result = LoadResult(path.name, "already loaded", known[h]) if h in known else next(fresh_results)
                 results.append(result)
                 if on_result:
                     on_result(result)
@@ -129,23 +125,14 @@ def _refresh(con: duckdb.DuckDBPyConnection) -> None:
         ) from None
 
 
-def _store(con: duckdb.DuckDBPyConnection, verdict: Verdict, refresh: bool = True) -> LoadResult:
-    data = verdict.export
-    if data.container is not None:
-        previous = already_loaded(con, data.container.content_hash)
-        if previous is not None:  # the same content given twice in one call
-            return LoadResult(data.name, "already loaded", previous)
+def _write(con: duckdb.DuckDBPyConnection, batch: list[Checked]) -> list[LoadResult]:
+    """Write a chunk's checked exports (one transaction), turning a database failure into a clear error."""
     try:
-        if not verdict.accepted:
-            load_id = log_rejection(con, data, verdict.problems)
-            return LoadResult(data.name, "rejected", load_id, verdict.problems, [], None)
-        load_id = load_export(con, data, verdict.findings, refresh)
+        return write_batch(con, batch)
     except duckdb.Error as e:
         raise WarehouseError(
-            f"zapis eksportu {data.name} do magazynu nie powiódł się ({type(e).__name__}); "
-            "magazyn pozostał bez zmian"
+            f"zapis eksportów do magazynu nie powiódł się ({type(e).__name__}); magazyn pozostał bez zmian"
         ) from None
-    return LoadResult(data.name, "loaded", load_id, [], verdict.findings, data.row_counts())
 
 
 def describe(result: LoadResult) -> str:

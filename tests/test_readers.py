@@ -227,3 +227,38 @@ def test_carriage_return_inside_the_header_is_a_clear_rejection(tmp_path: Path):
     path = write(tmp_path / "export")
     (path / "rodziny.csv").write_bytes(b"id_rodziny;typ_\rrodziny;liczba_osob;wielodzietna\nR1;pe\xc5\x82na;4;N\n")
     assert "STR-014" in _problem_codes(path)
+
+
+def test_a_batch_reads_exactly_as_each_export_on_its_own(tmp_path: Path):
+    """Batched reading stacks every table of many exports; each must still get only its own rows and problems."""
+    from pipeline.checks.pii import scan_export, scan_exports
+    from pipeline.read.export import read_exports
+
+    paths = [write(tmp_path / name, dialect=dialect) for name, dialect in DIALECTS.items()]
+    header = "id_rodziny;typ_rodziny;liczba_osob;wielodzietna\n"
+    broken = {
+        "typed": header + "R1;duża;4;N\nR2;pełna;x;N\nR3;pełna;3;N\n",         # two type problems, rows 2 and 3
+        "typed-other-rows": header + "R1;pełna;4;N\nR2;pełna;4;N\nR3;pełna;4;X\n",  # one, row 4
+        "ragged": header + "R1;pełna;4;N;nadmiar\n",
+        "pii": header + "R1;pełna;4;N\nR2 tel. 601 234 567;pełna;4;N\n",
+    }
+    for name, text in broken.items():
+        path = write(tmp_path / name)
+        (path / "rodziny.csv").write_text(text, encoding="utf-8")
+        paths.insert(2, path)  # between the good ones, so that neighbours in the stack differ
+    batch = read_exports(paths)
+    alone = [read_export(p) for p in paths]
+    for together, single in zip(batch, alone, strict=True):
+        assert [p.describe() for p in together.problems] == [p.describe() for p in single.problems], single.name
+        assert together.meta == single.meta
+        assert together.tables.keys() == single.tables.keys()
+        for table, frame in single.tables.items():
+            assert together.tables[table].equals(frame), (single.name, table)
+    assert [[p.describe() for p in found] for found in scan_exports(batch)] == \
+           [[p.describe() for p in scan_export(single)] for single in alone]
+    by_name = {d.name: {p.code: p.rows for p in d.problems} for d in batch}
+    assert by_name["typed"] == {"TYP-005": [2], "TYP-003": [3]}
+    assert by_name["typed-other-rows"] == {"TYP-004": [4]}
+    assert by_name["ragged"] == {"STR-015": [2]}
+    assert by_name["folder-utf8-iso"] == {}
+    assert [p.code for p in scan_export(batch[paths.index(tmp_path / "pii")])] == ["PII-003"]

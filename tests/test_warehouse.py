@@ -71,6 +71,9 @@ def test_full_export_of_one_unit_leaves_other_units_alone(tmp_path, db, ingest_p
     full = export(tmp_path, "full", "inna", "2025-02-01", zakres="pełny", episodes=("E2",))
     ingest_paths(other, mine, full)
     assert set(current(db)) == {("0201011", "E9"), ("1603011", "E2")}
+    later = export(tmp_path, "later", "brak efektów", "2025-03-01", episodes=("E2",))
+    ingest_paths(later)                        # only this unit is rebuilt; the other keeps its state
+    assert current(db) == {("0201011", "E9"): "inna", ("1603011", "E2"): "brak efektów"}
 
 
 def test_same_ids_in_two_units_live_side_by_side(tmp_path, db, ingest_paths):
@@ -122,7 +125,7 @@ def test_interrupted_current_state_rebuild_is_refused_by_readers_and_finished_by
 
     real = load.refresh_current_state
 
-    def boom(con, unit):
+    def boom(*args):
         raise KeyboardInterrupt  # Ctrl-C while the current state is being rebuilt
 
     monkeypatch.setattr(load, "refresh_current_state", boom)
@@ -253,3 +256,36 @@ def test_lines_come_in_the_order_given(tmp_path, db, ingest_paths):
     b = export(tmp_path, "b", "inna", "2025-01-16", episodes=("E2",))
     ingest_paths(b)
     assert [(r.name, r.outcome) for r in ingest_paths(a, b)] == [("a", "loaded"), ("b", "already loaded")]
+
+
+def test_one_call_with_a_copy_a_rejected_and_two_good_exports(tmp_path, db, ingest_paths):
+    import shutil
+
+    a = export(tmp_path, "a", "inna", "2025-01-15", episodes=("E1",))
+    copy = tmp_path / "a_kopia"
+    shutil.copytree(a, copy)  # same content under another name
+    bad = export(tmp_path, "bad", "inna", "2025-01-15", episodes=("E3",))
+    (bad / "asystentury.csv").write_text((bad / "asystentury.csv").read_text().replace("2023-01-01", "2026-01-01"))
+    b = export(tmp_path, "b", "brak efektów", "2025-01-16", episodes=("E2",))
+    results = ingest_paths(a, copy, bad, b)
+    assert [(r.name, r.outcome, r.load_id) for r in results] == [
+        ("a", "loaded", 1), ("a_kopia", "already loaded", 1), ("bad", "rejected", 2), ("b", "loaded", 3)]
+    assert current(db) == {("1603011", "E1"): "inna", ("1603011", "E2"): "brak efektów"}
+
+
+def test_a_failure_while_writing_a_batch_leaves_none_of_it(tmp_path, db, ingest_paths, monkeypatch):
+    ingest_paths(export(tmp_path, "first", "inna", "2025-01-15"))
+    before = snapshot(db)
+    import pipeline.warehouse.load as load
+
+    def boom(*args):
+        raise KeyboardInterrupt  # Ctrl-C after the raw rows of both exports were inserted
+
+    monkeypatch.setattr(load, "_insert_findings", boom)
+    later = [export(tmp_path, name, "brak efektów", day, episodes=("E1", "E2")) for name, day in
+             (("second", "2025-02-01"), ("third", "2025-03-01"))]
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(*later)
+    assert snapshot(db) == before
+    monkeypatch.undo()
+    assert [r.outcome for r in ingest_paths(*later)] == ["loaded", "loaded"]

@@ -14,6 +14,7 @@ import polars as pl
 from pipeline.checks.rules import EXPORT, EXPORT_DATE, ref_column
 from pipeline.contract import TABLES, references
 from pipeline.read.export import ExportData
+from pipeline.read.stacking import stack as stack_parts
 from pipeline.sql import caseload_segments_sql, query
 
 MONITORING_GRACE = "3mo"
@@ -26,11 +27,8 @@ def stack(exports: list[ExportData]) -> dict[str, pl.DataFrame]:
         {EXPORT: list(range(len(exports))), EXPORT_DATE: [e.meta.data_eksportu for e in exports]},
         schema={EXPORT: pl.Int64, EXPORT_DATE: pl.Date},
     )
-    frames = {}
-    for name in ("metadane", *TABLES):
-        parts = [e.tables[name].with_columns(pl.lit(i, dtype=pl.Int64).alias(EXPORT)) for i, e in enumerate(exports)]
-        frames[name] = pl.concat(parts, how="vertical_relaxed").join(dates, on=EXPORT, how="left")
-    return frames
+    return {name: stack_parts([(i, e.tables[name]) for i, e in enumerate(exports)]).join(dates, on=EXPORT, how="left")
+            for name in ("metadane", *TABLES)}
 
 
 def _add_references(frames: dict[str, pl.DataFrame]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pipeline.checks.context import build_context
 from pipeline.checks.gx_runner import GxValidator, RuleOutcome, load_suites
-from pipeline.checks.pii import scan_export
+from pipeline.checks.pii import scan_exports
 from pipeline.contract import DEFAULT_CASELOAD_LIMIT, TABLES
 from pipeline.problems import Problem
 from pipeline.read.export import ExportData
@@ -68,8 +68,8 @@ def check_exports(exports: list[ExportData], caseload_limit: int = DEFAULT_CASEL
                   validator: GxValidator | None = None) -> list[Verdict]:
     """Check every export of a call; return one verdict each, in order."""
     verdicts = [Verdict(e, problems=list(e.problems)) for e in exports]
-    for v in verdicts:
-        v.problems += scan_export(v.export)
+    for v, problems in zip(verdicts, scan_exports(exports), strict=True):
+        v.problems += problems
     clean = [v for v in verdicts if v.accepted and v.export.meta is not None]
     if not clean:
         return verdicts

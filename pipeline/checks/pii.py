@@ -8,11 +8,14 @@ that failed its type are scanned.  Messages name table, column and rows only.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import polars as pl
 
 from pipeline.contract import METADATA_TABLE, TABLES
 from pipeline.problems import Problem
 from pipeline.read.export import ExportData
+from pipeline.read.stacking import EXPORT, rows_by_export, stack
 from pipeline.read.tables import ROW
 
 PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
@@ -60,12 +63,12 @@ def _pesel_candidate(s: pl.Expr, excel: bool) -> pl.Expr:
 _KINDS = (("pesel", "PII-001", "numer PESEL"), ("email", "PII-002", "adres e-mail"), ("phone", "PII-003", "numer telefonu"))
 
 
-def _scan_frame(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame | None, safe: set[str],
-                excel: bool, table: str, label: str) -> list[Problem]:
-    """Scan a table's cells in one pass (one flag column per column and kind), then locate the rare hits."""
+def _scan_stacked(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame | None, safe: set[str],
+                  excel: bool, table: str, labels: dict[int, str]) -> dict[int, list[Problem]]:
+    """Scan a stacked table's cells in one pass (one flag column per column and kind), then locate the rare hits."""
     scanned = [c for c in columns if c not in safe or failed is not None]
     if not scanned or text.height == 0:
-        return []
+        return {}
 
     def cells(column: str) -> pl.Expr:
         s = pl.col(column)
@@ -74,42 +77,55 @@ def _scan_frame(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame | N
         return s
 
     flags = text.select(
-        pl.col(ROW),
+        pl.col(ROW), pl.col(EXPORT),
         *(_pesel_candidate(cells(c), excel).alias(f"{c}\x00pesel") for c in scanned),
         *(cells(c).str.contains(EMAIL).fill_null(False).alias(f"{c}\x00email") for c in scanned),
         *(cells(c).str.contains(PHONE).fill_null(False).alias(f"{c}\x00phone") for c in scanned),
     )
-    totals = flags.select(pl.exclude(ROW).sum()).row(0, named=True)
+    totals = flags.select(pl.exclude(ROW, EXPORT).sum()).row(0, named=True)
     for column in scanned:  # the exact check digit only where a candidate was seen (rarely anywhere)
         name = f"{column}\x00pesel"
         if totals[name]:
             exact = text.select(_pesel_expr(cells(column), excel).alias(name))
             flags = flags.with_columns(exact[name] & flags[name])
             totals[name] = int(flags[name].sum())
-    problems = []
+    problems: dict[int, list[Problem]] = defaultdict(list)
     for column in scanned:
         for kind, code, what in _KINDS:
             name = f"{column}\x00{kind}"
             if not totals[name]:
                 continue
-            rows = flags.filter(pl.col(name))[ROW]
-            problems.append(Problem(code, f"komórka zawiera {what} (dane osobowe); wartości nie pokazujemy",
-                                    file=label, table=table, column=column, rows=rows.head(10).to_list(), count=len(rows)))
+            for export, rows in rows_by_export(flags, pl.col(name)).items():
+                problems[export].append(Problem(code, f"komórka zawiera {what} (dane osobowe); wartości nie pokazujemy",
+                                                file=labels[export], table=table, column=column, rows=rows[:10], count=len(rows)))
     return problems
+
+
+def scan_exports(exports: list[ExportData]) -> list[list[Problem]]:
+    """Personal-data problems of each export (critical: the export is rejected), scanned table by table."""
+    groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for i, data in enumerate(exports):
+        for table in data.text:
+            groups[(table, data.excel)].append(i)
+    found: dict[tuple[int, str], list[Problem]] = {}
+    for (table, excel), indexes in groups.items():
+        labels = {i: exports[i].labels.get(table, table) for i in indexes}
+        text = stack([(i, exports[i].text[table]) for i in indexes])
+        if table == METADATA_TABLE:
+            key = pl.col("klucz").str.strip_chars().str.to_lowercase()
+            unparsed = [i for i in indexes if exports[i].meta is None]  # parsed metadata dates are not text
+            cells = text.filter(~key.is_in(_META_DATE_KEYS) | pl.col(EXPORT).is_in(unparsed))
+            hits = _scan_stacked(cells, ["klucz", "wartosc"], None, set(), excel, table, labels)
+        else:
+            spec = TABLES[table]
+            safe = {c.name for c in spec.columns if c.type in _SAFE_TYPES}
+            failed = stack([(i, exports[i].failed[table]) for i in indexes]) if all(table in exports[i].failed for i in indexes) else None
+            hits = _scan_stacked(text, spec.column_names, failed, safe, excel, table, labels)
+        for i, problems in hits.items():
+            found[(i, table)] = problems
+    return [[p for table in data.text for p in found.get((i, table), [])] for i, data in enumerate(exports)]
 
 
 def scan_export(data: ExportData) -> list[Problem]:
-    """Personal-data problems of an export (critical: the export is rejected)."""
-    problems: list[Problem] = []
-    for table, text in data.text.items():
-        label = data.labels.get(table, table)
-        if table == METADATA_TABLE:
-            key = pl.col("klucz").str.strip_chars().str.to_lowercase()
-            dates_unparsed = data.meta is None  # parsed metadata dates are not text
-            cells = text.filter(~key.is_in(_META_DATE_KEYS) | pl.lit(dates_unparsed))
-            problems += _scan_frame(cells, ["klucz", "wartosc"], None, set(), data.excel, table, label)
-            continue
-        spec = TABLES[table]
-        safe = {c.name for c in spec.columns if c.type in _SAFE_TYPES}
-        problems += _scan_frame(text, spec.column_names, data.failed.get(table), safe, data.excel, table, label)
-    return problems
+    """Personal-data problems of one export (see `scan_exports`)."""
+    return scan_exports([data])[0]

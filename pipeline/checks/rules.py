@@ -18,8 +18,8 @@ from typing import Any
 
 from pipeline.contract import DEFAULT_CASELOAD_LIMIT, TABLES
 from pipeline.problems import Severity
+from pipeline.read.stacking import EXPORT
 
-EXPORT = "_export"
 ROW = "_row"
 EXPORT_DATE = "_data_eksportu"
 CASELOAD_LIMIT_PARAMETER = "caseload_limit"

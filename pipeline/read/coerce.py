@@ -7,6 +7,7 @@ column and rows, never the value.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from functools import cache
 
@@ -14,6 +15,7 @@ import polars as pl
 
 from pipeline.contract import TABLES, Column, Table, dictionary_lookup
 from pipeline.problems import Problem
+from pipeline.read.stacking import EXPORT, rows_by_export
 from pipeline.read.tables import ROW
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -130,20 +132,22 @@ def _table_exprs(table_name: str, excel: bool) -> tuple[list[pl.Expr], list[pl.E
 _FAILED = "__failed__"
 
 
-def coerce_table(df: pl.DataFrame, table: Table, label: str, excel: bool) -> tuple[pl.DataFrame, list[Problem], pl.DataFrame]:
-    """Type every column of `table`; return the typed frame, problems, and a mask of cells that failed."""
+def coerce_table(df: pl.DataFrame, table: Table, labels: dict[int, str],
+                 excel: bool) -> tuple[pl.DataFrame, dict[int, list[Problem]], pl.DataFrame]:
+    """Type every column of a stacked `table` (see `stacking`); return the typed frame, the problems
+    per export (`labels` names each export's file), and a mask of the cells that failed."""
     typed_exprs, failed_exprs = _table_exprs(table.name, excel)
-    both = df.select(pl.col(ROW), *typed_exprs, *failed_exprs)
-    typed = both.select(ROW, *table.column_names)
-    failed = both.select(ROW, *(pl.col(_FAILED + c).alias(c) for c in table.column_names))
-    problems = []
+    both = df.select(pl.col(ROW), *typed_exprs, *failed_exprs, pl.col(EXPORT))
+    typed = both.select(ROW, *table.column_names, EXPORT)
+    failed = both.select(ROW, *(pl.col(_FAILED + c).alias(c) for c in table.column_names), EXPORT)
+    problems: dict[int, list[Problem]] = defaultdict(list)
     counts = failed.select(pl.col(c.name).sum() for c in table.columns).row(0, named=True)
     for c in table.columns:
         if not counts[c.name]:
             continue
-        rows = failed.filter(pl.col(c.name))[ROW]
-        problems.append(
-            Problem(_TYPE_CODES[c.type] if c.type != "id" else "TYP-000", type_error_message(c), file=label,
-                    table=table.name, column=c.name, rows=rows.head(10).to_list(), count=len(rows))
-        )
-    return typed, problems, failed
+        for export, rows in rows_by_export(failed, pl.col(c.name)).items():
+            problems[export].append(
+                Problem(_TYPE_CODES[c.type] if c.type != "id" else "TYP-000", type_error_message(c), file=labels[export],
+                        table=table.name, column=c.name, rows=rows[:10], count=len(rows))
+            )
+    return typed, dict(problems), failed

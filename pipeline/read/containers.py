@@ -77,7 +77,7 @@ def _classify(names: list[tuple[str, str]], ext: str, where: str) -> tuple[dict[
     return found, problems
 
 
-def _open_folder(path: Path) -> Container:
+def _open_folder(path: Path, known_hash: str | None) -> Container:
     names = []
     problems: list[Problem] = []
     for f in sorted(path.iterdir()):  # hidden files too: the contract allows nothing but the tables
@@ -89,14 +89,14 @@ def _open_folder(path: Path) -> Container:
     problems += more
     if problems:
         raise ExportRejected(problems)
-    container = Container(path, "folder", content_hash(path))
+    container = Container(path, "folder", known_hash or content_hash(path))
     for table, original in found.items():
         p = path / original
         container.members[table] = Member(table, original, open_csv=lambda p=p: p.open("rb"))
     return container
 
 
-def _open_zip(path: Path) -> Container:
+def _open_zip(path: Path, known_hash: str | None) -> Container:
     try:
         zf = zipfile.ZipFile(path)
         infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -122,7 +122,7 @@ def _open_zip(path: Path) -> Container:
     problems += more
     if problems:
         raise ExportRejected(problems)
-    container = Container(path, "zip", _file_hash(path))
+    container = Container(path, "zip", known_hash or _file_hash(path))
     for table, original in found.items():
         container.members[table] = Member(
             table, f"{path.name}/{original}", open_csv=lambda o=original: _zip_member(path, o)
@@ -176,15 +176,16 @@ def content_hash(path: Path) -> str:
     return _file_hash(path)
 
 
-def open_container(path: Path) -> Container:
-    """Open an export; raise ExportRejected when its container is not acceptable."""
+def open_container(path: Path, known_hash: str | None = None) -> Container:
+    """Open an export (its `content_hash` may be given if already computed); raise ExportRejected when
+    its container is not acceptable."""
     if path.is_dir():
-        return _open_folder(path)
+        return _open_folder(path, known_hash)
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise ExportRejected([Problem("STR-004", "plik eksportu jest pusty (0 bajtów)")])
     if suffix == ".zip":
-        return _open_zip(path)
+        return _open_zip(path, known_hash)
     if suffix == ".xlsx":
         return _open_xlsx(path)
     raise ExportRejected(

@@ -7,13 +7,18 @@ no reading problem are passed on to the checks.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.contract import (
     FORMAT_VERSION,
+    METADATA_COLUMNS,
     METADATA_KEYS,
     METADATA_TABLE,
     TABLES,
@@ -24,7 +29,8 @@ from pipeline.contract import (
 from pipeline.problems import ExportRejected, Problem
 from pipeline.read.coerce import coerce_table, column_expr, date_expr
 from pipeline.read.containers import Container, open_container
-from pipeline.read.tables import ROW, read_csv_member, read_xlsx_member
+from pipeline.read.stacking import EXPORT, split, stack
+from pipeline.read.tables import ROW, extra_fields_problem, finish_text, read_csv_member, read_xlsx_member
 
 
 @dataclass
@@ -60,15 +66,15 @@ def _read_text(container: Container, table: str) -> tuple[pl.DataFrame, str]:
     return read_csv_member(member)
 
 
-def _meta_value(values: dict[str, tuple[str | None, int]], key: str) -> str | None:
-    return values.get(key, (None, 0))[0]
+Values = dict[str, tuple[str | None, int]]  # metadata key -> (value, row)
+_DATE_KEYS = ("data_eksportu", "okres_od", "okres_do")
 
 
-def parse_metadata(df: pl.DataFrame, label: str, excel: bool) -> tuple[ExportMetadata | None, pl.DataFrame | None, list[Problem]]:
-    """Check and type the `metadane` table (key/value rows)."""
+def _metadata_values(rows: list[tuple[int, str | None, str | None]], label: str) -> tuple[Values, list[Problem]]:
+    """The key/value rows of one `metadane` table; problems for unknown, repeated and missing keys."""
     problems: list[Problem] = []
-    values: dict[str, tuple[str | None, int]] = {}
-    for row, key, value in df.select(ROW, "klucz", "wartosc").iter_rows():
+    values: Values = {}
+    for row, key, value in rows:
         k = (key or "").strip().lower()
         if k not in METADATA_KEYS:
             problems.append(Problem("STR-030", "nieznany klucz metadanych; dozwolone: " + ", ".join(METADATA_KEYS),
@@ -80,34 +86,43 @@ def parse_metadata(df: pl.DataFrame, label: str, excel: bool) -> tuple[ExportMet
     for k in METADATA_KEYS:
         if k not in values or values[k][0] is None:
             problems.append(Problem("STR-032", f"brak wartości klucza {k}", file=label, table=METADATA_TABLE, column="wartosc"))
-    if problems:
-        return None, None, problems
+    return values, problems
+
+
+def _parse_dates(texts: list[str | None], excel: bool) -> list[date | None]:
+    """Parse many date texts with the same rule as the tables' date columns, in one query."""
+    if not texts:
+        return []
+    return pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(date_expr(pl.col("t"), excel)).to_series().to_list()
+
+
+def _metadata(values: Values, dates: dict[str, date | None], label: str,
+              excel: bool) -> tuple[ExportMetadata | None, pl.DataFrame | None, list[Problem]]:
+    """Check and type one export's metadata, its dates already parsed."""
+    problems: list[Problem] = []
 
     def bad(key: str, message: str) -> None:
         problems.append(Problem("STR-033", f"{key}: {message}", file=label, table=METADATA_TABLE, column="wartosc", rows=[values[key][1]]))
 
-    jednostka = _meta_value(values, "jednostka") or ""
+    jednostka = values["jednostka"][0] or ""
     if excel and jednostka.isdigit() and len(jednostka) == 6:
         jednostka = "0" + jednostka  # Excel drops the leading zero of a TERYT code stored as a number
     if not (jednostka.isdigit() and len(jednostka) == 7):
         bad("jednostka", "oczekiwano 7-cyfrowego kodu TERYT gminy")
-    dates = {}
-    for key in ("data_eksportu", "okres_od", "okres_do"):
-        parsed = pl.select(date_expr(pl.lit(_meta_value(values, key), dtype=pl.String), excel)).item()
-        if parsed is None:
+    for key in _DATE_KEYS:
+        if dates[key] is None:
             bad(key, "oczekiwano daty RRRR-MM-DD albo DD.MM.RRRR")
-        dates[key] = parsed
-    zakres = {fold(v): v for v in ZAKRES_VALUES}.get(fold(_meta_value(values, "zakres") or ""))
+    zakres = {fold(v): v for v in ZAKRES_VALUES}.get(fold(values["zakres"][0] or ""))
     if zakres is None:
         bad("zakres", "dozwolone: " + ", ".join(ZAKRES_VALUES))
-    version = (_meta_value(values, "wersja_formatu") or "").removesuffix(".0")
+    version = (values["wersja_formatu"][0] or "").removesuffix(".0")
     if version != FORMAT_VERSION:
         bad("wersja_formatu", f"obsługiwana jest tylko wersja {FORMAT_VERSION}")
     if problems:
         return None, None, problems
     meta = ExportMetadata(
         jednostka=jednostka,
-        nazwa_jednostki=_meta_value(values, "nazwa_jednostki") or "",
+        nazwa_jednostki=values["nazwa_jednostki"][0] or "",
         data_eksportu=dates["data_eksportu"],
         okres_od=dates["okres_od"],
         okres_do=dates["okres_do"],
@@ -121,41 +136,94 @@ def parse_metadata(df: pl.DataFrame, label: str, excel: bool) -> tuple[ExportMet
     return meta, frame, problems
 
 
-def read_export(path: Path) -> ExportData:
-    """Read an export into typed frames; problems are collected, not raised."""
-    data = ExportData(path)
-    try:
-        data.container = open_container(path)
-    except ExportRejected as e:
-        for p in e.problems:
-            p.file = p.file or path.name
-        data.problems += e.problems
-        return data
-    container = data.container
-    for table, member in container.members.items():
-        data.labels[table] = member.label
+def _read_metadata(exports: list[ExportData], stacked: pl.DataFrame, excel: bool, found: dict[int, dict[str, list[Problem]]]) -> None:
+    """Check and type the `metadane` tables of a batch (key/value rows)."""
+    by_export: dict[int, list[tuple[int, str | None, str | None]]] = defaultdict(list)
+    for export, row, key, value in stacked.select(EXPORT, ROW, "klucz", "wartosc").iter_rows():
+        by_export[export].append((row, key, value))
+    parsed: dict[int, Values] = {}
+    for i, text in split(stacked, by_export).items():
+        exports[i].text[METADATA_TABLE] = text
+        values, problems = _metadata_values(by_export[i], exports[i].labels[METADATA_TABLE])
+        found[i][METADATA_TABLE] += problems
+        if not problems:
+            parsed[i] = values
+    texts = [values[key][0] for values in parsed.values() for key in _DATE_KEYS]
+    dates = iter(_parse_dates(texts, excel))
+    for i, values in parsed.items():
+        data = exports[i]
+        data.meta, frame, problems = _metadata(values, {key: next(dates) for key in _DATE_KEYS}, data.labels[METADATA_TABLE], excel)
+        found[i][METADATA_TABLE] += problems
+        if frame is not None:
+            data.tables[METADATA_TABLE] = frame
+
+
+def _read_table(exports: list[ExportData], table: str, excel: bool, parts: list[tuple[int, pl.DataFrame]],
+                found: dict[int, dict[str, list[Problem]]]) -> None:
+    """Trim, check and type one table of every export of a batch, stacked."""
+    columns = list(METADATA_COLUMNS) if table == METADATA_TABLE else TABLES[table].column_names
+    stacked, extra = finish_text(stack(parts), columns)
+    for i, rows in extra.items():
+        found[i][table].append(extra_fields_problem(exports[i].labels[table], table, len(columns), rows))
+    if extra:
+        stacked = stacked.filter(~pl.col(EXPORT).is_in(list(extra)))
+    if table == METADATA_TABLE:
+        _read_metadata(exports, stacked, excel, found)
+        return
+    indexes = [i for i, _ in parts if i not in extra]
+    labels = {i: exports[i].labels[table] for i in indexes}
+    typed, problems, failed = coerce_table(stacked, TABLES[table], labels, excel)
+    texts, typeds, faileds = split(stacked, indexes), split(typed, indexes), split(failed, indexes)
+    for i in indexes:
+        exports[i].text[table], exports[i].tables[table], exports[i].failed[table] = texts[i], typeds[i], faileds[i]
+        found[i][table] += problems.get(i, [])
+
+
+def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None) -> list[ExportData]:
+    """Read a batch of exports into typed frames; problems are collected per export, not raised.
+
+    Files are parsed one by one; trimming, typing and their checks run once per table for the
+    whole batch (see `pipeline.read.stacking`).  `hashes`: their content hashes, if already known.
+    """
+    exports = [ExportData(path) for path in paths]
+    found: dict[int, dict[str, list[Problem]]] = {}  # per export, per table in member order
+    parts: dict[tuple[str, bool], list[tuple[int, pl.DataFrame]]] = defaultdict(list)
+    for i, data in enumerate(exports):
         try:
-            text, encoding = _read_text(container, table)
+            data.container = open_container(data.path, hashes[i] if hashes else None)
         except ExportRejected as e:
+            for p in e.problems:
+                p.file = p.file or data.name
             data.problems += e.problems
             continue
-        data.encodings[table] = encoding
-        if table == METADATA_TABLE:
-            data.meta, frame, problems = parse_metadata(text, member.label, data.excel)
-            data.text[table] = text
-            data.problems += problems
-            if frame is not None:
-                data.tables[table] = frame
-            continue
-        typed, problems, failed = coerce_table(text, TABLES[table], member.label, data.excel)
-        data.text[table], data.tables[table], data.failed[table] = text, typed, failed
-        data.problems += problems
-    for name, spec in TABLES.items():
-        if spec.optional and name not in data.tables and not any(p.table == name for p in data.problems):
-            data.tables[name] = _empty(name)
-    return data
+        found[i] = {}
+        for table, member in data.container.members.items():
+            data.labels[table] = member.label
+            found[i][table] = []
+            try:
+                text, encoding = _read_text(data.container, table)
+            except ExportRejected as e:
+                found[i][table] += e.problems
+                continue
+            data.encodings[table] = encoding
+            parts[(table, data.excel)].append((i, text))
+    for (table, excel), group in parts.items():
+        _read_table(exports, table, excel, group, found)
+    for i, tables in found.items():
+        data = exports[i]
+        data.problems += [p for problems in tables.values() for p in problems]
+        for name, spec in TABLES.items():
+            if spec.optional and name not in data.tables and not tables.get(name):
+                data.tables[name] = _empty(name)
+    return exports
 
 
+def read_export(path: Path) -> ExportData:
+    """Read one export (see `read_exports`)."""
+    return read_exports([path])[0]
+
+
+@cache
 def _empty(table: str) -> pl.DataFrame:
     """A typed frame with no rows, for an optional table the export left out."""
     spec = TABLES[table]

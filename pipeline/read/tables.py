@@ -15,6 +15,7 @@ import polars as pl
 from pipeline.contract import METADATA_COLUMNS, METADATA_TABLE, TABLES, UNDEFINED_CP1250_BYTES
 from pipeline.problems import ExportRejected, Problem
 from pipeline.read.containers import Container, Member
+from pipeline.read.stacking import EXPORT, rows_by_export
 
 HEADER_LIMIT = 64 * 1024
 ROW = "_row"
@@ -65,10 +66,12 @@ def _map_header(names: list[str], table: str, label: str) -> list[str]:
     return mapped
 
 
+def _trimmed(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().replace("", None).alias(column)
+
+
 def _trim(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    return df.with_columns(
-        pl.col(c).str.strip_chars().replace("", None).alias(c) for c in columns
-    )
+    return df.with_columns(_trimmed(c) for c in columns)
 
 
 def _check_header(member: Member) -> list[str]:
@@ -98,7 +101,11 @@ def _check_header(member: Member) -> list[str]:
 
 
 def read_csv_member(member: Member) -> tuple[pl.DataFrame, str]:
-    """Parse one CSV table into trimmed strings; return the frame and the detected encoding."""
+    """Parse one CSV table into untrimmed strings with `_row` (and `__extra__` for surplus fields).
+
+    Return the frame and the detected encoding; `finish_text` trims it and checks the surplus fields
+    for a whole batch of files at once.
+    """
     columns = _check_header(member)
     assert member.open_csv is not None
     with member.open_csv() as s:
@@ -107,26 +114,32 @@ def read_csv_member(member: Member) -> tuple[pl.DataFrame, str]:
     payload = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if encoding != "utf-8":
         payload = text.encode("utf-8")
-    schema = {f"c{i}": pl.String for i in range(len(columns))} | {_EXTRA: pl.String}
+    schema = {name: pl.String for name in columns} | {_EXTRA: pl.String}
     try:
         raw = pl.read_csv(
             io.BytesIO(payload), separator=";", quote_char='"', has_header=False, skip_rows=1,
             schema=schema, truncate_ragged_lines=True, missing_columns="insert",
+            row_index_name=ROW, row_index_offset=2,
         )
     except pl.exceptions.PolarsError:
         raise ExportRejected(
             [Problem("STR-014", "plik CSV jest uszkodzony (np. niedomknięty cudzysłów albo urwany wiersz)",
                      file=member.label, table=member.table)]
         ) from None
-    raw = raw.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    extra = raw.filter(pl.col(_EXTRA).str.strip_chars().str.len_chars() > 0)[ROW].to_list()
-    if extra:
-        raise ExportRejected(
-            [Problem("STR-015", f"wiersz ma więcej pól niż nagłówek ({len(columns)})", file=member.label,
-                     table=member.table, rows=extra, count=len(extra))]
-        )
-    df = raw.drop(_EXTRA).rename({f"c{i}": name for i, name in enumerate(columns)})
-    return _trim(df, columns), encoding
+    return raw, encoding
+
+
+def finish_text(stacked: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, dict[int, list[int]]]:
+    """Trim a stacked table of many files; return it and, per export, the rows with more fields than the header."""
+    extra = rows_by_export(stacked, pl.col(_EXTRA).str.strip_chars().str.len_chars() > 0) if _EXTRA in stacked.columns else {}
+    trimmed = stacked.select(pl.col(ROW).cast(pl.Int64), *(_trimmed(c) for c in columns), EXPORT)
+    return trimmed, extra
+
+
+def extra_fields_problem(label: str, table: str, columns: int, rows: list[int]) -> Problem:
+    """The problem of rows with more fields than the header."""
+    return Problem("STR-015", f"wiersz ma więcej pól niż nagłówek ({columns})", file=label, table=table,
+                   rows=rows, count=len(rows))
 
 
 def read_xlsx_member(container: Container, member: Member) -> pl.DataFrame:

@@ -1,12 +1,11 @@
-"""Load one checked export into the warehouse in one transaction.
+"""Write checked exports into the warehouse: a batch of exports in one transaction.
 
-Raw versions, findings and the load-log line are written together or not at
-all; a rejected export only adds a line to the load log.  The unit's current
-state is rebuilt in the same transaction (`refresh=True`), or — when many
-exports of a unit arrive in one call — marked stale in that transaction and
-rebuilt once afterwards by `refresh_stale_units`, each unit in a transaction of
-its own.  A crash in between leaves the mark, so the next writer rebuilds it
-and readers refuse to read a stale state.
+Every accepted export of a batch adds its raw versions, findings and load-log
+line, every rejected one only its log line, all together or not at all; an
+export is never half-written.  The units touched are marked stale in the same
+transaction; `refresh_stale_units` then rebuilds their current state in one
+transaction of its own that clears the marks.  A crash in between leaves the
+marks, so the next writer rebuilds and readers refuse a stale state.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import polars as pl
 from pipeline.contract import TABLES
 from pipeline.problems import Problem
 from pipeline.read.export import ExportData
+from pipeline.read.stacking import EXPORT, stack
 from pipeline.sql import scalar, sql_text, statements
 
 
@@ -38,64 +38,69 @@ class LoadResult:
     row_counts: dict[str, int] | None = None
 
 
-def already_loaded(con: duckdb.DuckDBPyConnection, content_hash: str) -> int | None:
-    """The load id of an earlier successful load of the same content, if any."""
-    return scalar(con, "SELECT min(load_id) FROM raw.loads WHERE content_hash = ? AND outcome = 'loaded'", [content_hash])
+@dataclass
+class Checked:
+    """An export and what the gate said of it: problems reject it, findings load with it."""
+
+    data: ExportData
+    problems: list[Problem]
+    findings: list[Problem]
 
 
-def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
-    return scalar(con, "SELECT coalesce(max(load_id), 0) + 1 FROM raw.loads")
+def already_loaded(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, int]:
+    """For each content hash loaded before, the load id of its first successful load."""
+    if not hashes:
+        return {}
+    rows = con.execute("SELECT content_hash, min(load_id) FROM raw.loads WHERE outcome = 'loaded' AND content_hash IN "
+                       "(SELECT unnest($hashes)) GROUP BY 1", {"hashes": hashes}).fetchall()
+    return dict(rows)
 
 
-def refresh_current_state(con: duckdb.DuckDBPyConnection, unit: str) -> None:
-    """Rebuild the current state of every table for one unit."""
+def refresh_current_state(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the current state of every table for the units marked stale."""
     template = sql_text("warehouse/sql/current_state.sql")
     for name, spec in TABLES.items():
         text = template.format(table=name, key=spec.key, columns=", ".join(spec.column_names))
         for statement in statements(text):
-            con.execute(statement, {"unit": unit})
+            con.execute(statement)
 
 
-def _log_line(con: duckdb.DuckDBPyConnection, data: ExportData, outcome: str, reasons: list[Problem],
-              row_counts: dict[str, int] | None, findings: int) -> int:
-    load_id = _next_load_id(con)
+def _log_row(load_id: int, data: ExportData, outcome: str, reasons: list[Problem],
+             row_counts: dict[str, int] | None, findings: int) -> tuple:
     meta = data.meta
     # the unit name is free text: from a rejected export it may hold what made it fail, so it is not kept
     name = meta.nazwa_jednostki if meta and outcome == "loaded" else None
-    con.execute(
-        "INSERT INTO raw.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            load_id, data.name, data.container.content_hash if data.container else "",
-            meta.jednostka if meta else None, name,
-            meta.data_eksportu if meta else None, meta.okres_od if meta else None,
-            meta.okres_do if meta else None, meta.zakres if meta else None,
-            datetime.now(), outcome, json.dumps([p.to_dict() for p in reasons], ensure_ascii=False),
-            json.dumps(row_counts) if row_counts is not None else None, findings,
-        ],
+    return (
+        load_id, data.name, data.container.content_hash if data.container else "",
+        meta.jednostka if meta else None, name,
+        meta.data_eksportu if meta else None, meta.okres_od if meta else None,
+        meta.okres_do if meta else None, meta.zakres if meta else None,
+        datetime.now(), outcome, json.dumps([p.to_dict() for p in reasons], ensure_ascii=False),
+        json.dumps(row_counts) if row_counts is not None else None, findings,
     )
-    return load_id
 
 
-def log_rejection(con: duckdb.DuckDBPyConnection, data: ExportData, problems: list[Problem]) -> int:
-    """Write the load-log line of a rejected export (its only trace in the warehouse)."""
-    con.begin()
+def _insert_findings(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    if rows:
+        frame = pl.DataFrame(rows, schema={"load_id": pl.Int32, "jednostka": pl.String, "code": pl.String, "tabela": pl.String,
+                                           "record_id": pl.String, "row": pl.Int64, "message": pl.String}, orient="row")
+        _insert(con, "raw.findings", frame)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    con.register("staged_rows", frame.to_arrow())
     try:
-        load_id = _log_line(con, data, "rejected", problems, None, 0)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    return load_id
+        con.execute(f"INSERT INTO {table} SELECT * FROM staged_rows")
+    finally:
+        con.unregister("staged_rows")
 
 
-def _insert_findings(con: duckdb.DuckDBPyConnection, load_id: int, unit: str, findings: list[Problem]) -> None:
-    rows = [
+def _finding_rows(load_id: int, unit: str, findings: list[Problem]) -> list[tuple]:
+    return [
         (load_id, unit, f.code, f.table or "", record_id, row, f.message)
         for f in findings
         for record_id, row in zip(f.ids or [None] * len(f.rows), f.rows or [None], strict=False)
     ]
-    if rows:
-        con.executemany("INSERT INTO raw.findings VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _test_pause(con: duckdb.DuckDBPyConnection, variable: str) -> None:
@@ -114,43 +119,80 @@ def stale_units(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def refresh_stale_units(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Rebuild the current state of every stale unit, each in its own transaction."""
+    """Rebuild the current state of every stale unit, all in one transaction that clears their marks."""
     units = stale_units(con)
-    for unit in units:
-        con.begin()
-        try:
-            refresh_current_state(con, unit)
-            _test_pause(con, "PIPELINE_TEST_PAUSE_IN_REFRESH")
-            con.execute("DELETE FROM raw.stale_units WHERE jednostka = ?", [unit])
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-    return units
-
-
-def load_export(con: duckdb.DuckDBPyConnection, data: ExportData, findings: list[Problem], refresh: bool = True) -> int:
-    """Append one checked export atomically; rebuild its unit's current state now, or mark it stale."""
-    assert data.meta is not None
-    unit = data.meta.jednostka
+    if not units:
+        return units
     con.begin()
     try:
-        load_id = _log_line(con, data, "loaded", [], data.row_counts(), sum(f.count for f in findings))
-        for name, spec in TABLES.items():
-            frame = data.tables[name].select(
-                pl.lit(load_id, dtype=pl.Int32).alias("load_id"), pl.lit(unit).alias("jednostka"), "_row", *spec.column_names
-            )
-            con.register("staged_table", frame.to_arrow())
-            con.execute(f"INSERT INTO raw.{name} SELECT * FROM staged_table")
-            con.unregister("staged_table")
-        _insert_findings(con, load_id, unit, findings)
-        _test_pause(con, "PIPELINE_TEST_PAUSE_IN_LOAD")
-        if refresh:
-            refresh_current_state(con, unit)
-        else:
-            con.execute("INSERT INTO raw.stale_units VALUES (?) ON CONFLICT DO NOTHING", [unit])
+        refresh_current_state(con)
+        _test_pause(con, "PIPELINE_TEST_PAUSE_IN_REFRESH")
+        con.execute("DELETE FROM raw.stale_units")
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    return load_id
+    return units
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, batch: list[Checked]) -> list[LoadResult]:
+    """Write a batch of checked exports in one transaction; return what happened to each, in order.
+
+    An export whose content was already loaded (before, or earlier in the batch) is not written again.
+    """
+    hashes = [c.data.container.content_hash for c in batch if c.data.container is not None]
+    known = already_loaded(con, hashes)
+    results: list[LoadResult] = []
+    log_rows: list[tuple] = []
+    finding_rows: list[tuple] = []
+    parts: dict[str, list[tuple[int, pl.DataFrame]]] = {name: [] for name in TABLES}
+    units: dict[int, str] = {}
+    load_id = scalar(con, "SELECT coalesce(max(load_id), 0) FROM raw.loads")
+    for c in batch:
+        data = c.data
+        content = data.container.content_hash if data.container else None
+        if content in known:
+            results.append(LoadResult(data.name, "already loaded", known[content]))
+            continue
+        load_id += 1
+        if c.problems:
+            log_rows.append(_log_row(load_id, data, "rejected", c.problems, None, 0))
+            results.append(LoadResult(data.name, "rejected", load_id, c.problems, [], None))
+            continue
+        assert data.meta is not None and content is not None
+        known[content] = load_id
+        units[load_id] = data.meta.jednostka
+        counts = data.row_counts()
+        log_rows.append(_log_row(load_id, data, "loaded", [], counts, sum(f.count for f in c.findings)))
+        finding_rows += _finding_rows(load_id, data.meta.jednostka, c.findings)
+        for name in TABLES:
+            parts[name].append((load_id, data.tables[name]))
+        results.append(LoadResult(data.name, "loaded", load_id, [], c.findings, counts))
+    if not log_rows:
+        return results
+    con.begin()
+    try:
+        con.executemany("INSERT INTO raw.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", log_rows)
+        if units:
+            unit_of = pl.DataFrame({EXPORT: list(units), "jednostka": list(units.values())},
+                                   schema={EXPORT: pl.Int64, "jednostka": pl.String})
+            for name, spec in TABLES.items():
+                rows = stack(parts[name]).join(unit_of, on=EXPORT, how="left").select(
+                    pl.col(EXPORT).cast(pl.Int32).alias("load_id"), "jednostka", "_row", *spec.column_names)
+                _insert(con, f"raw.{name}", rows)
+            _insert_findings(con, finding_rows)
+            _test_pause(con, "PIPELINE_TEST_PAUSE_IN_LOAD")
+            con.executemany("INSERT INTO raw.stale_units VALUES (?) ON CONFLICT DO NOTHING", [[u] for u in sorted(set(units.values()))])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return results
+
+
+def load_export(con: duckdb.DuckDBPyConnection, data: ExportData, findings: list[Problem]) -> int:
+    """Write one accepted export and rebuild its unit's current state (for tests and small jobs)."""
+    result = write_batch(con, [Checked(data, [], findings)])[0]
+    refresh_stale_units(con)
+    assert result.load_id is not None
+    return result.load_id

@@ -1,42 +1,38 @@
--- Current state of one table for one unit, by the merge rules of EXPORT_FORMAT.md:
+-- Current state of one table for every unit marked stale, by the merge rules of EXPORT_FORMAT.md:
 --   * a record is (jednostka, table, id); the version from the export with the
 --     latest data_eksportu wins, ties go to the export loaded later;
---   * once a `pełny` export is loaded, a record counts only if that full export
---     (the latest one) or an export with a later data_eksportu holds it.
--- Placeholders: {table}, {key}, {columns}.  Parameter: $unit.
-DELETE FROM core.{table} WHERE jednostka = $unit;
+--   * once a `pełny` export of a unit is loaded, a record counts only if that full
+--     export (the unit's latest one) or an export with a later data_eksportu holds it.
+-- Placeholders: {table}, {key}, {columns}.  One statement set for all stale units, so the
+-- cost is one pass over the table per ingest chunk, not one per unit.
+DELETE FROM core.{table} WHERE jednostka IN (SELECT jednostka FROM raw.stale_units);
 
 INSERT INTO core.{table}
 WITH exports AS (
-    SELECT load_id, data_eksportu
+    SELECT load_id, jednostka, data_eksportu, zakres
     FROM raw.loads
-    WHERE outcome = 'loaded' AND jednostka = $unit
+    WHERE outcome = 'loaded' AND jednostka IN (SELECT jednostka FROM raw.stale_units)
 ),
-cutoff AS (
-    SELECT load_id, data_eksportu
-    FROM raw.loads
-    WHERE outcome = 'loaded' AND jednostka = $unit AND zakres = 'pełny'
-    ORDER BY data_eksportu DESC, load_id DESC
-    LIMIT 1
+cutoffs AS (
+    SELECT jednostka, load_id AS cutoff_load, data_eksportu AS cutoff_date
+    FROM exports
+    WHERE zakres = 'pełny'
+    QUALIFY row_number() OVER (PARTITION BY jednostka ORDER BY data_eksportu DESC, load_id DESC) = 1
 ),
 versions AS (
-    SELECT r.*, e.data_eksportu
+    SELECT r.*, e.data_eksportu, c.cutoff_load, c.cutoff_date
     FROM raw.{table} AS r
     JOIN exports AS e USING (load_id)
-    WHERE r.jednostka = $unit
+    LEFT JOIN cutoffs AS c ON c.jednostka = e.jednostka
 ),
 ranked AS (
     SELECT
         *,
-        row_number() OVER (PARTITION BY {key} ORDER BY data_eksportu DESC, load_id DESC) AS version_rank,
-        bool_or(load_id = (SELECT load_id FROM cutoff)) OVER (PARTITION BY {key}) AS held_by_cutoff
+        row_number() OVER (PARTITION BY jednostka, {key} ORDER BY data_eksportu DESC, load_id DESC) AS version_rank,
+        bool_or(load_id = cutoff_load) OVER (PARTITION BY jednostka, {key}) AS held_by_cutoff
     FROM versions
 )
 SELECT jednostka, {columns}, load_id
 FROM ranked
 WHERE version_rank = 1
-  AND (
-      NOT EXISTS (SELECT 1 FROM cutoff)
-      OR held_by_cutoff
-      OR data_eksportu > (SELECT data_eksportu FROM cutoff)
-  );
+  AND (cutoff_load IS NULL OR held_by_cutoff OR data_eksportu > cutoff_date);
