@@ -28,8 +28,9 @@ lint: install
 suites: install
 	$(PY) -m pipeline suites --write
 
+UNITS ?= 25
 benchmark: install
-	$(PY) benchmarks/national.py --units 25
+	$(PY) benchmarks/national.py --units $(UNITS)
 
 clean:
 	rm -rf $(VENV) reports data/warehouse.duckdb data/warehouse.duckdb.wal

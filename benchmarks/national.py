@@ -54,7 +54,8 @@ def _floor(root: Path, db: Path) -> tuple[float, int, float]:
     import duckdb
 
     db.unlink(missing_ok=True)
-    con = duckdb.connect(str(db), config={"enable_progress_bar": False})
+    con = duckdb.connect(str(db))
+    con.execute("SET enable_progress_bar = false")
     started = time.perf_counter()
     rows = 0
     paths = export_paths(root)
@@ -104,7 +105,7 @@ def main() -> None:
     print(f"(b) ingest {ingest_s:9.1f} s   {rows:>12,} rows   {rows / ingest_s:>12,.0f} rows/s   "
           f"{loaded}/{len(results)} loaded   ratio (b)/(a) = {ingest_s / floor_s:.1f}")
     for stage, seconds in sorted(options.stage_seconds.items(), key=lambda kv: -kv[1]):
-        print(f"      {stage:<8} {seconds:9.1f} s")
+        print(f"      {stage:<14} {seconds:9.1f} s")
 
     con = connect(db, read_only=True)
     try:

@@ -28,10 +28,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from pipeline.checks.gate import check_exports
-    from pipeline.read.export import read_export
+    from pipeline.read.export import read_exports
 
     paths = existing_paths(args.paths)
-    verdicts = check_exports([read_export(p) for p in paths], args.caseload_limit)
+    verdicts = check_exports(read_exports(paths), args.caseload_limit)
     for v in verdicts:
         status = "valid   " if v.accepted else "invalid "
         print(f"{status}{v.export.name}: reguły sprawdzone {v.rules_checked}, niespełnione {v.rules_failed}, "
