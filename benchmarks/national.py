@@ -62,7 +62,7 @@ def _floor(root: Path, db: Path) -> tuple[float, int, float]:
     for table in ("metadane", *TABLES):
         files = [str(p / f"{table}.csv") for p in paths if (p / f"{table}.csv").exists()]
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv($files, delim=';', header=true, all_varchar=true, "
-                    "union_by_name=true)", {"files": files})
+                    "union_by_name=false)", {"files": files})
         rows += con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     elapsed = time.perf_counter() - started
     con.close()

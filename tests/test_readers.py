@@ -241,11 +241,13 @@ def test_a_batch_reads_exactly_as_each_export_on_its_own(tmp_path: Path):
         "typed-other-rows": header + "R1;pełna;4;N\nR2;pełna;4;N\nR3;pełna;4;X\n",  # one, row 4
         "ragged": header + "R1;pełna;4;N;nadmiar\n",
         "pii": header + "R1;pełna;4;N\nR2 tel. 601 234 567;pełna;4;N\n",
+        "open-quote": header + 'R1;"pełna;4;N\n',                        # the batch's scan of rodziny fails: file by file
     }
     for name, text in broken.items():
         path = write(tmp_path / name)
         (path / "rodziny.csv").write_text(text, encoding="utf-8")
         paths.insert(2, path)  # between the good ones, so that neighbours in the stack differ
+    paths.append(paths[0])  # the same folder twice in one batch
     batch = read_exports(paths)
     alone = [read_export(p) for p in paths]
     for together, single in zip(batch, alone, strict=True):
@@ -261,4 +263,5 @@ def test_a_batch_reads_exactly_as_each_export_on_its_own(tmp_path: Path):
     assert by_name["typed-other-rows"] == {"TYP-004": [4]}
     assert by_name["ragged"] == {"STR-015": [2]}
     assert by_name["folder-utf8-iso"] == {}
+    assert by_name["open-quote"] == {"STR-014": []}
     assert [p.code for p in scan_export(batch[paths.index(tmp_path / "pii")])] == ["PII-003"]

@@ -119,16 +119,17 @@ def type_error_message(column: Column) -> str:
 
 @cache
 def _table_exprs(table_name: str, excel: bool) -> tuple[list[pl.Expr], list[pl.Expr]]:
-    """The typing and failure expressions of a table (built once per table and dialect)."""
+    """The typing expressions of a table (each value parsed once, into `__typed__<column>`) and the
+    final columns: typed values, and `__failed__<column>` where a non-empty cell did not parse."""
     spec = TABLES[table_name]
-    typed = [column_expr(pl.col(c.name), c, excel).alias(c.name) for c in spec.columns]
-    failed = [
-        (pl.col(c.name).is_not_null() & column_expr(pl.col(c.name), c, excel).is_null()).alias(_FAILED + c.name)
-        for c in spec.columns
+    typed = [column_expr(pl.col(c.name), c, excel).alias(_TYPED + c.name) for c in spec.columns]
+    final = [pl.col(_TYPED + c.name).alias(c.name) for c in spec.columns] + [
+        (pl.col(c.name).is_not_null() & pl.col(_TYPED + c.name).is_null()).alias(_FAILED + c.name) for c in spec.columns
     ]
-    return typed, failed
+    return typed, final
 
 
+_TYPED = "__typed__"
 _FAILED = "__failed__"
 
 
@@ -136,8 +137,8 @@ def coerce_table(df: pl.DataFrame, table: Table, labels: dict[int, str],
                  excel: bool) -> tuple[pl.DataFrame, dict[int, list[Problem]], pl.DataFrame]:
     """Type every column of a stacked `table` (see `stacking`); return the typed frame, the problems
     per export (`labels` names each export's file), and a mask of the cells that failed."""
-    typed_exprs, failed_exprs = _table_exprs(table.name, excel)
-    both = df.select(pl.col(ROW), *typed_exprs, *failed_exprs, pl.col(EXPORT))
+    typed_exprs, final_exprs = _table_exprs(table.name, excel)
+    both = df.lazy().with_columns(typed_exprs).select(pl.col(ROW), *final_exprs, pl.col(EXPORT)).collect()
     typed = both.select(ROW, *table.column_names, EXPORT)
     failed = both.select(ROW, *(pl.col(_FAILED + c).alias(c) for c in table.column_names), EXPORT)
     problems: dict[int, list[Problem]] = defaultdict(list)

@@ -29,6 +29,7 @@ class Member:
     label: str  # how messages name it, e.g. "dzieci.csv" or "arkusz dzieci"
     open_csv: Callable[[], BinaryIO] | None = None
     sheet: str | None = None
+    path: Path | None = None  # the CSV file itself, when it lies in a folder
 
 
 @dataclass
@@ -92,7 +93,7 @@ def _open_folder(path: Path, known_hash: str | None) -> Container:
     container = Container(path, "folder", known_hash or content_hash(path))
     for table, original in found.items():
         p = path / original
-        container.members[table] = Member(table, original, open_csv=lambda p=p: p.open("rb"))
+        container.members[table] = Member(table, original, open_csv=lambda p=p: p.open("rb"), path=p)
     return container
 
 

@@ -30,7 +30,16 @@ from pipeline.problems import ExportRejected, Problem
 from pipeline.read.coerce import coerce_table, column_expr, date_expr
 from pipeline.read.containers import Container, open_container
 from pipeline.read.stacking import EXPORT, split, stack
-from pipeline.read.tables import ROW, extra_fields_problem, finish_text, read_csv_member, read_xlsx_member
+from pipeline.read.tables import (
+    ROW,
+    CsvFile,
+    extra_fields_problem,
+    finish_text,
+    inspect_csv_member,
+    parse_csv_file,
+    read_xlsx_member,
+    scan_csv_files,
+)
 
 
 @dataclass
@@ -59,11 +68,49 @@ class ExportData:
         return {t: df.height for t, df in self.tables.items()}
 
 
-def _read_text(container: Container, table: str) -> tuple[pl.DataFrame, str]:
+def _read_member(data: ExportData, i: int, table: str, parts: list[tuple[int, pl.DataFrame]],
+                 scannable: dict[tuple[str, ...], list[tuple[int, CsvFile]]]) -> None:
+    """Read one table of an export: an xlsx sheet or a CSV file that must be parsed on its own goes to
+    `parts`; a plain UTF-8 file in a folder waits in `scannable` to be parsed with others like it."""
+    container = data.container
+    assert container is not None
     member = container.members[table]
     if container.kind == "xlsx":
-        return read_xlsx_member(container, member), "xlsx"
-    return read_csv_member(member)
+        parts.append((i, read_xlsx_member(container, member)))
+        data.encodings[table] = "xlsx"
+        return
+    file = inspect_csv_member(member)
+    data.encodings[table] = file.encoding
+    if file.payload is None:
+        scannable[tuple(file.columns)].append((i, file))
+    else:
+        parts.append((i, parse_csv_file(file)))
+
+
+def _parse_scannable(scannable: dict[tuple[str, ...], list[tuple[int, CsvFile]]], parts: list[tuple[int, pl.DataFrame]],
+                     found: dict[int, dict[str, list[Problem]]]) -> tuple[list[pl.DataFrame], list[int]]:
+    """Parse the waiting files of one table, a scan per header order; if a scan fails, file by file.
+    Return the scanned frames and the exports they hold (the others were added to `parts`)."""
+    stacked: list[pl.DataFrame] = []
+    scanned: list[int] = []
+    for files in scannable.values():
+        seen: set[Path | None] = set()
+        once, alone = [], []
+        for i, file in files:
+            (alone if file.member.path in seen else once).append((i, file))  # the same folder twice in a batch
+            seen.add(file.member.path)
+        frame = scan_csv_files(once)
+        if frame is None:
+            alone = files
+        else:
+            stacked.append(frame)
+            scanned += [i for i, _ in once]
+        for i, file in alone:
+            try:
+                parts.append((i, parse_csv_file(file)))
+            except ExportRejected as e:
+                found[i][file.member.table] += e.problems
+    return stacked, scanned
 
 
 Values = dict[str, tuple[str | None, int]]  # metadata key -> (value, row)
@@ -158,11 +205,11 @@ def _read_metadata(exports: list[ExportData], stacked: pl.DataFrame, excel: bool
             data.tables[METADATA_TABLE] = frame
 
 
-def _read_table(exports: list[ExportData], table: str, excel: bool, parts: list[tuple[int, pl.DataFrame]],
+def _read_table(exports: list[ExportData], table: str, excel: bool, stacked: pl.DataFrame, indexes: list[int],
                 found: dict[int, dict[str, list[Problem]]]) -> None:
-    """Trim, check and type one table of every export of a batch, stacked."""
+    """Trim, check and type one table of every export of a batch, stacked (`indexes`: the exports it holds)."""
     columns = list(METADATA_COLUMNS) if table == METADATA_TABLE else TABLES[table].column_names
-    stacked, extra = finish_text(stack(parts), columns)
+    stacked, extra = finish_text(stacked, columns)
     for i, rows in extra.items():
         found[i][table].append(extra_fields_problem(exports[i].labels[table], table, len(columns), rows))
     if extra:
@@ -170,7 +217,7 @@ def _read_table(exports: list[ExportData], table: str, excel: bool, parts: list[
     if table == METADATA_TABLE:
         _read_metadata(exports, stacked, excel, found)
         return
-    indexes = [i for i, _ in parts if i not in extra]
+    indexes = [i for i in indexes if i not in extra]
     labels = {i: exports[i].labels[table] for i in indexes}
     typed, problems, failed = coerce_table(stacked, TABLES[table], labels, excel)
     texts, typeds, faileds = split(stacked, indexes), split(typed, indexes), split(failed, indexes)
@@ -188,6 +235,7 @@ def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None) -> 
     exports = [ExportData(path) for path in paths]
     found: dict[int, dict[str, list[Problem]]] = {}  # per export, per table in member order
     parts: dict[tuple[str, bool], list[tuple[int, pl.DataFrame]]] = defaultdict(list)
+    scannable: dict[str, dict[tuple[str, ...], list[tuple[int, CsvFile]]]] = defaultdict(lambda: defaultdict(list))
     for i, data in enumerate(exports):
         try:
             data.container = open_container(data.path, hashes[i] if hashes else None)
@@ -201,14 +249,19 @@ def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None) -> 
             data.labels[table] = member.label
             found[i][table] = []
             try:
-                text, encoding = _read_text(data.container, table)
+                _read_member(data, i, table, parts[(table, data.excel)], scannable[table])
             except ExportRejected as e:
                 found[i][table] += e.problems
-                continue
-            data.encodings[table] = encoding
-            parts[(table, data.excel)].append((i, text))
-    for (table, excel), group in parts.items():
-        _read_table(exports, table, excel, group, found)
+    scanned: dict[tuple[str, bool], tuple[list[pl.DataFrame], list[int]]] = {}
+    for table, waiting in scannable.items():
+        scanned[(table, False)] = _parse_scannable(waiting, parts[(table, False)], found)
+    for key in parts.keys() | scanned.keys():
+        single = parts.get(key, [])
+        frames, indexes = scanned.get(key, ([], []))
+        if not single and not frames:
+            continue
+        stacked = pl.concat([stack(single), *frames], how="diagonal_relaxed") if single else pl.concat(frames, how="diagonal_relaxed")
+        _read_table(exports, *key, stacked, sorted(indexes + [i for i, _ in single]), found)
     for i, tables in found.items():
         data = exports[i]
         data.problems += [p for problems in tables.values() for p in problems]

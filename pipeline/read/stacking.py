@@ -37,3 +37,4 @@ def rows_by_export(stacked: pl.DataFrame, mask: pl.Expr, row: str = "_row") -> d
     for export, number in stacked.filter(mask).select(EXPORT, row).iter_rows():
         found[export].append(number)
     return dict(found)
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -74,11 +75,8 @@ def _trim(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return df.with_columns(_trimmed(c) for c in columns)
 
 
-def _check_header(member: Member) -> list[str]:
-    """Read only the start of a file and check its header, so a huge wrong file fails fast."""
-    assert member.open_csv is not None
-    with member.open_csv() as s:
-        head = s.read(HEADER_LIMIT)
+def _header_columns(head: bytes, member: Member) -> list[str]:
+    """Check the header line at the start of a file, so a huge wrong file fails before it is read."""
     if not head.strip():
         raise ExportRejected([Problem("STR-012", "plik jest pusty: brak wiersza nagłówka", file=member.label, table=member.table)])
     end = head.find(b"\n")
@@ -100,33 +98,69 @@ def _check_header(member: Member) -> list[str]:
     return _map_header(names, member.table, member.label)
 
 
-def read_csv_member(member: Member) -> tuple[pl.DataFrame, str]:
-    """Parse one CSV table into untrimmed strings with `_row` (and `__extra__` for surplus fields).
+@dataclass
+class CsvFile:
+    """A CSV table whose header and encoding were checked, ready to parse.
 
-    Return the frame and the detected encoding; `finish_text` trims it and checks the surplus fields
-    for a whole batch of files at once.
+    `payload` is its content as UTF-8 without a BOM; it is None when the file on disk already is
+    exactly that, so it can be parsed straight from `member.path` together with others.
     """
-    columns = _check_header(member)
+
+    member: Member
+    columns: list[str]
+    encoding: str
+    payload: bytes | None
+
+
+def inspect_csv_member(member: Member) -> CsvFile:
+    """Check a CSV table's header (from its first 64 KiB) and encoding; raise ExportRejected if wrong."""
     assert member.open_csv is not None
     with member.open_csv() as s:
-        data = s.read()
+        head = s.read(HEADER_LIMIT)
+        columns = _header_columns(head, member)
+        data = head + s.read()
     text, encoding = decode(data, member.label)
-    payload = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if encoding != "utf-8":
-        payload = text.encode("utf-8")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if encoding == "utf-8" and not bom and member.path is not None:
+        return CsvFile(member, columns, encoding, None)
+    payload = data[3:] if bom else data
+    return CsvFile(member, columns, encoding, payload if encoding == "utf-8" else text.encode("utf-8"))
+
+
+def _csv_options(columns: list[str]) -> dict:
     schema = {name: pl.String for name in columns} | {_EXTRA: pl.String}
+    return dict(separator=";", quote_char='"', has_header=False, skip_rows=1, schema=schema,
+                truncate_ragged_lines=True, missing_columns="insert")
+
+
+def parse_csv_file(file: CsvFile) -> pl.DataFrame:
+    """Parse one CSV table into untrimmed strings with `_row` (and `__extra__` for surplus fields);
+    `finish_text` trims them and checks the surplus fields for a whole batch at once."""
+    source = io.BytesIO(file.payload) if file.payload is not None else file.member.path
     try:
-        raw = pl.read_csv(
-            io.BytesIO(payload), separator=";", quote_char='"', has_header=False, skip_rows=1,
-            schema=schema, truncate_ragged_lines=True, missing_columns="insert",
-            row_index_name=ROW, row_index_offset=2,
-        )
+        return pl.read_csv(source, **_csv_options(file.columns), row_index_name=ROW, row_index_offset=2)
     except pl.exceptions.PolarsError:
         raise ExportRejected(
             [Problem("STR-014", "plik CSV jest uszkodzony (np. niedomknięty cudzysłów albo urwany wiersz)",
-                     file=member.label, table=member.table)]
+                     file=file.member.label, table=file.member.table)]
         ) from None
-    return raw, encoding
+
+
+def scan_csv_files(files: list[tuple[int, CsvFile]]) -> pl.DataFrame | None:
+    """Parse many files of one table with the same header on disk in one multi-file scan, tagged
+    `_export` (the file-by-file cost of polars is paid once).  None if any of them cannot be parsed:
+    the caller then parses them one by one to find which."""
+    sources = [str(f.member.path) for _, f in files]
+    assert len(set(sources)) == len(sources), "each file once per scan"
+    try:
+        scanned = pl.scan_csv(sources, **_csv_options(files[0][1].columns), include_file_paths="_file", row_index_name="_index")
+        return scanned.select(
+            (pl.col("_index") - pl.col("_index").min().over("_file") + 2).cast(pl.Int64).alias(ROW),
+            pl.exclude("_index", "_file"),
+            pl.col("_file").replace_strict(sources, [i for i, _ in files], return_dtype=pl.Int64).alias(EXPORT),
+        ).collect()
+    except pl.exceptions.PolarsError:
+        return None
 
 
 def finish_text(stacked: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, dict[int, list[int]]]:
