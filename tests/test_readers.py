@@ -265,3 +265,22 @@ def test_a_batch_reads_exactly_as_each_export_on_its_own(tmp_path: Path):
     assert by_name["folder-utf8-iso"] == {}
     assert by_name["open-quote"] == {"STR-014": []}
     assert [p.code for p in scan_export(batch[paths.index(tmp_path / "pii")])] == ["PII-003"]
+
+
+def test_without_room_to_spool_a_zip_is_read_file_by_file_the_same(tmp_path: Path, monkeypatch):
+    """Files of a zip or in Windows-1250 are spooled as UTF-8 to be scanned together; if the copy
+    cannot be written (a full temp disk), each is parsed on its own, with the same result."""
+    path = write(tmp_path / "export", dialect=DIALECTS["zip-cp1250-10"])
+    spooled = read_export(path)
+    real = Path.write_bytes
+
+    def no_room(self, data):
+        if "pipeline-read-" in str(self):
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", no_room)
+    alone = read_export(path)
+    assert spooled.problems == alone.problems == []
+    for table, frame in spooled.tables.items():
+        assert alone.tables[table].equals(frame), table

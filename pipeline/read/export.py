@@ -7,6 +7,7 @@ no reading problem are passed on to the checks.
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -69,9 +70,9 @@ class ExportData:
 
 
 def _read_member(data: ExportData, i: int, table: str, parts: list[tuple[int, pl.DataFrame]],
-                 scannable: dict[tuple[str, ...], list[tuple[int, CsvFile]]]) -> None:
-    """Read one table of an export: an xlsx sheet or a CSV file that must be parsed on its own goes to
-    `parts`; a plain UTF-8 file in a folder waits in `scannable` to be parsed with others like it."""
+                 scannable: dict[tuple[str, ...], list[tuple[int, CsvFile]]], spool: Path) -> None:
+    """Read one table of an export: an xlsx sheet is parsed now, into `parts`; a CSV file waits in
+    `scannable` (on disk as plain UTF-8, spooled if need be) to be parsed with others like it."""
     container = data.container
     assert container is not None
     member = container.members[table]
@@ -79,9 +80,9 @@ def _read_member(data: ExportData, i: int, table: str, parts: list[tuple[int, pl
         parts.append((i, read_xlsx_member(container, member)))
         data.encodings[table] = "xlsx"
         return
-    file = inspect_csv_member(member)
+    file = inspect_csv_member(member, spool / f"{i}_{table}.csv")
     data.encodings[table] = file.encoding
-    if file.payload is None:
+    if file.source is not None:
         scannable[tuple(file.columns)].append((i, file))
     else:
         parts.append((i, parse_csv_file(file)))
@@ -97,8 +98,8 @@ def _parse_scannable(scannable: dict[tuple[str, ...], list[tuple[int, CsvFile]]]
         seen: set[Path | None] = set()
         once, alone = [], []
         for i, file in files:
-            (alone if file.member.path in seen else once).append((i, file))  # the same folder twice in a batch
-            seen.add(file.member.path)
+            (alone if file.source in seen else once).append((i, file))  # the same folder twice in a batch
+            seen.add(file.source)
         frame = scan_csv_files(once)
         if frame is None:
             alone = files
@@ -232,6 +233,11 @@ def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None) -> 
     Files are parsed one by one; trimming, typing and their checks run once per table for the
     whole batch (see `pipeline.read.stacking`).  `hashes`: their content hashes, if already known.
     """
+    with tempfile.TemporaryDirectory(prefix="pipeline-read-") as spool:
+        return _read_exports(paths, hashes, Path(spool))
+
+
+def _read_exports(paths: Sequence[Path], hashes: Sequence[str] | None, spool: Path) -> list[ExportData]:
     exports = [ExportData(path) for path in paths]
     found: dict[int, dict[str, list[Problem]]] = {}  # per export, per table in member order
     parts: dict[tuple[str, bool], list[tuple[int, pl.DataFrame]]] = defaultdict(list)
@@ -249,7 +255,7 @@ def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None) -> 
             data.labels[table] = member.label
             found[i][table] = []
             try:
-                _read_member(data, i, table, parts[(table, data.excel)], scannable[table])
+                _read_member(data, i, table, parts[(table, data.excel)], scannable[table], spool)
             except ExportRejected as e:
                 found[i][table] += e.problems
     scanned: dict[tuple[str, bool], tuple[list[pl.DataFrame], list[int]]] = {}

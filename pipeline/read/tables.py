@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -102,18 +103,22 @@ def _header_columns(head: bytes, member: Member) -> list[str]:
 class CsvFile:
     """A CSV table whose header and encoding were checked, ready to parse.
 
-    `payload` is its content as UTF-8 without a BOM; it is None when the file on disk already is
-    exactly that, so it can be parsed straight from `member.path` together with others.
+    `payload` is its content as UTF-8 without a BOM, or None when the file on disk already is
+    exactly that.  `source` is a file on disk holding that content (the folder's own file, or a
+    copy spooled from a zip or another encoding), so that it can be parsed together with others.
     """
 
     member: Member
     columns: list[str]
     encoding: str
     payload: bytes | None
+    source: Path | None = None
 
 
-def inspect_csv_member(member: Member) -> CsvFile:
-    """Check a CSV table's header (from its first 64 KiB) and encoding; raise ExportRejected if wrong."""
+def inspect_csv_member(member: Member, spool_as: Path | None = None) -> CsvFile:
+    """Check a CSV table's header (from its first 64 KiB) and encoding; raise ExportRejected if wrong.
+
+    Content that is not already plain UTF-8 on disk is written, as UTF-8, to `spool_as` (if given)."""
     assert member.open_csv is not None
     with member.open_csv() as s:
         head = s.read(HEADER_LIMIT)
@@ -122,9 +127,16 @@ def inspect_csv_member(member: Member) -> CsvFile:
     text, encoding = decode(data, member.label)
     bom = data.startswith(b"\xef\xbb\xbf")
     if encoding == "utf-8" and not bom and member.path is not None:
-        return CsvFile(member, columns, encoding, None)
+        return CsvFile(member, columns, encoding, None, member.path)
     payload = data[3:] if bom else data
-    return CsvFile(member, columns, encoding, payload if encoding == "utf-8" else text.encode("utf-8"))
+    file = CsvFile(member, columns, encoding, payload if encoding == "utf-8" else text.encode("utf-8"))
+    if spool_as is not None:
+        try:
+            spool_as.write_bytes(file.payload)
+            file.source = spool_as
+        except OSError:  # no room for the copy: this file is parsed on its own
+            pass
+    return file
 
 
 def _csv_options(columns: list[str]) -> dict:
@@ -136,7 +148,7 @@ def _csv_options(columns: list[str]) -> dict:
 def parse_csv_file(file: CsvFile) -> pl.DataFrame:
     """Parse one CSV table into untrimmed strings with `_row` (and `__extra__` for surplus fields);
     `finish_text` trims them and checks the surplus fields for a whole batch at once."""
-    source = io.BytesIO(file.payload) if file.payload is not None else file.member.path
+    source = io.BytesIO(file.payload) if file.payload is not None else file.source
     try:
         return pl.read_csv(source, **_csv_options(file.columns), row_index_name=ROW, row_index_offset=2)
     except pl.exceptions.PolarsError:
@@ -150,7 +162,7 @@ def scan_csv_files(files: list[tuple[int, CsvFile]]) -> pl.DataFrame | None:
     """Parse many files of one table with the same header on disk in one multi-file scan, tagged
     `_export` (the file-by-file cost of polars is paid once).  None if any of them cannot be parsed:
     the caller then parses them one by one to find which."""
-    sources = [str(f.member.path) for _, f in files]
+    sources = [str(f.source) for _, f in files]
     assert len(set(sources)) == len(sources), "each file once per scan"
     try:
         scanned = pl.scan_csv(sources, **_csv_options(files[0][1].columns), include_file_paths="_file", row_index_name="_index")
