@@ -103,9 +103,9 @@ def _header_columns(head: bytes, member: Member) -> list[str]:
 class CsvFile:
     """A CSV table whose header and encoding were checked, ready to parse.
 
-    `payload` is its content as UTF-8 without a BOM, or None when the file on disk already is
-    exactly that.  `source` is a file on disk holding that content (the folder's own file, or a
-    copy spooled from a zip or another encoding), so that it can be parsed together with others.
+    Its content, as UTF-8 without a BOM, is either on disk in `source` (the folder's own file, or a
+    copy spooled from a zip or another encoding), so that it can be parsed together with others,
+    or, when it could not be put there, in memory in `payload`.
     """
 
     member: Member
@@ -133,7 +133,7 @@ def inspect_csv_member(member: Member, spool_as: Path | None = None) -> CsvFile:
     if spool_as is not None:
         try:
             spool_as.write_bytes(file.payload)
-            file.source = spool_as
+            file.source, file.payload = spool_as, None  # on disk now: not kept in memory twice
         except OSError:  # no room for the copy: this file is parsed on its own
             pass
     return file
