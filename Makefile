@@ -24,6 +24,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check pipeline tests benchmarks notebooks
+	$(VENV)/bin/lint-imports
 
 suites: install
 	$(PY) -m pipeline suites --write

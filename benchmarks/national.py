@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.contract import TABLES
 from pipeline.indicators import registry
-from pipeline.ingest import IngestOptions, ingest
+from pipeline.jobs.ingest import IngestOptions, ingest
 from pipeline.synth.national import NationalOptions, write_national
+from pipeline.synth.writer import Dialect
 from pipeline.warehouse.connection import connect
-from pipeline.write import Dialect
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:

@@ -20,9 +20,8 @@ import json
 import altair as alt
 import polars as pl
 
-from pipeline import analysis
-from pipeline.figures import theme_config
-from pipeline.notebook_charts import show
+from pipeline.outputs import notebook_tables
+from pipeline.outputs.charts import show, theme_config
 from pipeline.warehouse.connection import connect
 
 con = connect(db, read_only=True)
@@ -32,21 +31,21 @@ _ = pl.Config.set_tbl_rows(30)
 # ## Wczytania w czasie
 
 # %%
-loads = analysis.loads(con)
+loads = notebook_tables.loads(con)
 loads.select("load_id", "file_name", "jednostka", "data_eksportu", "zakres", "outcome", "findings")
 
 # %% [markdown]
 # ## Odrzucone eksporty i powody (kody reguł)
 
 # %%
-reasons = analysis.rejection_reasons(con)
+reasons = notebook_tables.rejection_reasons(con)
 reasons if reasons.height else "Żaden eksport nie został odrzucony."
 
 # %% [markdown]
 # ## Ustalenia według roku
 
 # %%
-findings = analysis.findings_by_year(con)
+findings = notebook_tables.findings_by_year(con)
 show(alt.Chart(findings.to_pandas()).mark_bar().encode(
     x=alt.X("year:O", title="rok eksportu", axis=alt.Axis(labelAngle=0)), y=alt.Y("records:Q", title="rekordy"),
     color=alt.Color("message:N", title="ustalenie", legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
@@ -58,7 +57,7 @@ show(alt.Chart(findings.to_pandas()).mark_bar().encode(
 # ## Obciążenie asystentów w roku sprawozdawczym
 
 # %%
-by_assistant = analysis.caseload_breaches_by_assistant(con, year, unit, caseload_limit)
+by_assistant = notebook_tables.caseload_breaches_by_assistant(con, year, unit, caseload_limit)
 by_assistant
 
 # %% [markdown]

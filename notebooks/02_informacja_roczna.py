@@ -18,9 +18,9 @@ import json
 
 import polars as pl
 
-from pipeline import analysis, figures
-from pipeline.indicators import registry
-from pipeline.notebook_charts import show
+from pipeline.indicators import coverage, registry
+from pipeline.outputs import charts, notebook_tables
+from pipeline.outputs.charts import show
 from pipeline.warehouse.connection import connect
 
 con = connect(db, read_only=True)
@@ -30,7 +30,7 @@ _ = pl.Config.set_tbl_rows(30).set_fmt_str_lengths(120)
 # ## Wskaźniki roku i zmiana względem roku poprzedniego
 
 # %%
-table = analysis.annual_table(con, year, unit, caseload_limit)
+table = notebook_tables.annual_table(con, year, unit, caseload_limit)
 table.select("wskaźnik", str(year - 1), str(year), "zmiana")
 
 # %% [markdown]
@@ -50,10 +50,10 @@ pl.DataFrame({"przyczyna": list(values["families_closed_by_reason"]), "rodziny":
 # ## Wykresy do rozdziału
 
 # %%
-years = [y for y in registry.data_years(con, unit) if y <= year]
+years = [y for y in coverage.data_years(con, unit) if y <= year]
 trend = registry.trend(con, years, unit, caseload_limit)
-show(figures.families_and_children(trend), "informacja_rodziny_i_dzieci", figures_dir)
-show(figures.closures_by_reason(trend), "informacja_zakonczenia", figures_dir)
+show(charts.families_and_children(trend), "informacja_rodziny_i_dzieci", figures_dir)
+show(charts.closures_by_reason(trend), "informacja_zakonczenia", figures_dir)
 
 # %% [markdown]
 # ## Co znaleźliśmy

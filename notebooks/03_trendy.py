@@ -21,20 +21,19 @@ import json
 import altair as alt
 import polars as pl
 
-from pipeline import analysis, figures
-from pipeline.figures import theme_config
-from pipeline.indicators import measures, registry
-from pipeline.notebook_charts import show
+from pipeline.indicators import coverage, measures, registry
+from pipeline.outputs import charts, notebook_tables
+from pipeline.outputs.charts import show, theme_config
 from pipeline.warehouse.connection import connect
 
 con = connect(db, read_only=True)
-years = [y for y in registry.data_years(con, unit) if y <= year]
+years = [y for y in coverage.data_years(con, unit) if y <= year]
 trend = registry.trend(con, years, unit, caseload_limit)
 _ = pl.Config.set_tbl_rows(30)
 
 # %%
-show(figures.families_and_children(trend), "trend_rodziny_i_dzieci", figures_dir)
-show(figures.court_share(trend), "trend_sad", figures_dir)
+show(charts.families_and_children(trend), "trend_rodziny_i_dzieci", figures_dir)
+show(charts.court_share(trend), "trend_sad", figures_dir)
 
 # %% [markdown]
 # ## Piecza zastępcza i powroty dzieci
@@ -50,8 +49,8 @@ foster
 # rzadko są istotne — wykres pokazuje, jak szeroka jest niepewność.
 
 # %%
-show(figures.closures_by_reason(trend), "trend_zakonczenia", figures_dir)
-show(figures.goal_rate(trend), "trend_osiagniecie_celow", figures_dir)
+show(charts.closures_by_reason(trend), "trend_zakonczenia", figures_dir)
+show(charts.goal_rate(trend), "trend_osiagniecie_celow", figures_dir)
 
 # %% [markdown]
 # ## Obciążenie asystentów
@@ -67,7 +66,7 @@ limit_rule = alt.Chart(pl.DataFrame({"limit": [caseload_limit]}).to_pandas()).ma
     strokeDash=[6, 4], color="#D55E00").encode(y="limit:Q")
 show(alt.layer(load_chart, limit_rule).properties(width=560, height=240, title="Średnie dzienne obciążenie asystenta a limit")
      .configure(**theme_config()), "trend_obciazenie", figures_dir)
-show(figures.caseload(trend, caseload_limit), "trend_maks_obciazenie", figures_dir)
+show(charts.caseload(trend, caseload_limit), "trend_maks_obciazenie", figures_dir)
 
 # %% [markdown]
 # ## Czas trwania współpracy (Kaplan–Meier)
@@ -75,7 +74,7 @@ show(figures.caseload(trend, caseload_limit), "trend_maks_obciazenie", figures_d
 # %%
 first = years[0] if years else year
 cohorts = [(a, min(a + 2, year)) for a in range(first, year + 1, 3)]
-durations = analysis.cohort_durations(con, unit, cohorts)
+durations = notebook_tables.cohort_durations(con, unit, cohorts)
 durations
 
 # %%
@@ -97,7 +96,7 @@ if curves:
 # ## Powroty do wsparcia w ciągu 12 miesięcy
 
 # %%
-reentry = analysis.reentry_by_year(con, years, unit)
+reentry = notebook_tables.reentry_by_year(con, years, unit)
 reentry
 
 # %% [markdown]

@@ -23,9 +23,8 @@ import json
 import altair as alt
 import polars as pl
 
-from pipeline import analysis
-from pipeline.figures import theme_config
-from pipeline.notebook_charts import show
+from pipeline.outputs import notebook_tables
+from pipeline.outputs.charts import show, theme_config
 from pipeline.warehouse.connection import connect
 
 con = connect(db, read_only=True)
@@ -35,7 +34,7 @@ _ = pl.Config.set_tbl_rows(30)
 # ## Środki według źródła i roku
 
 # %%
-money = analysis.funding(con, unit)
+money = notebook_tables.funding(con, unit)
 if money.height:
     show(alt.Chart(money.to_pandas()).mark_bar().encode(
         x=alt.X("year:O", title="rok", axis=alt.Axis(labelAngle=0)), y=alt.Y("kwota:Q", title="zł", axis=alt.Axis(format=",d")),
@@ -48,14 +47,14 @@ money
 # ## Koszty jednostkowe
 
 # %%
-costs = analysis.cost_table(con, unit, caseload_limit)
+costs = notebook_tables.cost_table(con, unit, caseload_limit)
 costs
 
 # %% [markdown]
 # ## Lata z programem na tle lat wcześniejszych
 
 # %%
-comparison = analysis.before_after(costs, years_before=3) if costs.height else pl.DataFrame()
+comparison = notebook_tables.before_after(costs, years_before=3) if costs.height else pl.DataFrame()
 comparison
 
 # %% [markdown]
@@ -63,7 +62,7 @@ comparison
 # Czy wniosek zależy od wyboru okresu porównawczego? Porównujemy z 2, 3 i 5 latami przed programem.
 
 # %%
-sensitivity = pl.concat([analysis.before_after(costs, n).with_columns(pl.lit(n).alias("lat_przed")) for n in (2, 3, 5)]) \
+sensitivity = pl.concat([notebook_tables.before_after(costs, n).with_columns(pl.lit(n).alias("lat_przed")) for n in (2, 3, 5)]) \
     if costs.height and comparison.height else pl.DataFrame()
 sensitivity
 

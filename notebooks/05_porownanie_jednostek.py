@@ -18,16 +18,15 @@ import json
 import altair as alt
 import polars as pl
 
-from pipeline import analysis
-from pipeline.figures import theme_config
-from pipeline.notebook_charts import show
+from pipeline.outputs import notebook_tables
+from pipeline.outputs.charts import show, theme_config
 from pipeline.warehouse.connection import connect
 
 con = connect(db, read_only=True)
 _ = pl.Config.set_tbl_rows(30)
 
 # %%
-units = analysis.units_table(con, year, caseload_limit)
+units = notebook_tables.units_table(con, year, caseload_limit)
 chosen = unit or (units["jednostka"][0] if units.height else None)
 units
 
@@ -35,7 +34,7 @@ units
 # ## Pozycja wybranej jednostki
 
 # %%
-position = analysis.standing(units, chosen) if units.height > 1 else pl.DataFrame()
+position = notebook_tables.standing(units, chosen) if units.height > 1 else pl.DataFrame()
 position if position.height else "W magazynie jest tylko jedna jednostka — porównanie nie ma sensu."
 
 # %%

@@ -17,7 +17,6 @@ ColumnType = Literal["id", "date", "decimal", "integer", "bool", "dict", "month"
 
 FORMAT_VERSION = "1"
 UNDEFINED_CP1250_BYTES = (0x81, 0x83, 0x88, 0x90, 0x98)
-DEFAULT_CASELOAD_LIMIT = 15
 
 
 @dataclass(frozen=True)

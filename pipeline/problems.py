@@ -3,6 +3,12 @@
 A problem never carries a cell's value, only where it is (file, table, rows,
 column) and which rule it breaks, so that no personal data can leak into a
 terminal, a log or a report.
+
+Every code is issued once, with its meaning, by the module that checks it
+(`MISSING_TABLE = issue("STR-001", ...)` beside the check), and never moves:
+codes are stored in `raw.findings` and `raw.loads` and printed in old quality
+reports. `pipeline/checks/rules/issued_codes.tsv` lists every code ever issued;
+a test fails if one disappears or changes its meaning.
 """
 
 from __future__ import annotations
@@ -56,6 +62,30 @@ class Problem:
         d = asdict(self)
         d["rows"] = d["rows"][:MAX_ROWS_SHOWN]
         return d
+
+
+@dataclass(frozen=True)
+class Code:
+    """A problem code and what it means (one line, Polish); `problem()` makes a Problem with it."""
+
+    code: str
+    meaning: str
+    severity: Severity = "critical"
+
+    def problem(self, message: str | None = None, **where) -> Problem:
+        """A Problem with this code; `message` defaults to the code's meaning."""
+        return Problem(self.code, message or self.meaning, self.severity, **where)
+
+
+ISSUED: dict[str, Code] = {}  # every code defined by a module imported so far
+
+
+def issue(code: str, meaning: str, severity: Severity = "critical") -> Code:
+    """Define a problem code (once per code: a second definition with another meaning is a bug)."""
+    made = Code(code, meaning, severity)
+    if ISSUED.setdefault(code, made) != made:
+        raise ValueError(f"problem code {code} defined twice with different meanings")
+    return made
 
 
 class ExportRejected(Exception):

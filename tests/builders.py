@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
+from pipeline.checks.pii import scan_exports
 from pipeline.contract import TABLES, ExportMetadata
-from pipeline.write import Dialect, typed_frame, write_export
+from pipeline.problems import Problem
+from pipeline.read.export import ExportData, read_exports
+from pipeline.synth.writer import Dialect, typed_frame, write_export
+from pipeline.warehouse.load import Checked, write_batch
+from pipeline.warehouse.recovery import refresh_stale_units
 
 UNIT = "1603011"
 DEFAULT = Dialect()
@@ -111,3 +117,32 @@ def write(path: Path, rows: dict[str, list[dict]] | None = None, m: ExportMetada
     suffix = {"folder": "", "zip": ".zip", "xlsx": ".xlsx"}[dialect.container]
     target = path if path.suffix or not suffix else path.with_name(path.name + suffix)
     return write_export(target, m or meta(), tables(**(rows if rows is not None else small_case())), dialect)
+
+
+def read_export(path: Path) -> ExportData:
+    """Read one export as `ingest` reads a batch."""
+    return read_exports([path])[0]
+
+
+def scan_export(data: ExportData) -> list[Problem]:
+    """Personal-data problems of one export."""
+    return scan_exports([data])[0]
+
+
+def load_export(con: duckdb.DuckDBPyConnection, data: ExportData, findings: list[Problem] | None = None) -> int:
+    """Write one accepted export without the GX gate and rebuild its unit's current state."""
+    result = write_batch(con, [Checked(data, [], list(findings or []))])[0]
+    refresh_stale_units(con)
+    assert result.load_id is not None
+    return result.load_id
+
+
+PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
+
+
+def pesel_valid(digits: str) -> bool:
+    """The PESEL check digit, written plainly: the reference the vectorised scan is tested against."""
+    if len(digits) != 11 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:10], PESEL_WEIGHTS, strict=True))
+    return (10 - total % 10) % 10 == int(digits[10])

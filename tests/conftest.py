@@ -10,11 +10,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import builders
+from builders import load_export, read_export
 
-from pipeline.ingest import IngestOptions, ingest
-from pipeline.read.export import read_export
-from pipeline.warehouse.connection import connect
-from pipeline.warehouse.load import load_export
+from pipeline.jobs.ingest import IngestOptions, ingest
+from pipeline.warehouse.connection import connect, open_for_writing
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +51,7 @@ def load_rows(db: Path, tmp_path: Path):
         path = builders.write(tmp_path / f"export_{next(counter)}", rows, meta or builders.meta(**meta_kw))
         data = read_export(path)
         assert not data.problems, [p.describe() for p in data.problems]
-        con = connect(db)
+        con = open_for_writing(db)
         try:
             load_export(con, data, [])
         finally:

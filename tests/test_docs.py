@@ -1,6 +1,7 @@
 """The reference pages in docs/ are what the code generates; the CLI's help lists every command."""
 
-from pipeline.docs import DOCS, PAGES
+from pipeline.config import DOCS_DIR as DOCS
+from pipeline.outputs.docs import PAGES
 
 
 def test_generated_pages_are_current():
@@ -12,7 +13,7 @@ def test_indicators_command_does_not_import_great_expectations():
     import subprocess
     import sys
 
-    code = ("import sys; from pipeline.cli import build_parser; build_parser(); import pipeline.indicators.registry, "
-            "pipeline.report.render, pipeline.commands; print('great_expectations' in sys.modules)")
+    code = ("import sys; from pipeline.cli.parser import build_parser; build_parser(); import pipeline.indicators.registry, "
+            "pipeline.outputs.annual_report, pipeline.cli.commands; print('great_expectations' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"

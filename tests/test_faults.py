@@ -10,10 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from builders import activity, small_case, write
+from builders import activity, read_export, small_case, write
 from conftest import snapshot
-
-from pipeline.read.export import read_export
 
 ROOT = Path(__file__).resolve().parents[1]
 

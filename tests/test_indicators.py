@@ -34,10 +34,11 @@ def ids(db: Path, key: str, year: int, column: str, limit: int = 15) -> list[str
 def test_registry_has_every_key_of_the_contract():
     keys = [i.key for i in registry.INDICATORS]
     if CONTRACT.exists():
-        documented = re.findall(r"^\| `(\w+)` \|", CONTRACT.read_text(encoding="utf-8"), re.M)
+        text = CONTRACT.read_text(encoding="utf-8").split("The rest of the seed's section 3")[0]  # issue 19 adds the rest
+        documented = re.findall(r"^\| `(\w+)` \|", text, re.M)
         assert keys == documented
     assert len(keys) == 15 and len(set(keys)) == 15
-    assert set(registry.DEFINITIONS_PL) == set(keys)
+    assert all(i.definicja and i.definition and i.label for i in registry.INDICATORS)
 
 
 def test_assistants_employment_is_inclusive_at_both_ends(db, load_rows):

@@ -1,4 +1,4 @@
-"""The code base is ruff clean (CI runs the tests, so this keeps lint honest)."""
+"""The code base is ruff clean and its stages import one way (CI runs the tests, so this keeps both honest)."""
 
 import shutil
 import subprocess
@@ -16,3 +16,18 @@ def test_ruff_is_clean():
         pytest.skip("ruff not installed")
     proc = subprocess.run([ruff, "check", "pipeline", "tests", "benchmarks", "notebooks"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_stages_import_one_way_and_without_cycles():
+    """The import-linter contracts of pyproject.toml: cli -> jobs -> outputs -> indicators -> warehouse -> checks -> read."""
+    linter = Path(sys.executable).parent / "lint-imports"
+    if not linter.exists():
+        pytest.skip("import-linter not installed")
+    proc = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "2 kept, 0 broken" in proc.stdout
+
+
+def test_nothing_but_the_shared_modules_at_the_top_of_the_package():
+    top = sorted(p.name for p in (ROOT / "pipeline").iterdir() if p.suffix == ".py")
+    assert top == ["__init__.py", "__main__.py", "config.py", "contract.py", "grammar.py", "problems.py"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from builders import assessment, assignment, assistant, child, episode, family, placement
+from builders import assignment, assistant, episode, family
 
 from pipeline.indicators import measures
 from pipeline.warehouse.connection import connect
@@ -78,52 +78,3 @@ def test_reentry_within_twelve_months_by_reason(db, load_rows):
         con.close()
     assert r2023 == {"brak efektów": (1, 1), "osiągnięcie celów": (1, 0)}
     assert r2024.height == 0
-
-
-def test_monitoring_share_counts_observable_closures(db, load_rows):
-    load_rows({
-        "rodziny": [family(f) for f in ("F1", "F2", "F3", "F4")],
-        "asystentury": [
-            episode("E1", "F1", "2023-01-01", "2024-03-31", monitoring="2024-06-30"),   # 91 days: monitored
-            episode("E2", "F2", "2023-01-01", "2024-05-31", monitoring="2024-07-31"),   # 61 days: not
-            episode("E3", "F3", "2023-01-01", "2024-06-30"),                            # none: not
-            episode("E4", "F4", "2023-01-01", "2024-12-01"),                            # window not over yet
-        ],
-    })
-    con = _con(db)
-    try:
-        assert measures.monitoring_share(con, 2024) == {"closures": 3, "monitored": 1, "share": 1 / 3}
-    finally:
-        con.close()
-
-
-def test_assessment_recency_at_year_end(db, load_rows):
-    load_rows({
-        "rodziny": [family(f) for f in ("F1", "F2", "F3", "F4")],
-        "asystentury": [
-            episode("E1", "F1", "2024-01-01"), episode("E2", "F2", "2024-01-01"), episode("E3", "F3", "2024-01-01"),
-            episode("E4", "F4", "2024-01-01", "2024-11-30"),                   # not active on 31 Dec
-        ],
-        "oceny": [assessment("O1", "E1", "2024-10-15"), assessment("O2", "E2", "2024-08-01"),
-                  assessment("O3", "E4", "2024-11-01")],
-    })
-    con = _con(db)
-    try:
-        r = measures.assessment_recency(con, 2024)
-    finally:
-        con.close()
-    assert (r["families"], r["within_3_months"], r["within_6_months"]) == (3, 1, 2)
-
-
-def test_time_from_episode_start_to_return_home(db, load_rows):
-    load_rows({
-        "rodziny": [family("F1")],
-        "asystentury": [episode("E1", "F1", "2024-01-01")],
-        "dzieci": [child("K1", "F1", "2015-01")],
-        "piecza": [placement("U1", "K1", "2023-01-01", "2024-01-31")],
-    })
-    con = _con(db)
-    try:
-        assert measures.time_to_return(con, 2024)["days"].to_list() == [31]
-    finally:
-        con.close()

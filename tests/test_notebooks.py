@@ -5,18 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import load_export, read_export
 
 from pipeline.indicators import registry
-from pipeline.notebooks import execute, notebook_paths, summary, to_html
-from pipeline.read.export import read_export
-from pipeline.warehouse.connection import connect
-from pipeline.warehouse.load import load_export
+from pipeline.outputs.notebooks import execute, notebook_paths, summary, to_html
+from pipeline.warehouse.connection import connect, open_for_writing
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_without_gate(db: Path, paths: list[Path]) -> None:
-    con = connect(db)
+    con = open_for_writing(db)
     try:
         for p in paths:
             data = read_export(p)
@@ -28,12 +27,14 @@ def _load_without_gate(db: Path, paths: list[Path]) -> None:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    from pipeline.main_job import FUNDING_FILE, demo_exports
-    from pipeline.reference import load_funding, read_funding
+    from pipeline.config import FUNDING_FILE
+    from pipeline.jobs.run import demo_exports
+    from pipeline.read.funding import read_funding
+    from pipeline.warehouse.funding import load_funding
 
     db = tmp_path_factory.mktemp("nb") / "demo.duckdb"
     _load_without_gate(db, demo_exports())
-    con = connect(db)
+    con = open_for_writing(db)
     load_funding(con, read_funding(FUNDING_FILE))
     con.close()
     return db

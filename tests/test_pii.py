@@ -9,11 +9,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from builders import small_case, write
+from builders import pesel_valid, read_export, scan_export, small_case, write
 
-from pipeline.checks.pii import EMAIL, PHONE, _pesel_expr, pesel_valid, scan_export
-from pipeline.read.export import read_export
-from pipeline.write import Dialect
+from pipeline.checks.pii import EMAIL, PHONE, _pesel_expr
+from pipeline.synth.writer import Dialect
 
 ROOT = Path(__file__).resolve().parents[1]
 # 4405140145 weighted 1,3,7,9,...: 4+12+0+45+1+12+0+9+4+15 = 102 -> check digit (10 - 2) % 10 = 8

@@ -7,17 +7,17 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
+from builders import load_export, read_export
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.contract import TABLES
 from pipeline.indicators import registry
 from pipeline.read.containers import Container
-from pipeline.read.export import ExportData, read_export
+from pipeline.read.export import ExportData
 from pipeline.synth.exports import ExportSpec, cut, metadata
 from pipeline.synth.truth import UnitPlan, simulate_unit
-from pipeline.warehouse.connection import connect
-from pipeline.warehouse.load import load_export
+from pipeline.warehouse.connection import connect, open_for_writing
 
 YEARS = list(range(2018, 2025))
 SETTINGS = settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -49,7 +49,7 @@ def exports_of(plan: UnitPlan, seed: int) -> list[ExportData]:
 
 
 def load_all(db: Path, exports: list[ExportData]) -> None:
-    con = connect(db)
+    con = open_for_writing(db)
     try:
         for e in exports:
             load_export(con, e, [])
@@ -123,7 +123,7 @@ def _valid_export(tmp: Path) -> Path:
 @given(table=st.sampled_from(sorted(TABLES)), position=st.floats(0, 1), junk=st.binary(min_size=1, max_size=12),
        encoding=st.sampled_from(["utf-8", "cp1250", "utf-16"]))
 def test_mutated_files_never_crash_the_reader(tmp_path_factory, table, position, junk, encoding):
-    from pipeline.checks.pii import scan_export
+    from builders import scan_export
 
     path = _valid_export(tmp_path_factory.mktemp("fuzz"))
     target = path / f"{table}.csv"

@@ -9,10 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 import xlsxwriter
-from builders import small_case, tables, write
+from builders import read_export, small_case, tables, write
 
-from pipeline.read.export import read_export
-from pipeline.write import Dialect
+from pipeline.synth.writer import Dialect
 
 DIALECTS = {
     "folder-utf8-iso": Dialect("folder", "utf-8", "iso"),
@@ -101,7 +100,7 @@ def test_real_excel_cells(tmp_path: Path):
     path = write(tmp_path / "export", dialect=Dialect("xlsx"))
     import fastexcel
 
-    from pipeline.write import metadata_rows  # noqa: F401  (the writer already uses real Excel dates)
+    from pipeline.synth.writer import metadata_rows  # noqa: F401  (the writer already uses real Excel dates)
 
     wb_path = tmp_path / "handmade.xlsx"
     data = read_export(path)
@@ -231,7 +230,9 @@ def test_carriage_return_inside_the_header_is_a_clear_rejection(tmp_path: Path):
 
 def test_a_batch_reads_exactly_as_each_export_on_its_own(tmp_path: Path):
     """Batched reading stacks every table of many exports; each must still get only its own rows and problems."""
-    from pipeline.checks.pii import scan_export, scan_exports
+    from builders import scan_export
+
+    from pipeline.checks.pii import scan_exports
     from pipeline.read.export import read_exports
 
     paths = [write(tmp_path / name, dialect=dialect) for name, dialect in DIALECTS.items()]

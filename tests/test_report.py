@@ -7,8 +7,8 @@ import re
 import pytest
 
 from pipeline.grammar import NBSP
-from pipeline.report.render import write_report
-from pipeline.warehouse.connection import connect
+from pipeline.outputs.annual_report import write_report
+from pipeline.warehouse.connection import connect, open_for_writing
 
 # Each seed figure of 2024 in the seed's wording (the report writes 2-4 agreement correctly:
 # "22 z nich zostały zobowiązane", where the seed has "zostało zobowiązanych").
@@ -27,17 +27,25 @@ SEED_PHRASES = [
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    from pipeline.main_job import FUNDING_FILE, demo_exports  # noqa: F401
-    from pipeline.read.export import read_export
-    from pipeline.warehouse.load import load_export
+    from builders import load_export, read_export
+
+    from pipeline.jobs.run import demo_exports
 
     out = tmp_path_factory.mktemp("report")
     db = out / "demo.duckdb"
-    con = connect(db)
+    con = open_for_writing(db)
     for p in demo_exports():
         load_export(con, read_export(p), [])
     con.close()
-    return write_report(db, 2024, None, out)
+    return _write(db, out)
+
+
+def _write(db, out, year: int = 2024):
+    con = connect(db, read_only=True)
+    try:
+        return write_report(con, year, None, out)
+    finally:
+        con.close()
 
 
 def _plain(text: str) -> str:
@@ -72,7 +80,7 @@ def test_zero_and_one_read_well(tmp_path, load_rows, db):
     from builders import episode, family
 
     load_rows({"rodziny": [family("F1")], "asystentury": [episode("E1", "F1", "2024-02-01")]})
-    html = write_report(db, 2024, None, tmp_path)[0].read_text(encoding="utf-8")
+    html = _write(db, tmp_path)[0].read_text(encoding="utf-8")
     assert "objęli wsparciem jedną rodzinę, w której nie wychowuje się żadne dziecko" in html  # accusative, singular
     assert "Żadna z rodzin objętych asystenturą nie została zobowiązana" in html
     assert "nie objęto wsparciem żadnej rodziny" in html

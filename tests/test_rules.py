@@ -8,110 +8,66 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
-from builders import assessment, episode, meta, placement, small_case, write
+from builders import meta, read_export, small_case, write
 
 from pipeline.checks.gate import check_exports
-from pipeline.checks.gx_runner import EXPECTATIONS_DIR
-from pipeline.checks.rules import EXPORT_DATE, all_rules, suite_json
-from pipeline.read.export import read_export
+from pipeline.checks.rules import ISSUED_CODES_FILE, all_rules, current_codes, issued_codes, suite_json
+from pipeline.config import EXPECTATIONS_DIR, PROJECT_ROOT
+from pipeline.contract import TABLES
 
-LATE = date(2025, 2, 1)  # after the fixtures' data_eksportu (2025-01-15)
+PIPELINE = PROJECT_ROOT / "pipeline"
 RULES = {r.code: r for r in all_rules()}
 
 
-def _set(table: str, column: str, value, index: int = 0):
-    def mutate(rows):
-        rows[table][index][column] = value
-    return mutate
-
-
-def _add(table: str, row: dict):
-    def mutate(rows):
-        rows[table].append(row)
-    return mutate
-
-
-def _drop(table: str, key: str, value: str):
-    def mutate(rows):
-        rows[table] = [r for r in rows[table] if r[key] != value]
-    return mutate
-
-
-# code -> (mutation of small_case rows, expected row, metadata overrides, caseload limit)
-SPECIFIC = {
-    "MET-001": (None, 6, {"start": "2025-01-01"}, 15),
-    "MET-002": (None, 6, {"end": "2025-02-01", "exported": "2025-01-15"}, 15),
-    "ASY-009": (_set("asystenci", "data_zakonczenia_zatrudnienia", date(2019, 12, 31), 1), 3, {}, 15),
-    "ASY-010": (_set("asystenci", "wymiar_etatu", 0.0), 2, {}, 15),
-    "ASY-011": (None, 2, {}, 1),  # A1 had E1 and E2 at once in 2023: above a limit of 1
-    "ROD-006": (_set("rodziny", "liczba_osob", 0), 2, {}, 15),
-    "EPI-012": (_set("asystentury", "data_zakonczenia", date(2022, 1, 1)), 2, {}, 15),
-    "EPI-013": (_set("asystentury", "przyczyna_zakonczenia", None), 2, {}, 15),
-    "EPI-014": (_set("asystentury", "przyczyna_zakonczenia", "inna", 1), 3, {}, 15),
-    "EPI-015": (_set("asystentury", "data_postanowienia_sadu", None, 1), 3, {}, 15),
-    "EPI-016": (_set("asystentury", "data_postanowienia_sadu", date(2024, 1, 1), 2), 4, {}, 15),
-    "EPI-017": (_set("asystentury", "data_zakonczenia_monitoringu", date(2024, 10, 1), 1), 3, {}, 15),
-    "EPI-018": (_set("asystentury", "data_zakonczenia_monitoringu", date(2024, 1, 1)), 2, {}, 15),
-    "EPI-019": (_add("asystentury", episode("E4", "R1", "2024-06-30")), 5, {}, 15),      # starts the day E1 ends
-    "EPI-020": (_add("asystentury", episode("E4", "R2", "2024-05-01")), 5, {}, 15),      # E2 still ongoing
-    "EPI-021": (_set("asystentury", "data_zakonczenia_monitoringu", None), 2, {}, 15),
-    "EPI-022": (_drop("przydzialy", "id_przydzialu", "P4"), 4, {}, 15),
-    "EPI-023": (_drop("oceny", "id_oceny", "O2"), 4, {}, 15),
-    "PRZ-010": (_set("przydzialy", "data_do", date(2023, 1, 1), 1), 3, {}, 15),
-    "PRZ-011": (_set("przydzialy", "data_od", date(2022, 1, 1)), 2, {}, 15),
-    "PRZ-012": (_set("przydzialy", "data_od", date(2024, 7, 1)), 2, {}, 15),
-    "PRZ-013": (_set("przydzialy", "data_do", date(2024, 7, 31)), 2, {}, 15),
-    "PRZ-014": (_set("przydzialy", "data_do", date(2022, 12, 31), 1), 3, {}, 15),
-    "PIE-009": (_set("piecza", "data_zakonczenia", date(2022, 1, 1)), 2, {}, 15),
-    "PIE-010": (_set("piecza", "przyczyna_zakonczenia", None), 2, {}, 15),
-    "PIE-011": (_add("piecza", placement("U2", "D1", "2023-01-01") | {"przyczyna_zakonczenia": "inna"}), 3, {}, 15),
-    "DZL-010": (_set("dzialania", "liczba", 0), 2, {}, 15),
-    "OCE-007": (_set("oceny", "data_oceny", date(2022, 12, 1)), 2, {}, 15),
-    "OCE-008": (_add("oceny", assessment("O3", "E1", "2024-08-01")), 4, {}, 15),
-}
-# tables whose first row may take a date after the export without another rule hiding it
-DATE_COLUMNS = {
-    ("asystenci", "data_zatrudnienia"): 1, ("asystenci", "data_zakonczenia_zatrudnienia"): 1,
-    ("asystentury", "data_rozpoczecia"): 2, ("asystentury", "data_zakonczenia"): 0,
-    ("asystentury", "data_postanowienia_sadu"): 1, ("asystentury", "data_zakonczenia_monitoringu"): 0,
-    ("przydzialy", "data_od"): 3, ("przydzialy", "data_do"): 1, ("piecza", "data_umieszczenia"): 0,
-    ("piecza", "data_zakonczenia"): 0, ("dzieci", "miesiac_urodzenia"): 2, ("dzialania", "data"): 0,
-    ("oceny", "data_oceny"): 0,
-}
+def _value(value):
+    """Dates in the catalogue are ISO strings."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    return value
 
 
 def case_for(code: str):
-    """The mutation, expected row, metadata and limit that make one rule fire."""
-    if code in SPECIFIC:
-        return SPECIFIC[code]
-    rule = RULES[code]
-    kw = rule.kwargs
-    if rule.expectation == "expect_column_values_to_not_be_null" and "row_condition" not in kw:
-        return _set(rule.table, kw["column"], None), 2, {}, 15
-    if rule.expectation == "expect_compound_columns_to_be_unique":
-        def duplicate(rows, table=rule.table):
-            rows[table].append(copy.deepcopy(rows[table][0]))
-        return duplicate, 2, {}, 15
-    if kw.get("column", "").startswith("_ref_"):
-        return _set(rule.table, kw["column"].removeprefix("_ref_"), "NOPE"), 2, {}, 15
-    if kw.get("column_A") == EXPORT_DATE:
-        index = DATE_COLUMNS[(rule.table, kw["column_B"])]
-        return _set(rule.table, kw["column_B"], LATE, index), index + 2, {}, 15
-    raise KeyError(code)
+    """The mutation, expected row, metadata and limit that make one rule fire (from the rule's `breaks`)."""
+    breaks = RULES[code].breaks
+
+    def mutate(rows):
+        if breaks.set:
+            table, index, column, value = breaks.set
+            rows[table][index][column] = _value(value)
+        if breaks.add:
+            table, changes = breaks.add
+            rows[table].append(copy.deepcopy(rows[table][0]) | {k: _value(v) for k, v in changes.items()})
+        if breaks.drop:
+            table, record = breaks.drop
+            key = TABLES[table].key
+            rows[table] = [r for r in rows[table] if r[key] != record]
+
+    return mutate, breaks.row, breaks.meta, breaks.limit
 
 
 def test_every_rule_has_a_breaking_fixture():
-    missing = []
-    for code in RULES:
-        try:
-            case_for(code)
-        except KeyError:
-            missing.append(code)
-    assert missing == []
+    assert all(r.breaks.set or r.breaks.add or r.breaks.drop or r.breaks.meta or r.breaks.limit != 15 for r in RULES.values())
+
+
+def test_issued_codes_never_disappear_or_change_meaning():
+    issued, current = issued_codes(), current_codes()
+    gone = sorted(set(issued) - set(current))
+    changed = sorted(c for c in issued if c in current and issued[c] != current[c])
+    new = sorted(set(current) - set(issued))
+    assert not gone, f"codes were issued and must stay: {gone}"
+    assert not changed, f"a code keeps its meaning (add a new code instead): {[(c, issued[c], current[c]) for c in changed]}"
+    assert not new, f"append the new codes to {ISSUED_CODES_FILE.name}: {new}"
+
+
+def test_each_code_is_written_literally_beside_its_check():
+    source = "\n".join(p.read_text(encoding="utf-8") for p in PIPELINE.rglob("*.py"))
+    for code in current_codes():
+        assert f'"{code}"' in source, code
 
 
 @pytest.fixture(scope="module")

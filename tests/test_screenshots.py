@@ -31,11 +31,16 @@ def screenshot(page: Path, png: Path, size: str = "1000,1400") -> Path:
 def test_report_and_quality_page_render(tmp_path, load_rows, db):
     from builders import small_case
 
-    from pipeline.report.render import write_report
+    from pipeline.outputs.annual_report import write_report
+    from pipeline.warehouse.connection import connect
 
     load_rows(small_case())
-    html = write_report(db, 2024, None, tmp_path)[0]
-    out = ROOT / "reports" / "screenshots"
+    con = connect(db, read_only=True)
+    try:
+        html = write_report(con, 2024, None, tmp_path)[0]
+    finally:
+        con.close()
+    out = tmp_path / "screenshots"
     png = screenshot(html, out / "informacja.png")
     assert png.stat().st_size > 20_000                       # a page with text and charts, not a blank one
     from PIL import Image

@@ -121,20 +121,20 @@ def test_failure_midway_rolls_the_load_back(tmp_path, db, ingest_paths, monkeypa
 def test_interrupted_current_state_rebuild_is_refused_by_readers_and_finished_by_the_next_writer(
         tmp_path, db, ingest_paths, monkeypatch):
     ingest_paths(export(tmp_path, "first", "inna", "2025-01-15"))
-    import pipeline.warehouse.load as load
+    import pipeline.warehouse.recovery as recovery
 
-    real = load.refresh_current_state
+    real = recovery.refresh_current_state
 
     def boom(*args):
         raise KeyboardInterrupt  # Ctrl-C while the current state is being rebuilt
 
-    monkeypatch.setattr(load, "refresh_current_state", boom)
+    monkeypatch.setattr(recovery, "refresh_current_state", boom)
     second = export(tmp_path, "second", "brak efektów", "2025-02-01", episodes=("E1", "E2"))
     with pytest.raises(KeyboardInterrupt):
         ingest_paths(second)
     with pytest.raises(WarehouseError, match="nie został odświeżony"):
         connect(db, read_only=True)
-    monkeypatch.setattr(load, "refresh_current_state", real)
+    monkeypatch.setattr(recovery, "refresh_current_state", real)
     assert [r.outcome for r in ingest_paths(second)] == ["already loaded"]   # the export itself was loaded whole
     assert current(db) == {("1603011", "E1"): "brak efektów", ("1603011", "E2"): "brak efektów"}
 
@@ -144,14 +144,19 @@ def _cli(*args: str, **kw) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, **kw)
 
 
+def _hooked(where: str, marker: Path, *args: str) -> subprocess.Popen:
+    """The command line with a pause inside a write transaction (see tests/fault_hook.py)."""
+    return subprocess.Popen([sys.executable, str(Path(__file__).with_name("fault_hook.py")), where, str(marker), *args],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def test_killed_in_the_middle_of_a_load_then_the_next_load_works(tmp_path, db):
     first = export(tmp_path, "first", "inna", "2025-01-15")
     assert _cli("ingest", str(first), "--db", str(db)).wait(timeout=120) == 0
     before = snapshot(db)
     second = export(tmp_path, "second", "brak efektów", "2025-02-01", episodes=("E1", "E2"))
-    env = dict(os.environ, PIPELINE_TEST_PAUSE_IN_LOAD="30")
-    proc = _cli("ingest", str(second), "--db", str(db), env=env)
-    marker = Path(str(db) + ".load")
+    marker = tmp_path / "inside-load"
+    proc = _hooked("load", marker, "ingest", str(second), "--db", str(db))
     deadline = time.monotonic() + 90
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -166,8 +171,8 @@ def test_killed_in_the_middle_of_a_load_then_the_next_load_works(tmp_path, db):
 def test_killed_while_rebuilding_the_current_state(tmp_path, db):
     first = export(tmp_path, "first", "inna", "2025-01-15")
     second = export(tmp_path, "second", "brak efektów", "2025-02-01", episodes=("E1", "E2"))
-    proc = _cli("ingest", str(first), str(second), "--db", str(db), env=dict(os.environ, PIPELINE_TEST_PAUSE_IN_REFRESH="30"))
-    marker = Path(str(db) + ".refresh")
+    marker = tmp_path / "inside-refresh"
+    proc = _hooked("refresh", marker, "ingest", str(first), str(second), "--db", str(db))
     deadline = time.monotonic() + 90
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from pipeline.checks.rules import EXPORT, EXPORT_DATE, ref_column
+from pipeline.checks.rules import EXPORT_DATE, ref_column
 from pipeline.contract import TABLES, references
+from pipeline.read.batch import EXPORT
+from pipeline.read.batch import stack as stack_parts
 from pipeline.read.export import ExportData
-from pipeline.read.stacking import stack as stack_parts
-from pipeline.sql import caseload_segments_sql, query
+from pipeline.sql import caseload_sweep_sql, query
 
 MONITORING_GRACE = "3mo"
 ASSESSMENT_MAX_AGE = "6mo"
@@ -102,7 +103,7 @@ def _add_caseload(frames: dict[str, pl.DataFrame]) -> None:
         peaks = query(
             con,
             f"SELECT grp AS {EXPORT}, id_asystenta, max(families) AS _max_caseload "
-            f"FROM ({caseload_segments_sql(intervals)}) GROUP BY ALL",
+            f"FROM ({caseload_sweep_sql(intervals)}) GROUP BY ALL",
         )
     finally:
         con.close()

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pipeline.checks.context import build_context
 from pipeline.checks.gx_runner import GxValidator, RuleOutcome, load_suites
 from pipeline.checks.pii import scan_exports
-from pipeline.contract import DEFAULT_CASELOAD_LIMIT, TABLES
+from pipeline.config import DEFAULT_CASELOAD_LIMIT
+from pipeline.contract import TABLES
 from pipeline.problems import Problem
+from pipeline.read.batch import ROW
 from pipeline.read.export import ExportData
 
 
@@ -38,7 +40,7 @@ def _ids_for_rows(data: ExportData, table: str, rows: list[int]) -> list[str]:
         return []
     key = TABLES[table].key
     frame = data.tables[table]
-    lookup = dict(zip(frame["_row"].to_list(), frame[key].to_list(), strict=True))
+    lookup = dict(zip(frame[ROW].to_list(), frame[key].to_list(), strict=True))
     return [lookup.get(r) for r in rows]
 
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.checks.rules import CASELOAD_LIMIT_PARAMETER, EXPORT, ROW
+from pipeline.checks.rules import CASELOAD_LIMIT_PARAMETER
+from pipeline.config import EXPECTATIONS_DIR
+from pipeline.read.batch import EXPORT, ROW
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 _KEPT_RESULT_KEYS = ("element_count", "unexpected_count", "unexpected_percent", "missing_count")
 
 

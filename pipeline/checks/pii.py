@@ -13,10 +13,9 @@ from collections import defaultdict
 import polars as pl
 
 from pipeline.contract import METADATA_TABLE, TABLES
-from pipeline.problems import Problem
+from pipeline.problems import Problem, issue
+from pipeline.read.batch import EXPORT, ROW, rows_by_export, stack
 from pipeline.read.export import ExportData
-from pipeline.read.stacking import EXPORT, rows_by_export, stack
-from pipeline.read.tables import ROW
 
 PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
@@ -24,14 +23,6 @@ _NINE = r"(\d{9}|\d{3}[ \-]\d{3}[ \-]\d{3}|\d{2}[ \-]\d{3}[ \-]\d{2}[ \-]\d{2})"
 PHONE = r"(^|[^0-9\pL])((\+48|0048)[ \-]?)?" + _NINE + r"($|[^0-9\pL])"
 _SAFE_TYPES = ("date", "month", "bool", "dict")
 _META_DATE_KEYS = ("data_eksportu", "okres_od", "okres_do")
-
-
-def pesel_valid(digits: str) -> bool:
-    """True for 11 digits whose check digit is right."""
-    if len(digits) != 11 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:10], PESEL_WEIGHTS, strict=True))
-    return (10 - total % 10) % 10 == int(digits[10])
 
 
 def _pesel_expr(s: pl.Expr, excel: bool) -> pl.Expr:
@@ -60,7 +51,10 @@ def _pesel_candidate(s: pl.Expr, excel: bool) -> pl.Expr:
     return candidate.fill_null(False)
 
 
-_KINDS = (("pesel", "PII-001", "numer PESEL"), ("email", "PII-002", "adres e-mail"), ("phone", "PII-003", "numer telefonu"))
+PESEL_FOUND = issue("PII-001", "komórka zawiera numer PESEL (dane osobowe)")
+EMAIL_FOUND = issue("PII-002", "komórka zawiera adres e-mail (dane osobowe)")
+PHONE_FOUND = issue("PII-003", "komórka zawiera numer telefonu (dane osobowe)")
+_KINDS = (("pesel", PESEL_FOUND, "numer PESEL"), ("email", EMAIL_FOUND, "adres e-mail"), ("phone", PHONE_FOUND, "numer telefonu"))
 
 
 def _scan_stacked(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame | None, safe: set[str],
@@ -96,8 +90,8 @@ def _scan_stacked(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame |
             if not totals[name]:
                 continue
             for export, rows in rows_by_export(flags, pl.col(name)).items():
-                problems[export].append(Problem(code, f"komórka zawiera {what} (dane osobowe); wartości nie pokazujemy",
-                                                file=labels[export], table=table, column=column, rows=rows[:10], count=len(rows)))
+                problems[export].append(code.problem(f"komórka zawiera {what} (dane osobowe); wartości nie pokazujemy",
+                                                     file=labels[export], table=table, column=column, rows=rows[:10], count=len(rows)))
     return problems
 
 
@@ -124,8 +118,3 @@ def scan_exports(exports: list[ExportData]) -> list[list[Problem]]:
         for i, problems in hits.items():
             found[(i, table)] = problems
     return [[p for table in data.text for p in found.get((i, table), [])] for i, data in enumerate(exports)]
-
-
-def scan_export(data: ExportData) -> list[Problem]:
-    """Personal-data problems of one export (see `scan_exports`)."""
-    return scan_exports([data])[0]

@@ -7,35 +7,18 @@
   episodes are censored at their unit's latest export date.
 - re-entry: closures in Y followed within 365 days by a new episode of the same
   family, by closure reason; only closures whose 365 days have been observed.
-- time to return: days from the start of the family's active episode to a
-  child's return home (children counted in children_returned_home).
-- monitoring: closures in Y with at least 90 days of post-closure monitoring,
-  among those whose 90 days have passed by the latest export.
-- assessment recency: families active on 31 Dec of Y with an assessment in the
-  last 3 and in the last 6 months (dates after 30 Sep / 30 Jun of Y).
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 import duckdb
 import polars as pl
 
-from pipeline.contract import DEFAULT_CASELOAD_LIMIT
-from pipeline.indicators.registry import members_sql, parameters
-from pipeline.sql import query, sql_text
+from pipeline.indicators.registry import measure_sql, run_sql
 
 
-def _measure_sql(name: str) -> str:
-    text = sql_text(f"indicators/sql/measures/{name}.sql")
-    return text.replace("{caseload_segments_in_year}", members_sql("caseload_segments"))
-
-
-def _run(con: duckdb.DuckDBPyConnection, name: str, year: int, unit: str | None,
-         limit: int = DEFAULT_CASELOAD_LIMIT) -> pl.DataFrame:
-    sql = _measure_sql(name)
-    return query(con, sql, parameters(sql, year, unit, limit))
+def _run(con: duckdb.DuckDBPyConnection, name: str, year: int, unit: str | None) -> pl.DataFrame:
+    return run_sql(con, measure_sql(name), year, unit)
 
 
 def caseload(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) -> dict:
@@ -52,8 +35,7 @@ def caseload(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None)
 
 def episode_durations(con: duckdb.DuckDBPyConnection, unit: str | None = None) -> pl.DataFrame:
     """Every episode's length in days and whether it ended (censored otherwise)."""
-    sql = _measure_sql("episode_durations")
-    return query(con, sql, parameters(sql, 2000, unit, 0))
+    return _run(con, "episode_durations", 2000, unit)  # not bound to a period
 
 
 def kaplan_meier(durations: pl.DataFrame) -> dict:
@@ -93,27 +75,3 @@ def reentry(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) 
     return rows.group_by("przyczyna_zakonczenia").agg(
         pl.len().alias("closures"), pl.col("reentered").sum().alias("reentries")
     ).with_columns((pl.col("reentries") / pl.col("closures")).alias("share")).sort("przyczyna_zakonczenia")
-
-
-def time_to_return(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) -> pl.DataFrame:
-    """Children returned home in a year with the days since their family's episode began."""
-    return _run(con, "time_to_return", year, unit)
-
-
-def monitoring_share(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) -> dict:
-    """Share of a year's (observable) closures followed by at least 90 days of monitoring."""
-    rows = _run(con, "monitoring", year, unit)
-    n = rows.height
-    k = int(rows["monitored"].sum()) if n else 0
-    return {"closures": n, "monitored": k, "share": k / n if n else None}
-
-
-def assessment_recency(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) -> dict:
-    """Families active at year end with an assessment in the last 3 and 6 months."""
-    rows = _run(con, "assessment_recency", year, unit)
-    n = rows.height
-    last = rows["last_assessment"]
-    within3 = int((last > date(year, 9, 30)).sum()) if n else 0
-    within6 = int((last > date(year, 6, 30)).sum()) if n else 0
-    return {"families": n, "within_3_months": within3, "within_6_months": within6,
-            "share_3_months": within3 / n if n else None, "share_6_months": within6 / n if n else None}

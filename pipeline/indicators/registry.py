@@ -1,9 +1,11 @@
-"""The indicator registry: key, Polish label, definition and SQL of every figure.
+"""The indicator registry: one record per figure (key, labels, definitions, unit, decimals) and its SQL.
 
-Each indicator's SQL (pipeline/indicators/sql/<key>.sql) returns the records
-behind the figure (pseudonymised ids), and `aggregate` turns them into the
-number.  So `--explain KEY` lists exactly what the figure counts, and the CLI,
-the notebooks and the annual information all read the same definition.
+Each figure's SQL (`pipeline/indicators/sql/figures/<key>.sql`) returns the records behind the
+figure (pseudonymised ids), read through the staging macros of `sql/staging/macros.sql` (one
+unit's current state, the period logic); the record's `aggregate` turns those rows into the
+number.  So `--explain KEY` lists exactly what the figure counts, and the CLI, the notebooks and
+the annual information all read the same definition.  Adding an indicator is one record here and
+one SQL file.
 """
 
 from __future__ import annotations
@@ -12,116 +14,192 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 
-from pipeline.contract import DEFAULT_CASELOAD_LIMIT, TABLES
-from pipeline.sql import caseload_segments_sql, query, sql_text
+from pipeline.config import DEFAULT_CASELOAD_LIMIT
+from pipeline.contract import TABLES
+from pipeline.sql import caseload_sweep_sql, query, sql_text, statements
+
+_SQL = Path(__file__).parent / "sql"
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """One figure of the annual information."""
+    """One figure of the annual information, defined once."""
 
     key: str
-    label: str
-    definition: str
-    aggregate: str = "count(*)"
+    label: str  # Polish, as the annual information names it
+    definition: str  # English, the contract's words (INDICATORS.md), for period d0 .. d1
+    definicja: str  # Polish, for the report, the notebooks and the workbooks
     unit_of_measure: str = "rodziny"
+    aggregate: str = "count(*)"
+    decimals: int = 0
+    null_when_empty: bool = False  # a median of nothing is unknown, a count of nothing is 0
 
     @property
     def sql(self) -> str:
         return members_sql(self.key)
 
+    def value(self, raw: Any) -> int | float | None:
+        """The aggregate's value as the JSON of CLI.md carries it."""
+        if self.null_when_empty:
+            return None if raw is None else float(raw)
+        return int(raw or 0)
+
+
+_SUM_LICZBA = "coalesce(sum(liczba), 0)"
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("assistants", "liczba asystentów rodziny",
-              "assistants whose employment (data_zatrudnienia .. data_zakonczenia_zatrudnienia, the last day worked, "
-              "inclusive) overlaps Y", unit_of_measure="asystenci"),
-    Indicator("families_supported", "rodziny objęte wsparciem asystenta", "families with an episode that overlaps Y"),
-    Indicator("children_in_supported_families", "dzieci w rodzinach objętych wsparciem",
-              "children of a family counted above who were a minor on at least one day of Y on which that family had an "
-              "active episode (children placed in foster care at the time included)", unit_of_measure="dzieci"),
-    Indicator("families_court_obliged", "rodziny zobowiązane przez sąd do współpracy",
-              "families with an episode that overlaps Y, has zobowiazanie_sadu true and data_postanowienia_sadu <= d1"),
-    Indicator("families_with_children_in_foster_care", "rodziny, których dzieci przebywały w pieczy zastępczej",
-              "families with a child (of any age) whose placement was active on a day of Y on which the family had an "
-              "active episode"),
-    Indicator("children_returned_home", "dzieci, które powróciły do rodziny biologicznej",
-              "children with a placement whose data_zakonczenia is in Y, with reason 'powrót do rodziny biologicznej', "
-              "where the child's family had an active episode on that very data_zakonczenia", unit_of_measure="dzieci"),
-    Indicator("families_with_children_returned_home", "rodziny, do których powróciły dzieci",
-              "the distinct families of those children"),
-    Indicator("families_closed", "rodziny, z którymi zakończono współpracę",
-              "families with an episode whose data_zakonczenia is in Y (even if the family has another episode active later)"),
-    Indicator("families_closed_goals_achieved", "w tym z powodu osiągnięcia celów",
-              "families with an episode that ended in Y with reason 'osiągnięcie celów'"),
-    Indicator("advice_sessions", "udzielone porady",
-              "sum of liczba (an empty liczba counts as 1) over dzialania of kind 'porada' dated in Y",
-              "coalesce(sum(liczba), 0)", "porady"),
-    Indicator("consultations", "konsultacje z innymi podmiotami",
-              "sum of liczba (an empty liczba counts as 1) over dzialania of kind 'konsultacja' dated in Y",
-              "coalesce(sum(liczba), 0)", "konsultacje"),
-    Indicator("families_za_zyciem", "rodziny wspierane na podstawie ustawy „Za życiem”",
-              "families with an episode that overlaps Y and has za_zyciem true"),
-    Indicator("max_caseload", "największa liczba rodzin u jednego asystenta jednocześnie",
-              "the largest, over assistants and days of Y, number of distinct families whose episode has an active "
-              "assignment to that assistant on that day (0 when none is active in Y)", "coalesce(max(families), 0)"),
-    Indicator("caseload_breach_days", "dni z przekroczeniem limitu rodzin na asystenta",
-              "assistant-days in Y on which that number is above the legal limit (a parameter, default 15)",
-              "coalesce(sum(days), 0)", "dni"),
-    Indicator("median_closed_episode_days", "mediana czasu trwania zakończonej współpracy (dni)",
-              "median of data_zakonczenia - data_rozpoczecia + 1 over episodes that ended in Y (the mean of the two "
-              "middle values for an even count; null when none ended)", "quantile_cont(days, 0.5)", "dni"),
+    Indicator(
+        "assistants", "liczba asystentów rodziny",
+        "assistants whose employment (data_zatrudnienia .. data_zakonczenia_zatrudnienia, the last day worked, inclusive) "
+        "overlaps the period",
+        "asystenci, których zatrudnienie (od daty zatrudnienia do ostatniego dnia pracy) obejmuje choć jeden dzień okresu",
+        unit_of_measure="asystenci"),
+    Indicator(
+        "families_supported", "rodziny objęte wsparciem asystenta",
+        "families with an episode that overlaps the period",
+        "rodziny z asystenturą trwającą choć jeden dzień okresu"),
+    Indicator(
+        "children_in_supported_families", "dzieci w rodzinach objętych wsparciem",
+        "children of a family counted above who were a minor on at least one day of the period on which that family had "
+        "an active episode (children placed in foster care at the time included)",
+        "dzieci tych rodzin, które były niepełnoletnie w choć jednym dniu okresu, w którym rodzina miała trwającą "
+        "asystenturę (także dzieci przebywające wtedy w pieczy)",
+        unit_of_measure="dzieci"),
+    Indicator(
+        "families_court_obliged", "rodziny zobowiązane przez sąd do współpracy",
+        "families with an episode that overlaps the period, has zobowiazanie_sadu true and data_postanowienia_sadu <= d1",
+        "rodziny z asystenturą w okresie, zobowiązane przez sąd postanowieniem wydanym najpóźniej w ostatnim dniu okresu"),
+    Indicator(
+        "families_with_children_in_foster_care", "rodziny, których dzieci przebywały w pieczy zastępczej",
+        "families with a child (of any age) whose placement was active on a day of the period on which the family had an "
+        "active episode",
+        "rodziny, których dziecko przebywało w pieczy zastępczej w dniu okresu, w którym rodzina miała trwającą asystenturę"),
+    Indicator(
+        "children_returned_home", "dzieci, które powróciły do rodziny biologicznej",
+        "children with a placement whose data_zakonczenia is in the period, with reason 'powrót do rodziny biologicznej', "
+        "where the child's family had an active episode on that very data_zakonczenia",
+        "dzieci, których piecza zakończyła się w okresie powrotem do rodziny biologicznej, gdy rodzina miała w tym dniu "
+        "trwającą asystenturę",
+        unit_of_measure="dzieci"),
+    Indicator(
+        "families_with_children_returned_home", "rodziny, do których powróciły dzieci",
+        "the distinct families of those children",
+        "różne rodziny tych dzieci"),
+    Indicator(
+        "families_closed", "rodziny, z którymi zakończono współpracę",
+        "families with an episode whose data_zakonczenia is in the period (even if the family has another episode active later)",
+        "rodziny, z którymi zakończono asystenturę w okresie (także gdy później zaczęła się kolejna)"),
+    Indicator(
+        "families_closed_goals_achieved", "w tym z powodu osiągnięcia celów",
+        "families with an episode that ended in the period with reason 'osiągnięcie celów'",
+        "rodziny, z którymi zakończono asystenturę w okresie z powodu osiągnięcia celów"),
+    Indicator(
+        "advice_sessions", "udzielone porady",
+        "sum of liczba (an empty liczba counts as 1) over dzialania of kind 'porada' dated in the period",
+        "suma liczby porad z rejestru działań w okresie (pusta liczba = 1)",
+        unit_of_measure="porady", aggregate=_SUM_LICZBA),
+    Indicator(
+        "consultations", "konsultacje z innymi podmiotami",
+        "sum of liczba (an empty liczba counts as 1) over dzialania of kind 'konsultacja' dated in the period",
+        "suma liczby konsultacji z innymi podmiotami w okresie (pusta liczba = 1)",
+        unit_of_measure="konsultacje", aggregate=_SUM_LICZBA),
+    Indicator(
+        "families_za_zyciem", "rodziny wspierane na podstawie ustawy „Za życiem”",
+        "families with an episode that overlaps the period and has za_zyciem true",
+        "rodziny z asystenturą w okresie prowadzoną na podstawie ustawy „Za życiem”"),
+    Indicator(
+        "max_caseload", "największa liczba rodzin u jednego asystenta jednocześnie",
+        "the largest, over assistants and days of the period, number of distinct families whose episode has an active "
+        "assignment to that assistant on that day (0 when none is active in the period)",
+        "największa w okresie liczba różnych rodzin, z którymi jeden asystent miał jednocześnie trwający przydział",
+        aggregate="coalesce(max(families), 0)"),
+    Indicator(
+        "caseload_breach_days", "dni z przekroczeniem limitu rodzin na asystenta",
+        "assistant-days in the period on which that number is above the legal limit (a parameter, default 15)",
+        "liczba dni pracy asystentów w okresie z liczbą rodzin powyżej limitu ustawowego",
+        unit_of_measure="dni", aggregate="coalesce(sum(days), 0)"),
+    Indicator(
+        "median_closed_episode_days", "mediana czasu trwania zakończonej współpracy (dni)",
+        "median of data_zakonczenia - data_rozpoczecia + 1 over episodes that ended in the period (the mean of the two "
+        "middle values for an even count; null when none ended)",
+        "mediana długości (w dniach, oba końce włącznie) asystentur zakończonych w okresie",
+        unit_of_measure="dni", aggregate="quantile_cont(days, 0.5)", decimals=1, null_when_empty=True),
 )
 BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
-# The definitions in Polish, for the annual information and the notebooks.
-DEFINITIONS_PL: dict[str, str] = {
-    "assistants": "asystenci, których zatrudnienie (od daty zatrudnienia do ostatniego dnia pracy) obejmuje choć jeden dzień roku",
-    "families_supported": "rodziny z asystenturą trwającą choć jeden dzień roku",
-    "children_in_supported_families": "dzieci tych rodzin, które były niepełnoletnie w choć jednym dniu roku, w którym rodzina "
-                                      "miała trwającą asystenturę (także dzieci przebywające wtedy w pieczy)",
-    "families_court_obliged": "rodziny z asystenturą w roku, zobowiązane przez sąd postanowieniem wydanym najpóźniej 31 grudnia",
-    "families_with_children_in_foster_care": "rodziny, których dziecko przebywało w pieczy zastępczej w dniu roku, w którym "
-                                             "rodzina miała trwającą asystenturę",
-    "children_returned_home": "dzieci, których piecza zakończyła się w roku powrotem do rodziny biologicznej, gdy rodzina miała "
-                              "w tym dniu trwającą asystenturę",
-    "families_with_children_returned_home": "różne rodziny tych dzieci",
-    "families_closed": "rodziny, z którymi zakończono asystenturę w roku (także gdy później zaczęła się kolejna)",
-    "families_closed_goals_achieved": "rodziny, z którymi zakończono asystenturę w roku z powodu osiągnięcia celów",
-    "advice_sessions": "suma liczby porad z rejestru działań w roku (pusta liczba = 1)",
-    "consultations": "suma liczby konsultacji z innymi podmiotami w roku (pusta liczba = 1)",
-    "families_za_zyciem": "rodziny z asystenturą w roku prowadzoną na podstawie ustawy „Za życiem”",
-    "max_caseload": "największa w roku liczba różnych rodzin, z którymi jeden asystent miał jednocześnie trwający przydział",
-    "caseload_breach_days": "liczba dni pracy asystentów w roku z liczbą rodzin powyżej limitu ustawowego (15)",
-    "median_closed_episode_days": "mediana długości (w dniach, oba końce włącznie) asystentur zakończonych w roku",
-}
 CLOSED_BY_REASON = "families_closed_by_reason"
 CLOSED_BY_REASON_LABEL = "rodziny, z którymi zakończono współpracę, według przyczyny"
+CLOSED_BY_REASON_DEFINITION = (
+    "families_closed broken down by przyczyna_zakonczenia: a family with two episodes that ended in the period for "
+    "two reasons counts under each, so the parts may add up to more than families_closed; reasons with no family are "
+    "left out")
 CLOSURE_REASONS = TABLES["asystentury"].column("przyczyna_zakonczenia").values
+EXPLAINABLE = (*BY_KEY, CLOSED_BY_REASON)
+
+
+def _resolve(text: str) -> str:
+    """Put the shared parts a file refers to as {name} in place: the caseload sweep, staging files, other figures."""
+
+    def part(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "caseload_sweep":
+            return caseload_sweep_sql("assignment_days")
+        for folder in ("staging", "figures"):
+            if (_SQL / folder / f"{name}.sql").exists():
+                return _resolve(sql_text(f"indicators/sql/{folder}/{name}.sql"))
+        raise KeyError(f"unknown SQL part {{{name}}}")
+
+    return re.sub(r"\{(\w+)\}", part, text)
 
 
 @cache
 def members_sql(key: str) -> str:
-    """The SQL listing the records behind one indicator (sub-queries resolved)."""
-    text = sql_text(f"indicators/sql/{key}.sql")
-    if "{caseload_segments_in_year}" in text:
-        text = text.replace("{caseload_segments_in_year}", members_sql("caseload_segments"))
-    if "{caseload_segments}" in text:
-        text = text.replace("{caseload_segments}", caseload_segments_sql("assignment_days"))
-    if "{children_returned_home}" in text:
-        text = text.replace("{children_returned_home}", members_sql("children_returned_home"))
-    return text
+    """The SQL listing the records behind one indicator (shared parts resolved)."""
+    return _resolve(sql_text(f"indicators/sql/figures/{key}.sql"))
 
 
-def parameters(sql: str, year: int, unit: str | None, limit: int) -> dict[str, Any]:
-    values = {"d0": date(year, 1, 1), "d1": date(year, 12, 31), "unit": unit, "limit": limit}
+@cache
+def measure_sql(name: str) -> str:
+    """The SQL of an analytic measure (indicators/sql/measures/<name>.sql), shared parts resolved."""
+    return _resolve(sql_text(f"indicators/sql/measures/{name}.sql"))
+
+
+@cache
+def _staging_statements() -> tuple[str, ...]:
+    return tuple(statements(sql_text("indicators/sql/staging/macros.sql")))
+
+
+def install_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the staging macros on this connection (temporary: nothing is written to the warehouse)."""
+    for statement in _staging_statements():
+        con.execute(statement)
+
+
+def parameters(sql: str, d0: date, d1: date, unit: str | None, limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[str, Any]:
+    """The named parameters a statement uses, out of the period, the unit and the caseload limit."""
+    values = {"d0": d0, "d1": d1, "unit": unit, "limit": limit}
     used = set(re.findall(r"\$(\w+)", sql))
     return {k: v for k, v in values.items() if k in used}
 
 
+def year_period(year: int) -> tuple[date, date]:
+    """The year as the period 1 January .. 31 December."""
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, year: int, unit: str | None,
+            limit: int = DEFAULT_CASELOAD_LIMIT) -> pl.DataFrame:
+    """Run a statement over the staging layer for one year (and one unit, or all)."""
+    install_staging(con)
+    return query(con, sql, parameters(sql, *year_period(year), unit, limit))
+
+
+@cache
 def _combined_sql() -> str:
     parts = [f"(SELECT {i.aggregate} FROM ({i.sql}) AS m) AS {i.key}" for i in INDICATORS]
     return "SELECT\n" + ",\n".join(parts)
@@ -130,47 +208,62 @@ def _combined_sql() -> str:
 def compute(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None,
             limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[str, Any]:
     """Every indicator of INDICATORS.md for one year (and one unit, or all), as in CLI.md's JSON."""
-    sql = _combined_sql()
-    row = query(con, sql, parameters(sql, year, unit, limit)).row(0, named=True)
-    out: dict[str, Any] = {}
-    for i in INDICATORS:
-        v = row[i.key]
-        out[i.key] = (float(v) if v is not None else None) if i.key == "median_closed_episode_days" else int(v or 0)
+    row = run_sql(con, _combined_sql(), year, unit, limit).row(0, named=True)
+    out: dict[str, Any] = {i.key: i.value(row[i.key]) for i in INDICATORS}
     out[CLOSED_BY_REASON] = closed_by_reason(con, year, unit)
+    return out
+
+
+def compute_units(con: duckdb.DuckDBPyConnection, year: int, limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[str, dict[str, Any]]:
+    """Every indicator for one year and every unit at once (one GROUP BY per figure, not one pass per unit)."""
+    units = query(con, "SELECT DISTINCT jednostka FROM core.asystentury ORDER BY 1")["jednostka"].to_list()
+    out: dict[str, dict[str, Any]] = {u: {} for u in units}
+    for i in INDICATORS:
+        sql = f"SELECT jednostka, {i.aggregate} AS v FROM ({i.sql}) AS m GROUP BY jednostka"
+        found = dict(run_sql(con, sql, year, None, limit).iter_rows())
+        for u in units:
+            out[u][i.key] = i.value(found.get(u))
+    sql = f"SELECT jednostka, przyczyna_zakonczenia, count(*) AS n FROM ({members_sql(CLOSED_BY_REASON)}) GROUP BY ALL"
+    reasons: dict[str, dict[str, int]] = {}
+    for u, reason, n in run_sql(con, sql, year, None, limit).iter_rows():
+        reasons.setdefault(u, {})[reason] = int(n)
+    for u in units:
+        out[u][CLOSED_BY_REASON] = {r: reasons[u][r] for r in CLOSURE_REASONS if reasons.get(u, {}).get(r)}
     return out
 
 
 def closed_by_reason(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) -> dict[str, int]:
     """families_closed broken down by closure reason (a family counts under each of its reasons)."""
     sql = f"SELECT przyczyna_zakonczenia, count(*) AS n FROM ({members_sql(CLOSED_BY_REASON)}) GROUP BY 1"
-    counts = dict(query(con, sql, parameters(sql, year, unit, 0)).iter_rows())
+    counts = dict(run_sql(con, sql, year, unit).iter_rows())
     return {r: int(counts[r]) for r in CLOSURE_REASONS if counts.get(r)}
 
 
 def explain(con: duckdb.DuckDBPyConnection, key: str, year: int, unit: str | None = None,
             limit: int = DEFAULT_CASELOAD_LIMIT) -> pl.DataFrame:
     """The records (pseudonymised ids) behind one indicator."""
-    if key != CLOSED_BY_REASON and key not in BY_KEY:
+    if key not in EXPLAINABLE:
         raise KeyError(key)
-    sql = f"SELECT * FROM ({members_sql(key)}) ORDER BY ALL"
-    return query(con, sql, parameters(sql, year, unit, limit))
+    return run_sql(con, f"SELECT * FROM ({members_sql(key)}) ORDER BY ALL", year, unit, limit)
+
+
+def trend_frame(values_by_year: dict[int, dict[str, Any]]) -> pl.DataFrame:
+    """One row per year with every indicator (closures by reason as extra columns), from computed values."""
+    rows = []
+    for y, values in sorted(values_by_year.items()):
+        by_reason = values[CLOSED_BY_REASON]
+        rows.append({"year": y} | {i.key: values[i.key] for i in INDICATORS}
+                    | {f"closed: {r}": by_reason.get(r, 0) for r in CLOSURE_REASONS})
+    return pl.DataFrame(rows)
+
+
+def compute_years(con: duckdb.DuckDBPyConnection, years: list[int], unit: str | None = None,
+                  limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[int, dict[str, Any]]:
+    """Every indicator for each year (one computation a year)."""
+    return {y: compute(con, y, unit, limit) for y in years}
 
 
 def trend(con: duckdb.DuckDBPyConnection, years: list[int], unit: str | None = None,
           limit: int = DEFAULT_CASELOAD_LIMIT) -> pl.DataFrame:
     """One row per year with every indicator (closures by reason as extra columns)."""
-    rows = []
-    for y in years:
-        values = compute(con, y, unit, limit)
-        by_reason = values.pop(CLOSED_BY_REASON)
-        rows.append({"year": y} | values | {f"closed: {r}": by_reason.get(r, 0) for r in CLOSURE_REASONS})
-    return pl.DataFrame(rows)
-
-
-def data_years(con: duckdb.DuckDBPyConnection, unit: str | None = None) -> list[int]:
-    """The years from the first episode start to the end of the latest period an export covers."""
-    sql = """SELECT min(year(data_rozpoczecia)) AS first, (SELECT max(year(okres_do)) FROM raw.loads
-             WHERE outcome = 'loaded' AND (CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit)) AS last
-             FROM core.asystentury WHERE CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit"""
-    first, last = query(con, sql, {"unit": unit}).row(0)
-    return list(range(first, last + 1)) if first and last else []
+    return trend_frame(compute_years(con, years, unit, limit))

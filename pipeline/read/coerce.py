@@ -14,9 +14,8 @@ from functools import cache
 import polars as pl
 
 from pipeline.contract import TABLES, Column, Table, dictionary_lookup
-from pipeline.problems import Problem
-from pipeline.read.stacking import EXPORT, rows_by_export
-from pipeline.read.tables import ROW
+from pipeline.problems import Problem, issue
+from pipeline.read.batch import EXPORT, ROW, rows_by_export
 
 EXCEL_EPOCH = date(1899, 12, 30)
 _DIACRITIC_FROM = list("ąćęłńóśźż")
@@ -29,7 +28,15 @@ _EXPECTED = {
     "bool": "oczekiwano T/N, Tak/Nie albo 1/0",
     "month": "oczekiwano miesiąca RRRR-MM",
 }
-_TYPE_CODES = {"date": "TYP-001", "decimal": "TYP-002", "integer": "TYP-003", "bool": "TYP-004", "dict": "TYP-005", "month": "TYP-006"}
+TYPE_ERRORS = {
+    "id": issue("TYP-000", "niepoprawny identyfikator"),
+    "date": issue("TYP-001", "niepoprawna data"),
+    "decimal": issue("TYP-002", "niepoprawna liczba dziesiętna"),
+    "integer": issue("TYP-003", "niepoprawna liczba całkowita"),
+    "bool": issue("TYP-004", "niepoprawna wartość logiczna"),
+    "dict": issue("TYP-005", "wartość spoza słownika"),
+    "month": issue("TYP-006", "niepoprawny miesiąc"),
+}
 
 
 def _excel_serial(s: pl.Expr) -> pl.Expr:
@@ -148,7 +155,7 @@ def coerce_table(df: pl.DataFrame, table: Table, labels: dict[int, str],
             continue
         for export, rows in rows_by_export(failed, pl.col(c.name)).items():
             problems[export].append(
-                Problem(_TYPE_CODES[c.type] if c.type != "id" else "TYP-000", type_error_message(c), file=labels[export],
+                TYPE_ERRORS[c.type].problem(type_error_message(c), file=labels[export],
                         table=table.name, column=c.name, rows=rows[:10], count=len(rows))
             )
     return typed, dict(problems), failed

@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from pipeline.contract import ALL_TABLE_NAMES, TABLES
-from pipeline.problems import ExportRejected, Problem
+from pipeline.problems import ExportRejected, Problem, issue
+
+MISSING_TABLE = issue("STR-001", "brak wymaganej tabeli")
+NOT_ALLOWED = issue("STR-002", "niedozwolony plik, arkusz albo folder w eksporcie")
+DUPLICATE_TABLE = issue("STR-003", "tabela występuje w eksporcie dwa razy")
+UNREADABLE_CONTAINER = issue("STR-004", "eksportu nie da się otworzyć (uszkodzony, pusty albo nieznanego rodzaju)")
 
 ContainerKind = Literal["folder", "zip", "xlsx"]
 _CHUNK = 1 << 20
@@ -59,22 +64,16 @@ def _classify(names: list[tuple[str, str]], ext: str, where: str) -> tuple[dict[
     for original, stem in names:
         table = stem.strip().lower()
         if table not in ALL_TABLE_NAMES:
-            problems.append(
-                Problem(
-                    "STR-002",
-                    f"niedozwolony {where} {original!s}: eksport może zawierać tylko tabele "
-                    f"{', '.join(ALL_TABLE_NAMES)} (inne pliki mogą zawierać dane osobowe)",
-                )
-            )
+            problems.append(NOT_ALLOWED.problem(
+                f"niedozwolony {where} {original!s}: eksport może zawierać tylko tabele "
+                f"{', '.join(ALL_TABLE_NAMES)} (inne pliki mogą zawierać dane osobowe)"))
         elif table in found:
-            problems.append(Problem("STR-003", f"tabela {table} występuje w eksporcie dwa razy"))
+            problems.append(DUPLICATE_TABLE.problem(f"tabela {table} występuje w eksporcie dwa razy"))
         else:
             found[table] = original
     for table in ALL_TABLE_NAMES:
         if table not in found and not (table in TABLES and TABLES[table].optional):
-            problems.append(
-                Problem("STR-001", f"brak wymaganej tabeli {table} ({where} {table}{ext})", table=table)
-            )
+            problems.append(MISSING_TABLE.problem(f"brak wymaganej tabeli {table} ({where} {table}{ext})", table=table))
     return found, problems
 
 
@@ -83,7 +82,7 @@ def _open_folder(path: Path, known_hash: str | None) -> Container:
     problems: list[Problem] = []
     for f in sorted(path.iterdir()):  # hidden files too: the contract allows nothing but the tables
         if f.is_dir() or f.suffix.lower() != ".csv":
-            problems.append(Problem("STR-002", f"niedozwolony plik {f.name}: w folderze eksportu mogą być tylko pliki tabel .csv"))
+            problems.append(NOT_ALLOWED.problem(f"niedozwolony plik {f.name}: w folderze eksportu mogą być tylko pliki tabel .csv"))
             continue
         names.append((f.name, f.stem))
     found, more = _classify(names, ".csv", "plik")
@@ -104,19 +103,19 @@ def _open_zip(path: Path, known_hash: str | None) -> Container:
         bad = zf.testzip()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         raise ExportRejected(
-            [Problem("STR-004", f"archiwum zip jest uszkodzone lub niekompletne ({type(e).__name__})")]
+            [UNREADABLE_CONTAINER.problem(f"archiwum zip jest uszkodzone lub niekompletne ({type(e).__name__})")]
         ) from None
     if bad is not None:
-        raise ExportRejected([Problem("STR-004", f"archiwum zip jest uszkodzone (plik {bad})")])
+        raise ExportRejected([UNREADABLE_CONTAINER.problem(f"archiwum zip jest uszkodzone (plik {bad})")])
     folders = {Path(i.filename).parent.as_posix() for i in infos}
     problems: list[Problem] = []
     if len(folders) > 1:
-        problems.append(Problem("STR-002", "pliki tabel muszą leżeć w korzeniu archiwum albo w jednym folderze"))
+        problems.append(NOT_ALLOWED.problem("pliki tabel muszą leżeć w korzeniu archiwum albo w jednym folderze"))
     names = []
     for i in infos:
         p = Path(i.filename)
         if p.suffix.lower() != ".csv":
-            problems.append(Problem("STR-002", f"niedozwolony plik {p.name} w archiwum: dozwolone są tylko pliki tabel .csv"))
+            problems.append(NOT_ALLOWED.problem(f"niedozwolony plik {p.name} w archiwum: dozwolone są tylko pliki tabel .csv"))
             continue
         names.append((i.filename, p.stem))
     found, more = _classify(names, ".csv", "plik")
@@ -147,7 +146,7 @@ def _open_xlsx(path: Path) -> Container:
         sheets = list(reader.sheet_names)
     except Exception as e:  # fastexcel raises its own error types for broken workbooks
         raise ExportRejected(
-            [Problem("STR-004", f"skoroszyt .xlsx jest uszkodzony lub nieczytelny ({type(e).__name__})")]
+            [UNREADABLE_CONTAINER.problem(f"skoroszyt .xlsx jest uszkodzony lub nieczytelny ({type(e).__name__})")]
         ) from None
     found, problems = _classify([(s, s) for s in sheets], "", "arkusz")
     if problems:
@@ -184,11 +183,11 @@ def open_container(path: Path, known_hash: str | None = None) -> Container:
         return _open_folder(path, known_hash)
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
-        raise ExportRejected([Problem("STR-004", "plik eksportu jest pusty (0 bajtów)")])
+        raise ExportRejected([UNREADABLE_CONTAINER.problem("plik eksportu jest pusty (0 bajtów)")])
     if suffix == ".zip":
         return _open_zip(path, known_hash)
     if suffix == ".xlsx":
         return _open_xlsx(path)
     raise ExportRejected(
-        [Problem("STR-004", "nieznany rodzaj eksportu: oczekiwano folderu z plikami .csv, archiwum .zip albo skoroszytu .xlsx")]
+        [UNREADABLE_CONTAINER.problem("nieznany rodzaj eksportu: oczekiwano folderu z plikami .csv, archiwum .zip albo skoroszytu .xlsx")]
     )

@@ -27,12 +27,11 @@ from pipeline.contract import (
     ExportMetadata,
     fold,
 )
-from pipeline.problems import ExportRejected, Problem
+from pipeline.problems import ExportRejected, Problem, issue
+from pipeline.read.batch import EXPORT, ROW, split, stack
 from pipeline.read.coerce import coerce_table, column_expr, date_expr
 from pipeline.read.containers import Container, open_container
-from pipeline.read.stacking import EXPORT, split, stack
 from pipeline.read.tables import (
-    ROW,
     CsvFile,
     extra_fields_problem,
     finish_text,
@@ -41,6 +40,11 @@ from pipeline.read.tables import (
     read_xlsx_member,
     scan_csv_files,
 )
+
+UNKNOWN_KEY = issue("STR-030", "nieznany klucz metadanych")
+REPEATED_KEY = issue("STR-031", "klucz metadanych występuje więcej niż raz")
+MISSING_KEY = issue("STR-032", "brak wartości klucza metadanych")
+BAD_METADATA = issue("STR-033", "niepoprawna wartość metadanych (kod TERYT, data, zakres albo wersja formatu)")
 
 
 @dataclass
@@ -125,15 +129,15 @@ def _metadata_values(rows: list[tuple[int, str | None, str | None]], label: str)
     for row, key, value in rows:
         k = (key or "").strip().lower()
         if k not in METADATA_KEYS:
-            problems.append(Problem("STR-030", "nieznany klucz metadanych; dozwolone: " + ", ".join(METADATA_KEYS),
+            problems.append(UNKNOWN_KEY.problem("nieznany klucz metadanych; dozwolone: " + ", ".join(METADATA_KEYS),
                                     file=label, table=METADATA_TABLE, column="klucz", rows=[row]))
         elif k in values:
-            problems.append(Problem("STR-031", f"klucz {k} występuje więcej niż raz", file=label, table=METADATA_TABLE, rows=[row]))
+            problems.append(REPEATED_KEY.problem(f"klucz {k} występuje więcej niż raz", file=label, table=METADATA_TABLE, rows=[row]))
         else:
             values[k] = (value, row)
     for k in METADATA_KEYS:
         if k not in values or values[k][0] is None:
-            problems.append(Problem("STR-032", f"brak wartości klucza {k}", file=label, table=METADATA_TABLE, column="wartosc"))
+            problems.append(MISSING_KEY.problem(f"brak wartości klucza {k}", file=label, table=METADATA_TABLE, column="wartosc"))
     return values, problems
 
 
@@ -150,7 +154,8 @@ def _metadata(values: Values, dates: dict[str, date | None], label: str,
     problems: list[Problem] = []
 
     def bad(key: str, message: str) -> None:
-        problems.append(Problem("STR-033", f"{key}: {message}", file=label, table=METADATA_TABLE, column="wartosc", rows=[values[key][1]]))
+        problems.append(BAD_METADATA.problem(f"{key}: {message}", file=label, table=METADATA_TABLE, column="wartosc",
+                                             rows=[values[key][1]]))
 
     jednostka = values["jednostka"][0] or ""
     if excel and jednostka.isdigit() and len(jednostka) == 6:
@@ -231,7 +236,7 @@ def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None) -> 
     """Read a batch of exports into typed frames; problems are collected per export, not raised.
 
     Files are parsed one by one; trimming, typing and their checks run once per table for the
-    whole batch (see `pipeline.read.stacking`).  `hashes`: their content hashes, if already known.
+    whole batch (see `pipeline.read.batch`).  `hashes`: their content hashes, if already known.
     """
     with tempfile.TemporaryDirectory(prefix="pipeline-read-") as spool:
         return _read_exports(paths, hashes, Path(spool))

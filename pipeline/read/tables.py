@@ -15,12 +15,20 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.contract import METADATA_COLUMNS, METADATA_TABLE, TABLES, UNDEFINED_CP1250_BYTES
-from pipeline.problems import ExportRejected, Problem
-from pipeline.read.containers import Container, Member
-from pipeline.read.stacking import EXPORT, rows_by_export
+from pipeline.problems import ExportRejected, Problem, issue
+from pipeline.read.batch import EXPORT, ROW, rows_by_export
+from pipeline.read.containers import UNREADABLE_CONTAINER, Container, Member
 
+BAD_BOM = issue("STR-010", "plik ze znacznikiem UTF-8 (BOM) nie jest poprawnym UTF-8")
+BAD_ENCODING = issue("STR-011", "plik nie jest ani w UTF-8, ani w Windows-1250")
+EMPTY_FILE = issue("STR-012", "plik albo arkusz jest pusty: brak wiersza nagłówka")
+HEADER_TOO_LONG = issue("STR-013", "pierwszy wiersz pliku jest za długi: to nie jest nagłówek tabeli")
+BROKEN_CSV = issue("STR-014", "plik CSV jest uszkodzony (nagłówek, cudzysłów albo urwany wiersz)")
+EXTRA_FIELDS = issue("STR-015", "wiersz ma więcej pól niż nagłówek")
+UNKNOWN_COLUMN = issue("STR-020", "nieznana kolumna (dodatkowe kolumny mogą zawierać dane osobowe)")
+MISSING_COLUMN = issue("STR-021", "brak wymaganej kolumny")
+DUPLICATE_COLUMN = issue("STR-022", "kolumna występuje dwa razy")
 HEADER_LIMIT = 64 * 1024
-ROW = "_row"
 _EXTRA = "__extra__"
 
 
@@ -32,13 +40,13 @@ def decode(data: bytes, label: str) -> tuple[str, str]:
         offset = e.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
         if data.startswith(b"\xef\xbb\xbf"):
             raise ExportRejected(
-                [Problem("STR-010", f"plik zaczyna się znacznikiem UTF-8 (BOM), ale nie jest poprawnym UTF-8: "
+                [BAD_BOM.problem(f"plik zaczyna się znacznikiem UTF-8 (BOM), ale nie jest poprawnym UTF-8: "
                          f"pierwszy błędny bajt na pozycji {offset} (licząc od 0)", file=label)]
             ) from None
         undefined = [data.find(bytes([b])) for b in UNDEFINED_CP1250_BYTES]
         if any(pos >= 0 for pos in undefined):
             raise ExportRejected(
-                [Problem("STR-011", "plik nie jest ani w UTF-8, ani w Windows-1250: pierwszy bajt "
+                [BAD_ENCODING.problem("plik nie jest ani w UTF-8, ani w Windows-1250: pierwszy bajt "
                          f"niepoprawny w UTF-8 na pozycji {offset} (licząc od 0)", file=label)]
             ) from None
         return data.decode("cp1250"), "windows-1250"
@@ -52,17 +60,17 @@ def _map_header(names: list[str], table: str, label: str) -> list[str]:
     unknown = [i for i, n in enumerate(mapped) if n not in expected]
     for i in unknown:
         problems.append(
-            Problem("STR-020", f"nieznana kolumna nr {i + 1}: dozwolone są tylko kolumny {', '.join(expected)} "
+            UNKNOWN_COLUMN.problem(f"nieznana kolumna nr {i + 1}: dozwolone są tylko kolumny {', '.join(expected)} "
                     "(dodatkowe kolumny mogą zawierać dane osobowe)", file=label, table=table)
         )
     seen: set[str] = set()
     for n in mapped:
         if n in seen and n in expected:
-            problems.append(Problem("STR-022", "kolumna występuje dwa razy", file=label, table=table, column=n))
+            problems.append(DUPLICATE_COLUMN.problem("kolumna występuje dwa razy", file=label, table=table, column=n))
         seen.add(n)
     for n in expected:
         if n not in mapped:
-            problems.append(Problem("STR-021", "brak wymaganej kolumny", file=label, table=table, column=n))
+            problems.append(MISSING_COLUMN.problem("brak wymaganej kolumny", file=label, table=table, column=n))
     if problems:
         raise ExportRejected(problems)
     return mapped
@@ -79,11 +87,11 @@ def _trim(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 def _header_columns(head: bytes, member: Member) -> list[str]:
     """Check the header line at the start of a file, so a huge wrong file fails before it is read."""
     if not head.strip():
-        raise ExportRejected([Problem("STR-012", "plik jest pusty: brak wiersza nagłówka", file=member.label, table=member.table)])
+        raise ExportRejected([EMPTY_FILE.problem("plik jest pusty: brak wiersza nagłówka", file=member.label, table=member.table)])
     end = head.find(b"\n")
     if end < 0 and len(head) == HEADER_LIMIT:
         raise ExportRejected(
-            [Problem("STR-013", "pierwszy wiersz pliku jest za długi: to nie jest nagłówek tabeli", file=member.label, table=member.table)]
+            [HEADER_TOO_LONG.problem(file=member.label, table=member.table)]
         )
     line = head[: end if end >= 0 else len(head)]
     try:
@@ -94,7 +102,7 @@ def _header_columns(head: bytes, member: Member) -> list[str]:
         names = next(csv.reader([text.rstrip("\r")], delimiter=";", quotechar='"'), [])
     except csv.Error:  # e.g. a stray carriage return inside the header line
         raise ExportRejected(
-            [Problem("STR-014", "wiersz nagłówka jest uszkodzony", file=member.label, table=member.table)]
+            [BROKEN_CSV.problem("wiersz nagłówka jest uszkodzony", file=member.label, table=member.table)]
         ) from None
     return _map_header(names, member.table, member.label)
 
@@ -153,7 +161,7 @@ def parse_csv_file(file: CsvFile) -> pl.DataFrame:
         return pl.read_csv(source, **_csv_options(file.columns), row_index_name=ROW, row_index_offset=2)
     except pl.exceptions.PolarsError:
         raise ExportRejected(
-            [Problem("STR-014", "plik CSV jest uszkodzony (np. niedomknięty cudzysłów albo urwany wiersz)",
+            [BROKEN_CSV.problem("plik CSV jest uszkodzony (np. niedomknięty cudzysłów albo urwany wiersz)",
                      file=file.member.label, table=file.member.table)]
         ) from None
 
@@ -184,7 +192,7 @@ def finish_text(stacked: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame
 
 def extra_fields_problem(label: str, table: str, columns: int, rows: list[int]) -> Problem:
     """The problem of rows with more fields than the header."""
-    return Problem("STR-015", f"wiersz ma więcej pól niż nagłówek ({columns})", file=label, table=table,
+    return EXTRA_FIELDS.problem(f"wiersz ma więcej pól niż nagłówek ({columns})", file=label, table=table,
                    rows=rows, count=len(rows))
 
 
@@ -198,10 +206,10 @@ def read_xlsx_member(container: Container, member: Member) -> pl.DataFrame:
         df = sheet.to_polars()
     except Exception as e:  # fastexcel's own error types
         raise ExportRejected(
-            [Problem("STR-004", f"nie można odczytać arkusza ({type(e).__name__})", file=member.label, table=member.table)]
+            [UNREADABLE_CONTAINER.problem(f"nie można odczytać arkusza ({type(e).__name__})", file=member.label, table=member.table)]
         ) from None
     if df.width == 0:
-        raise ExportRejected([Problem("STR-012", "arkusz jest pusty: brak wiersza nagłówka", file=member.label, table=member.table)])
+        raise ExportRejected([EMPTY_FILE.problem("arkusz jest pusty: brak wiersza nagłówka", file=member.label, table=member.table)])
     columns = _map_header([str(c) for c in df.columns], member.table, member.label)
     df = df.rename(dict(zip(df.columns, columns, strict=True)))
     df = df.with_columns(pl.col(c).cast(pl.String) for c in columns)

@@ -17,7 +17,7 @@ import polars as pl
 from pipeline.synth.calibrate import calibrate
 from pipeline.synth.exports import ExportSpec, cut, export_tables, known_on, metadata, referenced_closure
 from pipeline.synth.truth import UnitPlan, simulate_unit
-from pipeline.write import Dialect, write_export
+from pipeline.synth.writer import Dialect, write_export
 
 TERYT = "1603011"
 NAME = "MOPS Kędzierzyn-Koźle"

@@ -24,7 +24,7 @@ import polars as pl
 
 from pipeline.synth.exports import ExportSpec, cut, metadata
 from pipeline.synth.truth import UnitPlan, simulate_unit
-from pipeline.write import Dialect, write_export
+from pipeline.synth.writer import Dialect, write_export
 
 Progress = Callable[[int, int], None]
 YEARS = list(range(2012, 2026))

@@ -16,9 +16,8 @@ import numpy as np
 import polars as pl
 
 from pipeline.contract import TABLES
-from pipeline.write import polars_schema
+from pipeline.synth.writer import polars_schema
 
-REASONS = TABLES["asystentury"].column("przyczyna_zakonczenia").values
 GOALS = "osiągnięcie celów"
 # Closure reasons other than goals, with their relative weights.
 OTHER_REASONS = {

@@ -3,6 +3,10 @@
 DuckDB lets one process write a database file at a time (it locks the file).
 A second process retries for a few seconds and then fails with a message an
 analyst understands; it never touches the file meanwhile.
+
+`connect` only opens (a reader also refuses a state left stale by an interrupted
+load); `open_for_writing` is what writers call: it opens, creates the schema if
+needed and finishes a rebuild an interrupted load left (see `recovery`).
 """
 
 from __future__ import annotations
@@ -12,11 +16,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.config import WRITER_WAIT_SECONDS
+from pipeline.warehouse.recovery import is_stale, refresh_stale_units
 from pipeline.warehouse.schema import ddl
-
-DEFAULT_WAIT_SECONDS = 10.0
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
 
 
 class WarehouseError(Exception):
@@ -28,8 +30,8 @@ def _is_lock_error(e: Exception) -> bool:
     return "lock" in text or "conflicting" in text
 
 
-def connect(path: Path, *, read_only: bool = False, wait: float = DEFAULT_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse (creating its schema when writing); wait up to `wait` s for a lock."""
+def connect(path: Path, *, read_only: bool = False, wait: float = WRITER_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file as it is; wait up to `wait` s for another writer's lock."""
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseError(f"magazyn danych {path} nie istnieje: najpierw wczytaj eksporty (python -m pipeline ingest)")
@@ -55,17 +57,7 @@ def connect(path: Path, *, read_only: bool = False, wait: float = DEFAULT_WAIT_S
             raise WarehouseError(f"nie można otworzyć magazynu danych {path}: {e}") from None
         except duckdb.Error as e:
             raise WarehouseError(f"nie można otworzyć magazynu danych {path}: {e}") from None
-    if not read_only:
-        try:
-            for statement in ddl():
-                con.execute(statement)
-            from pipeline.warehouse.load import refresh_stale_units
-
-            refresh_stale_units(con)  # finish what an interrupted ingest left (see warehouse/load.py)
-        except duckdb.Error as e:
-            con.close()
-            raise WarehouseError(f"nie można przygotować magazynu danych {path}: {e}") from None
-    elif _stale(con):
+    if read_only and is_stale(con):
         con.close()
         raise WarehouseError(
             f"bieżący stan magazynu danych {path} nie został odświeżony po przerwanym wczytywaniu; "
@@ -74,8 +66,14 @@ def connect(path: Path, *, read_only: bool = False, wait: float = DEFAULT_WAIT_S
     return con
 
 
-def _stale(con: duckdb.DuckDBPyConnection) -> bool:
+def open_for_writing(path: Path, *, wait: float = WRITER_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse to write: create its schema when new, finish what an interrupted load left."""
+    con = connect(path, wait=wait)
     try:
-        return bool(con.execute("SELECT count(*) FROM raw.stale_units").fetchall()[0][0])
-    except duckdb.CatalogException:  # a warehouse made before the table existed
-        return False
+        for statement in ddl():
+            con.execute(statement)
+        refresh_stale_units(con)
+    except duckdb.Error as e:
+        con.close()
+        raise WarehouseError(f"nie można przygotować magazynu danych {path}: {e}") from None
+    return con

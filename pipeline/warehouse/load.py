@@ -11,8 +11,6 @@ marks, so the next writer rebuilds and readers refuse a stale state.
 from __future__ import annotations
 
 import json
-import os
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,9 +19,9 @@ import polars as pl
 
 from pipeline.contract import TABLES
 from pipeline.problems import Problem
+from pipeline.read.batch import EXPORT, ROW, stack
 from pipeline.read.export import ExportData
-from pipeline.read.stacking import EXPORT, stack
-from pipeline.sql import scalar, sql_text, statements
+from pipeline.sql import scalar
 
 
 @dataclass
@@ -54,15 +52,6 @@ def already_loaded(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[st
     rows = con.execute("SELECT content_hash, min(load_id) FROM raw.loads WHERE outcome = 'loaded' AND content_hash IN "
                        "(SELECT unnest($hashes)) GROUP BY 1", {"hashes": hashes}).fetchall()
     return dict(rows)
-
-
-def refresh_current_state(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the current state of every table for the units marked stale."""
-    template = sql_text("warehouse/sql/current_state.sql")
-    for name, spec in TABLES.items():
-        text = template.format(table=name, key=spec.key, columns=", ".join(spec.column_names))
-        for statement in statements(text):
-            con.execute(statement)
 
 
 def _log_row(load_id: int, data: ExportData, outcome: str, reasons: list[Problem],
@@ -101,38 +90,6 @@ def _finding_rows(load_id: int, unit: str, findings: list[Problem]) -> list[tupl
         for f in findings
         for record_id, row in zip(f.ids or [None] * len(f.rows), f.rows or [None], strict=False)
     ]
-
-
-def _test_pause(con: duckdb.DuckDBPyConnection, variable: str) -> None:
-    """For the fault tests only: stop inside a transaction so a test can kill the process there."""
-    seconds = os.environ.get(variable)
-    if seconds:
-        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
-        with open(f"{path}.{variable.rsplit('_', 1)[-1].lower()}", "w") as marker:
-            marker.write("inside a load transaction")
-        time.sleep(float(seconds))
-
-
-def stale_units(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Units whose current state awaits a rebuild (empty in a consistent warehouse)."""
-    return [u for (u,) in con.execute("SELECT jednostka FROM raw.stale_units ORDER BY 1").fetchall()]
-
-
-def refresh_stale_units(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Rebuild the current state of every stale unit, all in one transaction that clears their marks."""
-    units = stale_units(con)
-    if not units:
-        return units
-    con.begin()
-    try:
-        refresh_current_state(con)
-        _test_pause(con, "PIPELINE_TEST_PAUSE_IN_REFRESH")
-        con.execute("DELETE FROM raw.stale_units")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    return units
 
 
 def write_batch(con: duckdb.DuckDBPyConnection, batch: list[Checked]) -> list[LoadResult]:
@@ -178,10 +135,9 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: list[Checked]) -> list[Lo
                                    schema={EXPORT: pl.Int64, "jednostka": pl.String})
             for name, spec in TABLES.items():
                 rows = stack(parts[name]).join(unit_of, on=EXPORT, how="left").select(
-                    pl.col(EXPORT).cast(pl.Int32).alias("load_id"), "jednostka", "_row", *spec.column_names)
+                    pl.col(EXPORT).cast(pl.Int32).alias("load_id"), "jednostka", ROW, *spec.column_names)
                 _insert(con, f"raw.{name}", rows)
             _insert_findings(con, finding_rows)
-            _test_pause(con, "PIPELINE_TEST_PAUSE_IN_LOAD")
             con.executemany("INSERT INTO raw.stale_units VALUES (?) ON CONFLICT DO NOTHING", [[u] for u in sorted(set(units.values()))])
         con.commit()
     except BaseException:
@@ -189,10 +145,3 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: list[Checked]) -> list[Lo
         raise
     return results
 
-
-def load_export(con: duckdb.DuckDBPyConnection, data: ExportData, findings: list[Problem]) -> int:
-    """Write one accepted export and rebuild its unit's current state (for tests and small jobs)."""
-    result = write_batch(con, [Checked(data, [], findings)])[0]
-    refresh_stale_units(con)
-    assert result.load_id is not None
-    return result.load_id

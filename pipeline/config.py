@@ -1,0 +1,29 @@
+"""Paths and defaults in one place: the project's folders, the warehouse, the reports, the caseload limit.
+
+The warehouse defaults to `data/warehouse.duckdb` under the project root, or to the
+path in the environment variable `ASYSTENCI_DB` when it is set (CLI.md), whatever the
+working directory is (a notebook's kernel starts in `notebooks/`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DB_ENV = "ASYSTENCI_DB"
+DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+FUNDING_FILE = PROJECT_ROOT / "data" / "reference" / "finansowanie.csv"
+DEFAULT_REPORTS = PROJECT_ROOT / "reports"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+DOCS_DIR = PROJECT_ROOT / "docs"
+
+DEFAULT_CASELOAD_LIMIT = 15  # families per assistant at once (the seed's statute; its 2011 text said 20)
+WRITER_WAIT_SECONDS = 10.0   # how long a second writer waits for the warehouse's lock
+
+
+def default_db() -> Path:
+    """The warehouse file: `$ASYSTENCI_DB` when set, else data/warehouse.duckdb under the project root."""
+    value = os.environ.get(DB_ENV, "").strip()
+    return Path(value).expanduser() if value else PROJECT_ROOT / "data" / "warehouse.duckdb"

@@ -1,7 +1,0 @@
--- Sum of liczba (empty = 1) over dzialania of kind "porada" dated in Y.
-WITH activities AS (
-    SELECT * FROM core.dzialania WHERE CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit
-)
-SELECT jednostka, id_dzialania, id_asystentury, data, coalesce(liczba, 1) AS liczba
-FROM activities
-WHERE rodzaj = 'porada' AND data BETWEEN $d0 AND $d1

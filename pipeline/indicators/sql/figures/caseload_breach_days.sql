@@ -1,0 +1,1 @@
+SELECT * FROM ({caseload_in_period}) WHERE families > $limit

@@ -1,0 +1,3 @@
+SELECT DISTINCT jednostka, id_rodziny, przyczyna_zakonczenia
+FROM stg_episodes($unit)
+WHERE data_zakonczenia BETWEEN $d0 AND $d1

@@ -1,0 +1,5 @@
+SELECT DISTINCT jednostka, id_rodziny
+FROM stg_episodes($unit)
+WHERE active_between(data_rozpoczecia, data_zakonczenia, $d0, $d1)
+  AND zobowiazanie_sadu
+  AND data_postanowienia_sadu <= $d1

@@ -1,0 +1,2 @@
+SELECT DISTINCT jednostka, id_rodziny
+FROM ({children_returned_home})

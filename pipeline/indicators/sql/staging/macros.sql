@@ -1,0 +1,29 @@
+-- The staging layer every figure and measure reads (what dbt's `ref` does): the current state of
+-- each table for one unit (a NULL unit = every unit together), and the period logic, written once.
+-- Installed as temporary macros on each connection that computes (read-only connections too).
+CREATE OR REPLACE TEMP MACRO stg_assistants(unit) AS TABLE
+    SELECT * FROM core.asystenci WHERE unit IS NULL OR jednostka = unit;
+CREATE OR REPLACE TEMP MACRO stg_families(unit) AS TABLE
+    SELECT * FROM core.rodziny WHERE unit IS NULL OR jednostka = unit;
+CREATE OR REPLACE TEMP MACRO stg_episodes(unit) AS TABLE
+    SELECT * FROM core.asystentury WHERE unit IS NULL OR jednostka = unit;
+CREATE OR REPLACE TEMP MACRO stg_assignments(unit) AS TABLE
+    SELECT * FROM core.przydzialy WHERE unit IS NULL OR jednostka = unit;
+CREATE OR REPLACE TEMP MACRO stg_children(unit) AS TABLE
+    SELECT * FROM core.dzieci WHERE unit IS NULL OR jednostka = unit;
+CREATE OR REPLACE TEMP MACRO stg_placements(unit) AS TABLE
+    SELECT * FROM core.piecza WHERE unit IS NULL OR jednostka = unit;
+CREATE OR REPLACE TEMP MACRO stg_problems(unit) AS TABLE
+    SELECT * FROM core.problemy WHERE unit IS NULL OR jednostka = unit;
+CREATE OR REPLACE TEMP MACRO stg_activities(unit) AS TABLE
+    SELECT * FROM core.dzialania WHERE unit IS NULL OR jednostka = unit;
+CREATE OR REPLACE TEMP MACRO stg_assessments(unit) AS TABLE
+    SELECT * FROM core.oceny WHERE unit IS NULL OR jednostka = unit;
+-- The latest data_eksportu of each unit's loaded exports (where ongoing things are censored).
+CREATE OR REPLACE TEMP MACRO stg_observed_until() AS TABLE
+    SELECT jednostka, max(data_eksportu) AS observed_until FROM raw.loads WHERE outcome = 'loaded' GROUP BY jednostka;
+-- Something from `start` to `stop` (inclusive; an empty stop = still going) is active on a day of d0..d1.
+CREATE OR REPLACE TEMP MACRO active_between(start, stop, d0, d1) AS start <= d1 AND (stop IS NULL OR stop >= d0);
+-- The part of start..stop inside d0..d1: its first and last day (first > last when there is none).
+CREATE OR REPLACE TEMP MACRO clip_from(start, d0) AS greatest(start, CAST(d0 AS DATE));
+CREATE OR REPLACE TEMP MACRO clip_to(stop, d1) AS least(coalesce(stop, CAST(d1 AS DATE)), CAST(d1 AS DATE));
