@@ -1,0 +1,57 @@
+"""Workbooks and CSV for people: Polish headers, number formats by kind, no formulas, no error values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+from openpyxl import load_workbook
+
+from pipeline.grammar import NBSP
+from pipeline.outputs import formats
+from pipeline.outputs.spreadsheets import Column, Sheet, write_csv, write_workbook
+
+FRAME = pl.DataFrame({
+    "year": [2023, 2024], "families": [1234, 68], "share": [0.5, None], "money": [123032.28, float("inf")],
+    "text": ["=1/0", "zwykły tekst"], "flag": [True, False], "day": [date(2024, 12, 31), date(2024, 1, 1)],
+})
+COLUMNS = [Column("year", "rok", "year"), Column("families", "rodziny", "count"), Column("share", "udział", "percent"),
+           Column("money", "kwota", "money"), Column("text", "opis"), Column("flag", "z programem", "bool"),
+           Column("day", "dzień", "date")]
+
+
+def test_formats_are_polish():
+    assert formats.count(3572) == f"3{NBSP}572"
+    assert formats.decimal(2.24, 1) == "2,2"
+    assert formats.percent(0.4554) == "45,5%"
+    assert formats.money(123032.28) == f"123{NBSP}032,28{NBSP}zł"
+    assert formats.day(date(2024, 12, 31)) == "31.12.2024"
+    assert formats.cell(2024, "year") == "2024"
+    assert formats.percent(None) == formats.money(float("nan")) == formats.MISSING
+    assert formats.yes_no(True) == "Tak"
+
+
+def test_workbook_has_polish_headers_formats_and_no_formula_or_error(tmp_path):
+    path = write_workbook(tmp_path / "t.xlsx", [Sheet("wskaźniki", FRAME, COLUMNS, ["Uwaga: puste komórki to wartości, których nie ma."])])
+    ws = load_workbook(path)["wskaźniki"]
+    assert [c.value for c in ws[1]] == [c.label for c in COLUMNS]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert ws["A2"].value == 2023 and ws["A2"].number_format == "0"
+    assert ws["B2"].value == 1234 and ws["B2"].number_format == "#,##0"
+    assert ws["C2"].number_format == "0.0%" and ws["C3"].value is None
+    assert ws["D2"].number_format == '#,##0.00 "zł"' and ws["D3"].value is None
+    assert ws["E2"].value == "=1/0" and ws["E2"].data_type == "s"
+    assert ws["F2"].value == "Tak" and ws["F3"].value == "Nie"
+    assert ws["G2"].number_format == "dd.mm.yyyy"
+    for row in ws.iter_rows():
+        for c in row:
+            assert c.data_type != "f" and c.data_type != "e"
+
+
+def test_csv_opens_in_polish_excel(tmp_path):
+    raw = write_csv(tmp_path / "t.csv", FRAME, COLUMNS).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == "rok;rodziny;udział (%);kwota;opis;z programem;dzień"
+    assert lines[1] == "2023;1234;50,0;123032,28;'=1/0;Tak;31.12.2024"
+    assert lines[2] == "2024;68;;;zwykły tekst;Nie;01.01.2024"
