@@ -13,6 +13,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DB_ENV = "ASYSTENCI_DB"
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+NATIONAL_DIR = PROJECT_ROOT / "data" / "national"  # where `synth --preset national` writes by default
 FUNDING_FILE = PROJECT_ROOT / "data" / "reference" / "finansowanie.csv"
 DEFAULT_REPORTS = PROJECT_ROOT / "reports"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"

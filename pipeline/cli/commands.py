@@ -166,13 +166,14 @@ def synth(args: argparse.Namespace) -> int:
 
     import polars as pl
 
+    from pipeline.config import DEMO_DIR, NATIONAL_DIR
     from pipeline.synth.writer import Dialect
 
     started = time.monotonic()
     if args.preset == "demo":
         from pipeline.synth.demo import write_demo, write_funding
 
-        out = Path(args.out or "data/demo")
+        out = Path(args.out) if args.out else DEMO_DIR
         paths = write_demo(out)
         written = write_funding(out.parent / "reference" / "finansowanie.csv")
         print(f"zapisano {len(paths)} eksportów ośrodka demo w {out} i {written}")
@@ -185,7 +186,7 @@ def synth(args: argparse.Namespace) -> int:
         print(f"czas: {time.monotonic() - started:.0f} s")
         return EXIT_OK
     dialect = Dialect(args.container, args.encoding, args.dates, args.strip_diacritics)
-    out = Path(args.out or "data/national")
+    out = Path(args.out) if args.out else NATIONAL_DIR
     tty = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
