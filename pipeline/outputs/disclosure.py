@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_THRESHOLD = 5
 Status = Literal["shown", "primary", "secondary", "dependent"]
@@ -68,6 +69,8 @@ class Protected:
 
 
 def _matrix(relations: Sequence[Relation], columns: Sequence[str]) -> np.ndarray:
+    import numpy as np
+
     index = {c: j for j, c in enumerate(columns)}
     m = np.zeros((len(relations), len(columns)))
     for i, r in enumerate(relations):
@@ -81,6 +84,8 @@ def _matrix(relations: Sequence[Relation], columns: Sequence[str]) -> np.ndarray
 
 def derivable(hidden: Iterable[str], relations: Sequence[Relation]) -> list[str]:
     """The hidden cells whose value follows exactly from the shown ones through the relations."""
+    import numpy as np
+
     cols = sorted(set(hidden))
     if not cols or not relations:
         return []
