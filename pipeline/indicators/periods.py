@@ -78,7 +78,7 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise PeriodError(f"„{text}” nie jest datą w postaci RRRR-MM-DD") from None
+        raise PeriodError(f"„{text}” nie jest prawdziwą datą w postaci RRRR-MM-DD") from None
 
 
 def parse_period(text: str) -> Period:
