@@ -11,8 +11,9 @@ a difference column is one value minus another) are stated with it.  `protect`:
    nothing else is left;
 3. *dependent* cells (a rate, an FTE beside its count) are hidden when any cell they come from is.
 
-Tables per assistant are never published (`Cell.per_person` refuses them).  The whole output is
-protected at once, so a figure that appears in two tables is hidden in both or in neither.
+The whole output is protected at once, so a figure that appears in two tables is hidden in both or
+in neither.  What is published (the period statement) holds no table per assistant: its cells are
+totals over the unit, and nothing here lays out one row per person.
 
 Chosen over `acro` (SACRO: threshold checks on pandas crosstabs, no secondary suppression across
 margins; pulls in statsmodels, rdflib, matplotlib and pins pandas <= 2.3.3) and `pytauargus`
@@ -49,7 +50,7 @@ class Protected:
     values: dict[str, float | int | None]
     status: dict[str, Status]
     threshold: int
-    keep_hidden: list[str] = field(default_factory=list)  # `keep` cells that had to be hidden after all
+    keep_hidden: list[str] = field(default_factory=list)  # `keep` cells hidden to protect another (not small themselves)
 
     def hidden(self, key: str) -> bool:
         return self.status[key] != "shown"
@@ -121,22 +122,25 @@ def protect(values: Mapping[str, float | int | None], relations: Sequence[Relati
         if v is not None and 0 < v < threshold:
             status[k] = "primary"
     keep = set(keep)
+    totals = {r.total for r in relations}
     while True:
         hidden = [k for k, s in status.items() if s != "shown"]
         leaks = derivable(hidden, relations)
         if not leaks:
             break
-        cell = leaks[0]
-        candidates = {c for r in relations if cell in (r.total, *r.parts) for c in (r.total, *r.parts)
+        leaked = set(leaks)
+        candidates = {c for r in relations if leaked & {r.total, *r.parts} for c in (r.total, *r.parts)
                       if status[c] == "shown"}
-        if not candidates:  # cannot happen: a cell alone in hidden relations is not derivable
-            raise RuntimeError("brak komórki do ukrycia")
-        pick = min(candidates, key=lambda c: (c in keep, (values[c] or 0) == 0, values[c] or 0, c))
+        if not candidates:  # the leak runs through relations hidden whole: widen to every relation
+            candidates = {c for r in relations for c in (r.total, *r.parts) if status[c] == "shown"}
+        if not candidates:
+            raise RuntimeError("nie da się ukryć tabeli tak, by nic nie wynikało z sum")
+        pick = min(candidates, key=lambda c: (c in keep, c in totals, (values[c] or 0) == 0, abs(values[c] or 0), c))
         status[pick] = "secondary"
     for key, sources in dependents.items():
         if status[key] == "shown" and any(status[s] != "shown" for s in sources):
             status[key] = "dependent"
-    kept_hidden = sorted(k for k in keep if status[k] != "shown")
+    kept_hidden = sorted(k for k in keep if status[k] == "secondary")
     return Protected(dict(values), status, threshold, kept_hidden)
 
 
