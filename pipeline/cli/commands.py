@@ -9,8 +9,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, UsageError, existing_paths
+from pipeline.indicators.periods import Period, parse_period
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -64,14 +69,19 @@ def indicators(args: argparse.Namespace) -> int:
     from pipeline.outputs.indicator_text import indicators_csv, indicators_table
     from pipeline.warehouse.connection import connect
 
-    if args.year is None and args.years is None:
-        raise UsageError("podaj --year ROK albo --years OD-DO")
+    if args.year is None and args.years is None and args.period is None:
+        raise UsageError("podaj --year ROK, --period OKRES albo --years OD-DO")
+    if args.period is not None and (args.year is not None or args.years is not None):
+        raise UsageError("podaj --period albo --year/--years, nie oba")
+    when = args.period or args.year
+    if args.publish and (args.out is None or args.years is not None or args.explain):
+        raise UsageError("--publish działa z --out oraz --year albo --period")
     con = connect(Path(args.db), read_only=True)
     try:
         if args.explain:
             if args.explain not in registry.EXPLAINABLE:
                 raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.EXPLAINABLE)}")
-            frame = registry.explain(con, args.explain, args.year or args.years[-1], args.unit, args.caseload_limit)
+            frame = registry.explain(con, args.explain, when or args.years[-1], args.unit, args.caseload_limit)
             sys.stdout.write(frame.write_csv())
             return EXIT_OK
         if args.years is not None:
@@ -84,15 +94,72 @@ def indicators(args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(frame.write_csv())
             return EXIT_OK
-        values = registry.compute(con, args.year, args.unit, args.caseload_limit)
+        if args.publish:
+            return _published_indicators(con, args)
+        values = registry.compute(con, when, args.unit, args.caseload_limit)
+        if args.format == "json":
+            extra = _stock_and_breakdowns(con, when, args.unit)
     finally:
         con.close()
     if args.format == "json":
-        print(json.dumps({"year": args.year, "unit": args.unit, "indicators": values}, ensure_ascii=False, indent=2))
+        period = args.period or parse_period(str(args.year))
+        head = {"year": period.year} if period.is_year else {}
+        print(json.dumps(head | {"period": period.as_json(), "unit": args.unit, "indicators": values,
+                                 "stock": extra["stock"], "breakdowns": extra["breakdowns"]}, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         sys.stdout.write(indicators_csv(values))
     else:
         print(indicators_table(values))
+    return EXIT_OK
+
+
+def _stock_and_breakdowns(con: DuckDBPyConnection, when: int | Period, unit: str | None) -> dict:
+    from pipeline.indicators.breakdowns import compute_stock_and_breakdowns
+
+    return compute_stock_and_breakdowns(con, when, unit)
+
+
+def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace) -> int:
+    """`indicators --out FILE --publish`: the period's statement with disclosure control, as XLSX or HTML."""
+    from datetime import date
+
+    from pipeline.outputs.annual_report import unit_name
+    from pipeline.outputs.formats import day
+    from pipeline.outputs.statement import build_statement, publish, write_html, write_xlsx
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".html"):
+        raise UsageError("--publish zapisuje plik .xlsx albo .html")
+    period = args.period or parse_period(str(args.year))
+    statement = publish(build_statement(con, period, args.unit, unit_name(con, args.unit), args.caseload_limit),
+                        _threshold(args))
+
+
+    (write_xlsx if out.suffix.lower() == ".xlsx" else write_html)(out, statement, day(date.today()))
+    print(f"zapisano {out} (kontrola ujawniania, próg {args.threshold})")
+    return EXIT_OK
+
+
+def _threshold(args: argparse.Namespace) -> int:
+    if args.threshold < 2:
+        raise UsageError("--threshold musi wynosić co najmniej 2")
+    return args.threshold
+
+
+def statement(args: argparse.Namespace) -> int:
+    from pipeline.outputs.annual_report import unit_name
+    from pipeline.outputs.statement import write_statement
+    from pipeline.warehouse.connection import connect
+
+    threshold = _threshold(args) if args.publish else None
+    con = connect(Path(args.db), read_only=True)
+    try:
+        paths = write_statement(con, args.period, args.unit, unit_name(con, args.unit), Path(args.out), threshold,
+                                args.caseload_limit)
+    finally:
+        con.close()
+    for path in paths:
+        print(f"zapisano {path}")
     return EXIT_OK
 
 

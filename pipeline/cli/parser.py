@@ -6,6 +6,8 @@ import argparse
 
 from pipeline.cli import commands
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, DEFAULT_REPORTS, default_db
+from pipeline.indicators.periods import Period, PeriodError, parse_period
+from pipeline.outputs.disclosure import DEFAULT_THRESHOLD
 
 
 def _years(text: str) -> list[int]:
@@ -26,6 +28,23 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 def _add_limit(p: argparse.ArgumentParser) -> None:
     p.add_argument("--caseload-limit", type=int, default=DEFAULT_CASELOAD_LIMIT,
                    help=f"ustawowy limit rodzin na asystenta (domyślnie {DEFAULT_CASELOAD_LIMIT})")
+
+
+def _period(text: str) -> Period:
+    try:
+        return parse_period(text)
+    except PeriodError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _add_period(p: argparse.ArgumentParser, help_text: str, required: bool = False) -> None:
+    p.add_argument("--period", type=_period, required=required, help=help_text)
+
+
+def _add_publish(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--publish", action="store_true",
+                   help="do publikacji: ukryj małe liczby (1 .. próg-1) i to, z czego dałoby się je odtworzyć")
+    p.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help=f"próg --publish (domyślnie {DEFAULT_THRESHOLD})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="z --years: plik .csv albo .xlsx (domyślnie CSV na wyjście)")
     p.add_argument("--explain", metavar="KEY", help="wypisz pseudonimy rekordów, z których powstała liczba")
     _add_limit(p)
+    _add_period(p, "okres zamiast roku: 2024, 2024-H1, 2024-Q3 albo 2024-01-01..2024-06-30")
+    _add_publish(p)
     p.set_defaults(func=commands.indicators)
 
     p = sub.add_parser("synth", help="wygeneruj syntetyczne eksporty (demo albo krajowe)")
@@ -92,6 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", default=str(default_out))
         _add_limit(p)
         p.set_defaults(func=func)
+
+    p = sub.add_parser("statement", help="zestawienie za okres (XLSX i HTML) do sprawozdania półrocznego; nie urzędowy formularz")
+    _add_period(p, "okres: 2024-H1, 2024-H2, 2024-Q3, 2024 albo 2024-01-01..2024-06-30", required=True)
+    p.add_argument("--unit", help="kod TERYT jednostki (bez: wszystkie razem)")
+    _add_db(p)
+    p.add_argument("--out", default=str(DEFAULT_REPORTS), help="folder wyjściowy")
+    _add_limit(p)
+    _add_publish(p)
+    p.set_defaults(func=commands.statement)
 
     p = sub.add_parser("docs", help="wygeneruj strony docs/ z kodu (wskaźniki, reguły)")
     p.set_defaults(func=commands.docs)

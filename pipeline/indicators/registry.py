@@ -22,6 +22,7 @@ import polars as pl
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
+from pipeline.indicators.periods import Period
 from pipeline.sql import caseload_sweep_sql, query, sql_text, statements
 
 _SQL = Path(__file__).parent / "sql"
@@ -149,7 +150,7 @@ def _resolve(text: str) -> str:
         name = match.group(1)
         if name == "caseload_sweep":
             return caseload_sweep_sql("assignment_days")
-        for folder in ("staging", "figures"):
+        for folder in ("staging", "figures", "breakdowns"):
             if (_SQL / folder / f"{name}.sql").exists():
                 return _resolve(sql_text(f"indicators/sql/{folder}/{name}.sql"))
         raise KeyError(f"unknown SQL part {{{name}}}")
@@ -187,16 +188,24 @@ def parameters(sql: str, d0: date, d1: date, unit: str | None, limit: int = DEFA
     return {k: v for k, v in values.items() if k in used}
 
 
+When = int | Period  # a calendar year, or any period (pipeline/indicators/periods.py)
+
+
 def year_period(year: int) -> tuple[date, date]:
     """The year as the period 1 January .. 31 December."""
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, sql: str, year: int, unit: str | None,
+def span(when: When) -> tuple[date, date]:
+    """The first and last day of a year or a period."""
+    return (when.start, when.end) if isinstance(when, Period) else year_period(when)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, year: When, unit: str | None,
             limit: int = DEFAULT_CASELOAD_LIMIT) -> pl.DataFrame:
-    """Run a statement over the staging layer for one year (and one unit, or all)."""
+    """Run a statement over the staging layer for one year or period (and one unit, or all)."""
     install_staging(con)
-    return query(con, sql, parameters(sql, *year_period(year), unit, limit))
+    return query(con, sql, parameters(sql, *span(year), unit, limit))
 
 
 @cache
@@ -205,16 +214,16 @@ def _combined_sql() -> str:
     return "SELECT\n" + ",\n".join(parts)
 
 
-def compute(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None,
+def compute(con: duckdb.DuckDBPyConnection, year: When, unit: str | None = None,
             limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[str, Any]:
-    """Every indicator of INDICATORS.md for one year (and one unit, or all), as in CLI.md's JSON."""
+    """Every indicator of INDICATORS.md for one year or period (and one unit, or all), as in CLI.md's JSON."""
     row = run_sql(con, _combined_sql(), year, unit, limit).row(0, named=True)
     out: dict[str, Any] = {i.key: i.value(row[i.key]) for i in INDICATORS}
     out[CLOSED_BY_REASON] = closed_by_reason(con, year, unit)
     return out
 
 
-def compute_units(con: duckdb.DuckDBPyConnection, year: int, limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[str, dict[str, Any]]:
+def compute_units(con: duckdb.DuckDBPyConnection, year: When, limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[str, dict[str, Any]]:
     """Every indicator for one year and every unit at once (one GROUP BY per figure, not one pass per unit)."""
     units = query(con, "SELECT DISTINCT jednostka FROM core.asystentury ORDER BY 1")["jednostka"].to_list()
     out: dict[str, dict[str, Any]] = {u: {} for u in units}
@@ -232,14 +241,14 @@ def compute_units(con: duckdb.DuckDBPyConnection, year: int, limit: int = DEFAUL
     return out
 
 
-def closed_by_reason(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) -> dict[str, int]:
+def closed_by_reason(con: duckdb.DuckDBPyConnection, year: When, unit: str | None = None) -> dict[str, int]:
     """families_closed broken down by closure reason (a family counts under each of its reasons)."""
     sql = f"SELECT przyczyna_zakonczenia, count(*) AS n FROM ({members_sql(CLOSED_BY_REASON)}) GROUP BY 1"
     counts = dict(run_sql(con, sql, year, unit).iter_rows())
     return {r: int(counts[r]) for r in CLOSURE_REASONS if counts.get(r)}
 
 
-def explain(con: duckdb.DuckDBPyConnection, key: str, year: int, unit: str | None = None,
+def explain(con: duckdb.DuckDBPyConnection, key: str, year: When, unit: str | None = None,
             limit: int = DEFAULT_CASELOAD_LIMIT) -> pl.DataFrame:
     """The records (pseudonymised ids) behind one indicator."""
     if key not in EXPLAINABLE:

@@ -22,7 +22,28 @@ def indicators_markdown() -> str:
     lines += [f"| `{i.key}` | {i.label} | {i.definition} | {i.definicja} | `pipeline/indicators/sql/figures/{i.key}.sql` |"
               for i in INDICATORS]
     lines += ["", f"`{CLOSED_BY_REASON}`: {CLOSED_BY_REASON_DEFINITION}.", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + period_markdown())
+
+
+def period_markdown() -> list[str]:
+    """The stock at the period's end and the breakdowns (pipeline/indicators/breakdowns.py), with their exact days."""
+    from pipeline.indicators.breakdowns import BREAKDOWNS, EPISODES_CLOSED, STOCK, duration_buckets
+
+    lines = [
+        "## Stock at the period's end and breakdowns", "",
+        "Computed by `pipeline/indicators/breakdowns.py` from the SQL files of `pipeline/indicators/sql/breakdowns/`, for",
+        "any period `d0 .. d1` (`indicators --period`, `statement`). In the JSON of `indicators --format json` they are",
+        "`\"stock\"` and `\"breakdowns\"` beside `\"indicators\"`. \"Full years\" of `a .. b` (inclusive) is the largest `n`",
+        "with `a + n years <= b + 1 day`.", "",
+        "| key | label | definition | definicja |", "|---|---|---|---|",
+    ]
+    lines += [f"| `{f.key}` | {f.label} | {f.definition} | {f.definicja} |" for f in (*STOCK, EPISODES_CLOSED)]
+    lines += ["", "| key | label | definition | definicja | adds up to |", "|---|---|---|---|---|"]
+    lines += [f"| `{f.key}` | {f.label} | {f.definition} | {f.definicja} | `{f.total}` |" for f in BREAKDOWNS]
+    lines += ["", f"Duration buckets by default: {', '.join(f'`{b}`' for b in duration_buckets())} full years. Children buckets: "
+              "`0` (stated apart), `1`, `2`, `3`, `4+`. The FTE dictionaries (`assistants_fte_by_employment`, "
+              "`assistants_fte_by_employment_at_end`) sit beside the counts with the same keys.", ""]
+    return lines
 
 
 def rules_markdown() -> str:

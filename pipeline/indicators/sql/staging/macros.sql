@@ -27,3 +27,8 @@ CREATE OR REPLACE TEMP MACRO active_between(start, stop, d0, d1) AS start <= d1 
 -- The part of start..stop inside d0..d1: its first and last day (first > last when there is none).
 CREATE OR REPLACE TEMP MACRO clip_from(start, d0) AS greatest(start, CAST(d0 AS DATE));
 CREATE OR REPLACE TEMP MACRO clip_to(stop, d1) AS least(coalesce(stop, CAST(d1 AS DATE)), CAST(d1 AS DATE));
+-- The full years in first_day .. last_day (inclusive): the largest n with first_day + n years <= last_day + 1 day.
+CREATE OR REPLACE TEMP MACRO full_years(first_day, last_day) AS
+    date_diff('year', first_day, last_day + 1)
+    - CASE WHEN CAST(first_day + to_years(CAST(date_diff('year', first_day, last_day + 1) AS INTEGER)) AS DATE) > last_day + 1
+           THEN 1 ELSE 0 END;

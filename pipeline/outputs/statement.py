@@ -1,0 +1,317 @@
+"""The period statement (`python -m pipeline statement --period 2024-H2`): an XLSX and a printable HTML.
+
+It gathers, for one period, the figures a centre copies into the statutory half-year report and the
+programme's questions: the flows over the period (every figure of the registry), the stock on its
+last day ("stan na"), and the breakdowns, each with its definition.  It is a statement prepared
+from the warehouse, not the official form.  With `publish`, disclosure control
+(`pipeline/outputs/disclosure.py`) is applied to the whole statement at once and said so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from pipeline.config import DEFAULT_CASELOAD_LIMIT
+from pipeline.contract import TABLES
+from pipeline.indicators import breakdowns as bd
+from pipeline.indicators import registry
+from pipeline.indicators.periods import Period
+from pipeline.outputs import formats
+from pipeline.outputs.disclosure import DEFAULT_THRESHOLD, Protected, Relation, protect
+from pipeline.outputs.spreadsheets import Column, Sheet, write_workbook
+
+TITLE = "Zestawienie z magazynu danych o pracy asystentów rodziny"
+NOT_THE_FORM = ("Zestawienie przygotowane z magazynu danych (anonimizowanych eksportów systemu ośrodka) jako pomoc przy "
+                "wypełnianiu sprawozdania półrocznego i odpowiedzi dla programu „Asystent rodziny”. Nie jest to urzędowy "
+                "formularz sprawozdania; liczby liczone są według definicji podanych przy każdej pozycji.")
+PERSON_UNITS = ("rodziny", "dzieci", "asystenci")
+FORMS = TABLES["asystenci"].column("forma_zatrudnienia").values
+SYSTEMS = TABLES["asystenci"].column("system_czasu_pracy").values
+CATEGORY_LABELS = {"0": "bez dzieci niepełnoletnich", "1": "1 dziecko", "2": "2 dzieci", "3": "3 dzieci", "4+": "4 i więcej dzieci"}
+
+
+def _duration_label(bucket: str) -> str:
+    if bucket.startswith("<"):
+        return f"poniżej {bucket[1:]} roku" if bucket[1:] == "1" else f"poniżej {bucket[1:]} lat"
+    if bucket.endswith("+"):
+        return f"{bucket[:-1]} lata i dłużej"
+    a, b = bucket.split("-")
+    return f"od {a} do {b} lat (poniżej {b})"
+
+
+@dataclass
+class Line:
+    """One line of a table: the cell's key, its Polish label, kind, indent (a part of the line above)."""
+
+    key: str
+    label: str
+    kind: str = "count"  # count | decimal
+    indent: bool = False
+
+
+@dataclass
+class Table:
+    """One table of the statement: title, lines, the definition under it."""
+
+    title: str
+    lines: list[Line]
+    definitions: list[tuple[str, str]]
+
+    @property
+    def definition(self) -> str:
+        return " ".join(f"{label}: {text}." for label, text in self.definitions)
+
+
+@dataclass
+class Grid:
+    """A two-way table (employment form x working-time system) with margins, counts and FTE."""
+
+    title: str
+    prefix: str  # cell keys: f"{prefix}:{form}|{system}", margins with "*"
+    grand: str
+    fte_grand: str
+    definition: str
+
+
+@dataclass
+class Statement:
+    """Everything the statement shows, by cell key, and how it is laid out."""
+
+    period: Period
+    unit: str | None
+    unit_name: str
+    values: dict[str, Any]
+    tables: list[Table]
+    grids: list[Grid]
+    relations: list[Relation]
+    dependents: dict[str, tuple[str, ...]]
+    counts: set[str]
+    keep: set[str] = field(default_factory=set)
+    protected: Protected | None = None
+
+    def shown(self, key: str) -> Any:
+        return self.protected.shown(key) if self.protected else self.values[key]
+
+
+def _grid_cells(prefix: str, counts: dict[str, dict[str, int]], fte: dict[str, dict[str, float]], grand: str,
+                fte_grand: str, values: dict[str, Any], relations: list[Relation], dependents: dict[str, tuple[str, ...]],
+                count_keys: set[str]) -> None:
+    for f in FORMS:
+        for s in SYSTEMS:
+            values[f"{prefix}:{f}|{s}"] = counts.get(f, {}).get(s, 0)
+            values[f"fte_{prefix}:{f}|{s}"] = fte.get(f, {}).get(s, 0.0)
+        values[f"{prefix}:{f}|*"] = sum(counts.get(f, {}).values())
+        values[f"fte_{prefix}:{f}|*"] = sum(fte.get(f, {}).values())
+    for s in SYSTEMS:
+        values[f"{prefix}:*|{s}"] = sum(counts.get(f, {}).get(s, 0) for f in FORMS)
+        values[f"fte_{prefix}:*|{s}"] = sum(fte.get(f, {}).get(s, 0.0) for f in FORMS)
+    values[fte_grand] = round(sum(sum(d.values()) for d in fte.values()), 4)
+    for f in FORMS:
+        relations.append(Relation(f"{prefix}:{f}|*", tuple(f"{prefix}:{f}|{s}" for s in SYSTEMS)))
+    for s in SYSTEMS:
+        relations.append(Relation(f"{prefix}:*|{s}", tuple(f"{prefix}:{f}|{s}" for f in FORMS)))
+    relations.append(Relation(grand, tuple(f"{prefix}:{f}|*" for f in FORMS)))
+    relations.append(Relation(grand, tuple(f"{prefix}:*|{s}" for s in SYSTEMS)))
+    keys = [k for k in values if k.startswith(f"{prefix}:")]
+    count_keys.update(keys)
+    for k in keys:  # an FTE beside a count is hidden with it; FTE cells have the same relations, so the same pattern
+        dependents[f"fte_{k}"] = (k,)
+    dependents[fte_grand] = (grand,)
+
+
+def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | None, unit_name: str,
+                    limit: int = DEFAULT_CASELOAD_LIMIT, edges: tuple[int, ...] = bd.DURATION_EDGES) -> Statement:
+    """Compute the period's figures and lay them out (nothing hidden yet)."""
+    flows = registry.compute(con, period, unit, limit)
+    extra = bd.compute_stock_and_breakdowns(con, period, unit, edges)
+    stock, parts = extra["stock"], extra["breakdowns"]
+    values: dict[str, Any] = {i.key: flows[i.key] for i in registry.INDICATORS}
+    relations: list[Relation] = []
+    dependents: dict[str, tuple[str, ...]] = {}
+    counts = {i.key for i in registry.INDICATORS if i.unit_of_measure in PERSON_UNITS}
+    keep = {i.key for i in registry.INDICATORS} | {bd.EPISODES_CLOSED.key} | {f.key for f in bd.STOCK}
+    dependents["median_closed_episode_days"] = ("episodes_closed",)
+
+    flow_lines = [Line(i.key, i.label, "decimal" if i.decimals else "count") for i in registry.INDICATORS]
+    reasons = flows[registry.CLOSED_BY_REASON]
+    reason_keys = []
+    for reason in registry.CLOSURE_REASONS:
+        key = f"{registry.CLOSED_BY_REASON}:{reason}"
+        values[key] = reasons.get(reason, 0)
+        counts.add(key)
+        reason_keys.append(key)
+    at = next(j for j, line in enumerate(flow_lines) if line.key == "families_closed_goals_achieved")
+    flow_lines[at + 1:at + 1] = [Line(k, f"zakończono z przyczyny: {k.split(':', 1)[1]}", indent=True) for k in reason_keys]
+    relations.append(Relation("families_closed_goals_achieved", (f"{registry.CLOSED_BY_REASON}:osiągnięcie celów",)))
+    if sum(values[k] for k in reason_keys) == values["families_closed"]:  # then a reader may take it as a sum
+        relations.append(Relation("families_closed", tuple(reason_keys)))
+    flow_lines[at].indent = True
+    tables = [Table(f"Przepływy w okresie {period.polish()}", flow_lines,
+                    [(i.label, i.definicja) for i in registry.INDICATORS]
+                    + [(registry.CLOSED_BY_REASON_LABEL, "rodzina zakończona w okresie z dwóch przyczyn liczy się przy każdej")])]
+
+    stock_lines = []
+    for f in bd.STOCK:
+        values[f.key] = stock[f.key]
+        stock_lines.append(Line(f.key, f.label, "decimal" if "fte" in f.key else "count"))
+        if "fte" not in f.key:
+            counts.add(f.key)
+    dependents["assistants_fte_at_end"] = ("assistants_at_end",)
+    tables.append(Table(f"Stan na {formats.day(period.end)}", stock_lines, [(f.label, f.definicja) for f in bd.STOCK]))
+
+    def one_way(fig: bd.Figure, total: str, total_label: str, categories: dict[str, int], labels: dict[str, str]) -> None:
+        keys = []
+        for cat, n in categories.items():
+            key = f"{fig.key}:{cat}"
+            values[key] = n
+            counts.add(key)
+            keys.append(key)
+        relations.append(Relation(total, tuple(keys)))
+        lines = [Line(total, total_label)] + [Line(k, labels.get(k.split(":", 1)[1], k.split(":", 1)[1]), indent=True) for k in keys]
+        tables.append(Table(fig.label[0].upper() + fig.label[1:], lines, [(fig.label, fig.definicja)]))
+
+    by_key = {f.key: f for f in bd.BREAKDOWNS}
+    supported = registry.BY_KEY["families_supported"].label
+    one_way(by_key["families_by_children"], "families_supported", supported, parts["families_by_children"], CATEGORY_LABELS)
+    one_way(by_key["families_large"], "families_supported", supported, parts["families_large"], {})
+    one_way(by_key["families_by_court_obligation"], "families_supported", supported, parts["families_by_court_obligation"], {})
+    relations.append(Relation("families_court_obliged", ("families_by_court_obligation:zobowiązane przez sąd",)))
+    one_way(by_key["families_by_za_zyciem"], "families_supported", supported, parts["families_by_za_zyciem"], {})
+    relations.append(Relation("families_za_zyciem", ("families_by_za_zyciem:„Za życiem”",)))
+    values["episodes_closed"] = parts["episodes_closed"]
+    counts.add("episodes_closed")
+    durations = {b: _duration_label(b) for b in bd.duration_buckets(edges)}
+    one_way(by_key["episodes_closed_by_duration"], "episodes_closed", bd.EPISODES_CLOSED.label,
+            parts["episodes_closed_by_duration"], durations)
+    one_way(by_key["episodes_ongoing_by_duration"], "families_at_end", "trwające asystentury (tyle, ile rodzin)",
+            parts["episodes_ongoing_by_duration"], durations)
+
+    grids = [
+        Grid(by_key["assistants_by_employment"].label, "emp", "assistants", "fte_emp:*|*",
+             by_key["assistants_by_employment"].definicja + "."),
+        Grid(by_key["assistants_by_employment_at_end"].label, "emp_end", "assistants_at_end", "fte_emp_end:*|*",
+             by_key["assistants_by_employment_at_end"].definicja + "."),
+    ]
+    _grid_cells("emp", parts["assistants_by_employment"], parts["assistants_fte_by_employment"], "assistants", "fte_emp:*|*",
+                values, relations, dependents, counts)
+    _grid_cells("emp_end", parts["assistants_by_employment_at_end"], parts["assistants_fte_by_employment_at_end"],
+                "assistants_at_end", "fte_emp_end:*|*", values, relations, dependents, counts)
+    return Statement(period, unit, unit_name, values, tables, grids, relations, dependents, counts, keep)
+
+
+def publish(statement: Statement, threshold: int = DEFAULT_THRESHOLD) -> Statement:
+    """Apply disclosure control to the whole statement."""
+    statement.protected = protect(statement.values, statement.relations, threshold, statement.dependents,
+                                  keep=statement.keep, counts=statement.counts)
+    return statement
+
+
+def _text(statement: Statement, key: str, kind: str) -> str:
+    v = statement.shown(key)
+    if isinstance(v, str):
+        return v
+    return formats.count(v) if kind == "count" else formats.decimal(v, 1 if key == "median_closed_episode_days" else 2)
+
+
+def _notes(statement: Statement, generated: str) -> list[str]:
+    notes = [NOT_THE_FORM, f"Okres: {statement.period.polish()}; stan na {formats.day(statement.period.end)}; "
+             f"jednostka: {statement.unit_name}; przygotowano {generated}."]
+    if statement.protected:
+        notes.append(statement.protected.note())
+    else:
+        notes.append("Bez kontroli ujawniania: zestawienie zawiera małe liczby i nie jest przeznaczone do publikacji "
+                     "(do publikacji: --publish).")
+    return notes
+
+
+def _grid_rows(statement: Statement, grid: Grid, kind: str) -> list[dict[str, Any]]:
+    prefix = grid.prefix if kind == "count" else f"fte_{grid.prefix}"
+    rows = []
+    for f in (*FORMS, "*"):
+        row: dict[str, Any] = {"label": "razem" if f == "*" else f}
+        for s in (*SYSTEMS, "*"):
+            key = (grid.grand if kind == "count" else grid.fte_grand) if f == "*" and s == "*" else f"{prefix}:{f}|{s}"
+            row["total" if s == "*" else s] = statement.shown(key)
+        rows.append(row)
+    return rows
+
+
+def _value_frame(rows: list[dict[str, Any]], keys: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({k: pl.Series(k, [r[k] for r in rows], dtype=pl.Object) if k != "label"
+                         else [r[k] for r in rows] for k in keys})
+
+
+def write_xlsx(path: Path, statement: Statement, generated: str) -> Path:
+    """The statement as a workbook: one sheet of every line, one per breakdown grid, and the definitions."""
+    notes = _notes(statement, generated)
+    rows = []
+    for t in statement.tables:
+        for line in t.lines:
+            v = statement.shown(line.key)
+            rows.append({"section": t.title, "label": ("   " if line.indent else "") + line.label,
+                         "count": v if line.kind == "count" else None, "decimal": v if line.kind == "decimal" else None})
+    frame = pl.DataFrame({"section": [r["section"] for r in rows], "label": [r["label"] for r in rows],
+                          "count": pl.Series([r["count"] for r in rows], dtype=pl.Object),
+                          "decimal": pl.Series([r["decimal"] for r in rows], dtype=pl.Object)})
+    sheets = [Sheet("zestawienie", frame, [Column("section", "Tabela", width=48), Column("label", "Pozycja", width=70),
+                                          Column("count", "Liczba", "count", 10), Column("decimal", "Etaty / dni", "decimal", 12)],
+                    notes)]
+    for grid in statement.grids:
+        for kind, suffix in (("count", "liczba"), ("decimal", "etaty")):
+            keys = ["label", *SYSTEMS, "total"]
+            columns = [Column("label", "Forma zatrudnienia", width=24)] + [
+                Column(s, "razem" if s == "total" else s, kind, 12) for s in keys[1:]]
+            name = f"{'koniec' if grid.prefix.endswith('end') else 'okres'} {suffix}"
+            sheets.append(Sheet(f"asystenci {name}", _value_frame(_grid_rows(statement, grid, kind), keys), columns,
+                                [grid.title + (" — etaty" if kind == "decimal" else ""), grid.definition, *notes[-1:]]))
+    definitions = [pair for t in statement.tables for pair in t.definitions] + [(g.title, g.definition) for g in statement.grids]
+    sheets.append(Sheet("definicje", pl.DataFrame({"title": [d[0] for d in definitions], "text": [d[1] for d in definitions]}),
+                        [Column("title", "Pozycja", width=48), Column("text", "Definicja", width=120)], notes))
+    return write_workbook(path, sheets)
+
+
+def write_html(path: Path, statement: Statement, generated: str) -> Path:
+    """The statement as a printable A4 page."""
+    env = Environment(loader=PackageLoader("pipeline.outputs", "templates"), autoescape=True, undefined=StrictUndefined)
+    tables = [{"title": t.title, "definitions": t.definitions,
+               "lines": [{"label": line.label, "indent": line.indent, "value": _text(statement, line.key, line.kind),
+                          "hidden": statement.protected is not None and statement.protected.hidden(line.key)}
+                         for line in t.lines]} for t in statement.tables]
+    grids = []
+    for g in statement.grids:
+        counts, ftes = _grid_rows(statement, g, "count"), _grid_rows(statement, g, "decimal")
+        grids.append({"title": g.title[0].upper() + g.title[1:], "definition": g.definition, "columns": [*SYSTEMS, "razem"],
+                      "rows": [{"label": c["label"],
+                                "cells": [_cell_text(c[s], f[s]) for s in (*SYSTEMS, "total")]}
+                               for c, f in zip(counts, ftes, strict=True)]})
+    html = env.get_template("zestawienie.html.j2").render(
+        title=TITLE, not_the_form=NOT_THE_FORM, period=statement.period.polish(), on=formats.day(statement.period.end),
+        unit_name=statement.unit_name, tables=tables, grids=grids, notes=_notes(statement, generated))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def _cell_text(count: Any, fte: Any) -> str:
+    c = count if isinstance(count, str) else formats.count(count)
+    f = fte if isinstance(fte, str) else formats.decimal(fte, 2)
+    return c if isinstance(count, str) or count == 0 else f"{c} ({f} et.)"
+
+
+def write_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | None, unit_name: str, out: Path,
+                    publish_threshold: int | None = None, limit: int = DEFAULT_CASELOAD_LIMIT) -> list[Path]:
+    """Compute and write `zestawienie_<period>[_publikacja].xlsx` and `.html` into `out`."""
+    statement = build_statement(con, period, unit, unit_name, limit)
+    if publish_threshold is not None:
+        publish(statement, publish_threshold)
+    generated = formats.day(datetime.now())
+    stem = f"zestawienie_{period.name.replace('..', '_')}{'_' + statement.unit if statement.unit else ''}"
+    stem += "_publikacja" if publish_threshold is not None else ""
+    return [write_xlsx(out / f"{stem}.xlsx", statement, generated), write_html(out / f"{stem}.html", statement, generated)]
