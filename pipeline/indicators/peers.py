@@ -41,7 +41,7 @@ GMINA_TYPES: dict[str, str] = {
     "city_powiat": "miasta na prawach powiatu", "urban": "gminy miejskie",
     "urban_rural": "gminy miejsko-wiejskie", "rural": "gminy wiejskie",
 }
-_TYPE_GROUP = {"1": "urban", "2": "rural", "3": "urban_rural", "4": "urban_rural", "5": "urban_rural",
+TYPE_GROUPS = {"1": "urban", "2": "rural", "3": "urban_rural", "4": "urban_rural", "5": "urban_rural",
                "8": "urban", "9": "urban"}
 DEFAULT_SIZE_BANDS: tuple[int, ...] = (0, 20, 50, 100)  # lower bounds of families supported in the year
 
@@ -67,7 +67,7 @@ class Teryt:
     @property
     def gmina_type(self) -> str:
         """The gmina-type group key (see GMINA_TYPES)."""
-        return "city_powiat" if self.city_with_powiat_rights else _TYPE_GROUP[self.type_digit]
+        return "city_powiat" if self.city_with_powiat_rights else TYPE_GROUPS[self.type_digit]
 
     @property
     def voivodeship_name(self) -> str:

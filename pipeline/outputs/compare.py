@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.grammar import form
 from pipeline.indicators.comparison import RATES, Comparison
 from pipeline.outputs import formats
 from pipeline.outputs.funnel import funnel_charts, save_funnels
@@ -31,7 +32,8 @@ def headline(c: Comparison) -> str:
         return text + " — w magazynie jest tylko ta jedna jednostka: nie ma z kim porównać."
     if c.alone:
         return text + " — w grupie nie ma innych jednostek: nie ma z kim porównać (spróbuj innej grupy, --peers)."
-    return text + f", {len(c.members)} jednostek (z wybraną)."
+    n = len(c.members)
+    return text + f", {n} {form(n, 'jednostka', 'jednostki', 'jednostek')} (z wybraną)."
 
 
 def _fmt(value: float | None, kind: str) -> str:
