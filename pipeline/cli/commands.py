@@ -69,6 +69,8 @@ def indicators(args: argparse.Namespace) -> int:
     from pipeline.outputs.indicator_text import indicators_csv, indicators_table
     from pipeline.warehouse.connection import connect
 
+    if getattr(args, "cohorts", False):
+        return cohorts(args)
     if args.year is None and args.years is None and args.period is None:
         raise UsageError("podaj --year ROK, --period OKRES albo --years OD-DO")
     if args.period is not None and (args.year is not None or args.years is not None):
@@ -262,4 +264,61 @@ def synth(args: argparse.Namespace) -> int:
 
     rows = write_national(NationalOptions(out, args.units, args.seed, args.workers, dialect), progress)
     print(f"zapisano eksporty {args.units} jednostek ({rows} wierszy) w {out} w {time.monotonic() - started:.0f} s")
+    return EXIT_OK
+
+
+def cohorts(args: argparse.Namespace) -> int:
+    """`indicators --cohorts --unit U`: entry cohorts of one unit (CLI.md)."""
+    from pipeline.indicators.cohorts import entry_cohorts
+    from pipeline.outputs.cohort_text import cohorts_table
+    from pipeline.warehouse.connection import connect
+
+    if not args.unit:
+        raise UsageError("--cohorts wymaga --unit KOD_TERYT")
+    con = connect(Path(args.db), read_only=True)
+    try:
+        values = entry_cohorts(con, args.unit)
+        loaded = [u for (u,) in con.execute("SELECT DISTINCT jednostka FROM raw.loads WHERE outcome = 'loaded' ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+    if values is None:
+        raise UsageError(f"nie wczytano eksportów jednostki {args.unit}; wczytane: {', '.join(loaded) or 'brak'}")
+    if args.format == "json":
+        print(json.dumps(values, ensure_ascii=False, indent=2))
+    else:
+        print(cohorts_table(values))
+    return EXIT_OK
+
+
+def compare(args: argparse.Namespace) -> int:
+    """`compare --unit U --year Y`: the unit among its peers."""
+    from pipeline.indicators.comparison import compare as compare_unit
+    from pipeline.indicators.comparison import unit_values
+    from pipeline.indicators.coverage import data_years
+    from pipeline.indicators.peers import DEFAULT_SIZE_BANDS, TerytError
+    from pipeline.outputs.compare import as_text, write
+    from pipeline.warehouse.connection import connect
+
+    if args.out and Path(args.out).suffix.lower() not in (".xlsx", ".html", ".htm"):
+        raise UsageError("--out: plik .xlsx albo .html")
+    con = connect(Path(args.db), read_only=True)
+    try:
+        years = data_years(con)
+        if args.year not in years:
+            raise UsageError(f"rok {args.year} poza danymi magazynu ({years[0]}-{years[-1]})" if years
+                             else "magazyn nie zawiera żadnych danych")
+        units = unit_values(con, args.year, args.caseload_limit)
+    finally:
+        con.close()
+    if args.unit not in units["jednostka"].to_list():
+        raise UsageError(f"jednostki {args.unit} nie ma w magazynie; wczytane: {', '.join(units['jednostka'].to_list())}")
+    try:
+        result = compare_unit(units, args.unit, args.year, args.peers, args.size_bands or DEFAULT_SIZE_BANDS,
+                              args.min_denominator)
+    except TerytError as e:
+        raise UsageError(f"jednostka {args.unit}: {e}") from None
+    print(as_text(result))
+    if args.out:
+        for path in write(result, Path(args.out)):
+            print(f"zapisano {path}")
     return EXIT_OK

@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "csv", "table"], default="table")
     p.add_argument("--out", help="z --years: plik .csv albo .xlsx (domyślnie CSV na wyjście)")
     p.add_argument("--explain", metavar="KEY", help="wypisz pseudonimy rekordów, z których powstała liczba")
+    p.add_argument("--cohorts", action="store_true",
+                   help="z --unit: kohorty wejścia (zakończenia asystentur, powroty z pieczy) metodą Aalena–Johansena")
     _add_limit(p)
     _add_period(p, "okres zamiast roku: 2024, 2024-H1, 2024-Q3 albo 2024-01-01..2024-06-30")
     _add_publish(p)
@@ -130,4 +132,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH")
     _add_db(p)
     p.set_defaults(func=commands.funding)
+
+    p = sub.add_parser("compare", help="gdzie stoi jednostka wśród podobnych: kwartyle, pozycja, granice kontrolne")
+    p.add_argument("--unit", required=True, help="kod TERYT jednostki")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--peers", choices=["type", "voivodeship", "size", "all"], default="type",
+                   help="grupa porównawcza: rodzaj gminy (domyślnie), województwo, wielkość, wszystkie")
+    p.add_argument("--size-bands", type=_bands, default=None,
+                   help="dolne granice przedziałów wielkości (rodziny objęte wsparciem), np. 0,20,50,100")
+    p.add_argument("--min-denominator", type=int, default=5, help="najmniejszy mianownik, przy którym porównujemy")
+    p.add_argument("--out", help="plik .xlsx albo .html (z wykresami lejkowymi obok)")
+    _add_db(p)
+    _add_limit(p)
+    p.set_defaults(func=commands.compare)
     return parser
+
+
+def _bands(text: str) -> tuple[int, ...]:
+    try:
+        bands = tuple(sorted(int(x) for x in text.split(",")))
+    except ValueError:
+        raise argparse.ArgumentTypeError("oczekiwano liczb rozdzielonych przecinkami, np. 0,20,50,100") from None
+    if not bands or bands[0] < 0:
+        raise argparse.ArgumentTypeError("granice przedziałów muszą być nieujemne")
+    return bands

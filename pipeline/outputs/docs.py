@@ -22,7 +22,7 @@ def indicators_markdown() -> str:
     lines += [f"| `{i.key}` | {i.label} | {i.definition} | {i.definicja} | `pipeline/indicators/sql/figures/{i.key}.sql` |"
               for i in INDICATORS]
     lines += ["", f"`{CLOSED_BY_REASON}`: {CLOSED_BY_REASON_DEFINITION}.", ""]
-    return "\n".join(lines + period_markdown())
+    return "\n".join(lines + period_markdown() + comparison_markdown())
 
 
 def period_markdown() -> list[str]:
@@ -43,6 +43,31 @@ def period_markdown() -> list[str]:
     lines += ["", f"Duration buckets by default: {', '.join(f'`{b}`' for b in duration_buckets())} full years. Children buckets: "
               "`0` (stated apart), `1`, `2`, `3`, `4+`. The FTE dictionaries (`assistants_fte_by_employment`, "
               "`assistants_fte_by_employment_at_end`) sit beside the counts with the same keys.", ""]
+    return lines
+
+
+def comparison_markdown() -> list[str]:
+    """The indicators page's sections on peer groups, comparable rates, funnel limits and entry cohorts."""
+    from pipeline.indicators import cohorts, comparison, funnel, peers
+
+    def doc(module: object) -> str:
+        return (module.__doc__ or "").strip()
+
+    lines = ["## Peer groups (`pipeline/indicators/peers.py`)", "", doc(peers), "",
+             "| R | meaning | gmina-type group (in powiat 61-65 always: miasta na prawach powiatu) |", "|---|---|---|"]
+    lines += [f"| `{r}` | {meaning} | {peers.GMINA_TYPES[peers.TYPE_GROUPS[r]]} |"
+              for r, meaning in peers.TYPE_DIGITS.items()]
+    lines += ["", "Voivodeships (`WW`): " + ", ".join(f"`{k}` {v}" for k, v in peers.VOIVODESHIPS.items()) + ".", "",
+              "Default size bands (families supported in the year, lower bounds): "
+              + ", ".join(str(b) for b in peers.DEFAULT_SIZE_BANDS) + " (`compare --size-bands`).", "",
+              "## Comparable rates (`pipeline/indicators/comparison.py`, `python -m pipeline compare`)", "",
+              doc(comparison), "", "| key | label | numerator | denominator | funnel limits |", "|---|---|---|---|---|"]
+    lines += [f"| `{r.key}` | {r.label} | `{r.numerator}` | `{r.denominator}` | {'yes' if r.proportion else 'no (a ratio)'} |"
+              for r in comparison.RATES]
+    lines += ["", f"Too small to compare: a denominator below {comparison.DEFAULT_MIN_DENOMINATOR} (`--min-denominator`).", "",
+              "## Funnel limits (`pipeline/indicators/funnel.py`)", "", doc(funnel), "",
+              "## Entry cohorts (`pipeline/indicators/cohorts.py`, `indicators --cohorts`)", "", doc(cohorts), "",
+              "Members: `pipeline/indicators/sql/measures/cohort_episodes.sql` and `cohort_placements.sql`.", ""]
     return lines
 
 

@@ -8,6 +8,20 @@ are interpolated (marked as such in `PUBLISHED`).  Unit sizes are log-normal;
 6 % of units employ no assistant.  Units are simulated and written by worker
 processes, each unit with its own seed, so the output does not depend on the
 number of workers.
+
+Peer groups (gmina types and sizes; made up, for the comparisons to have something to show).  The
+2,477 units are split like Poland's gminas (302 urban of which 66 cities with powiat rights, 662
+urban-rural, 1,513 rural), here: 61 cities with powiat rights coded R 1 in powiat 61-65, 18
+districts of Warsaw (1465GG8), 4 delegatury (R 9) of Łódź, Kraków, Poznań and Wrocław, 219 urban
+gminas, 650 urban-rural gminas (R 3) and 12 coded by their town (R 4) or rural area (R 5), and 1,513
+rural gminas; voivodeships in proportion to their number of gminas.  The first eight units are one
+of each kind (and always employ an assistant), the rest follow in a shuffled order, so even 1/100 of
+the preset shows every type.  What differs by type is invented, not measured: the size (families
+per unit, relative to an urban-rural gmina: city 6, district/delegatura 4, urban 1.6, rural 0.55),
+the share of closures with goals achieved (city 38 %, urban 43 %, urban-rural 46 %, rural 50 %),
+the share of families closed each year (30 %, 32 %, 33 %, 35 %), the chance that an episode is
+court-ordered (x1.25, x1.1, x1, x0.85 the national ramp) and families per assistant (x1.15, x1.05,
+x1, x0.85 the national mean).
 """
 
 from __future__ import annotations
@@ -70,9 +84,74 @@ class NationalOptions:
 SIZE_SIGMA = 0.85
 
 
-def _teryt(i: int) -> str:
-    """A unique 7-digit code shaped like a gmina's TERYT (voivodeship, powiat, gmina, type)."""
-    return f"{2 + 2 * (i % 16):02d}{(i // 16) % 60 + 1:02d}{i // 960 + 1:02d}{1 + i % 3}"
+@dataclass(frozen=True)
+class GminaKind:
+    """A kind of unit by its TERYT code, how many of the 2,477 there are, and its made-up differences."""
+
+    key: str
+    digit: str  # R
+    count: int
+    size: float  # families per unit relative to an urban-rural gmina
+    goals: float  # share of closures with goals achieved
+    closures: float  # share of the year's families closed
+    court: float  # factor on the national chance that an episode is court-ordered
+    load: float  # factor on families per assistant
+
+
+KINDS: tuple[GminaKind, ...] = (
+    GminaKind("city", "1", 61, 6.0, 0.38, 0.30, 1.25, 1.15),
+    GminaKind("warsaw_district", "8", 18, 4.0, 0.38, 0.30, 1.25, 1.15),
+    GminaKind("urban", "1", 219, 1.6, 0.43, 0.32, 1.1, 1.05),
+    GminaKind("urban_rural", "3", 650, 1.0, 0.46, 0.33, 1.0, 1.0),
+    GminaKind("rural", "2", 1513, 0.55, 0.50, 0.35, 0.85, 0.85),
+    GminaKind("urban_rural_town", "4", 8, 1.0, 0.46, 0.33, 1.0, 1.0),
+    GminaKind("delegatura", "9", 4, 4.0, 0.38, 0.30, 1.25, 1.15),
+    GminaKind("urban_rural_area", "5", 4, 1.0, 0.46, 0.33, 1.0, 1.0),
+)
+# voivodeship code: number of gminas (2,477 in all)
+GMINAS_BY_VOIVODESHIP = {
+    "02": 169, "04": 144, "06": 213, "08": 82, "10": 177, "12": 182, "14": 314, "16": 71, "18": 160, "20": 118,
+    "22": 123, "24": 167, "26": 102, "28": 116, "30": 226, "32": 113,
+}
+DELEGATURY = ("1061029", "1261029", "3064029", "0264029")  # Łódź, Kraków, Poznań, Wrocław (their powiat is reserved)
+
+
+def unit_kinds(seed: int) -> list[GminaKind]:
+    """The kind of each of the 2,477 units: one of each kind first, then the rest shuffled."""
+    rest = [k for k in KINDS for _ in range(k.count - 1)]
+    order = np.random.default_rng([seed, 17]).permutation(len(rest))
+    return list(KINDS) + [rest[int(j)] for j in order]
+
+
+def unit_codes(kinds: list[GminaKind], seed: int) -> list[str]:
+    """A unique TERYT-shaped code (WWPPGGR) per unit, by its kind; voivodeships in proportion to their gminas."""
+    rng = np.random.default_rng([seed, 18])
+    voivodeships = list(GMINAS_BY_VOIVODESHIP)
+    weights = np.array(list(GMINAS_BY_VOIVODESHIP.values()), dtype=float)
+    drawn = rng.choice(len(voivodeships), size=len(kinds), p=weights / weights.sum())
+    used_city = {c[:4] for c in DELEGATURY} | {"1465"}
+    gminas: dict[str, int] = {}
+    n_district = n_delegatura = 0
+    codes = []
+    for kind, v in zip(kinds, drawn, strict=True):
+        ww = voivodeships[int(v)]
+        if kind.key == "warsaw_district":
+            n_district += 1
+            codes.append(f"1465{n_district + 1:02d}8")
+        elif kind.key == "delegatura":
+            codes.append(DELEGATURY[n_delegatura])
+            n_delegatura += 1
+        elif kind.key == "city":
+            start = voivodeships.index(ww)
+            free = next(f"{w}{pp}" for j in range(len(voivodeships)) for pp in range(61, 66)
+                        if f"{(w := voivodeships[(start + j) % len(voivodeships)])}{pp}" not in used_city)
+            used_city.add(free)
+            codes.append(f"{free}011")
+        else:
+            k = gminas.get(ww, 0)
+            gminas[ww] = k + 1
+            codes.append(f"{ww}{1 + k // 20:02d}{1 + k % 20:02d}{kind.digit}")
+    return codes
 
 
 def _fit(shares: np.ndarray, target: float) -> float:
@@ -93,26 +172,33 @@ def unit_plans(units: int, seed: int) -> list[UnitPlan]:
     t = national_targets()
     active = rng.random(N_UNITS) < SHARE_WITH_ASSISTANT
     raw = rng.lognormal(0.0, SIZE_SIGMA, N_UNITS)
-    share = raw / (math.exp(SIZE_SIGMA**2 / 2) * N_UNITS * SHARE_WITH_ASSISTANT)
+    kinds = unit_kinds(seed)
+    codes = unit_codes(kinds, seed)
+    active[: len(KINDS)] = True  # one unit of each kind always has an assistant
+    size = np.array([k.size for k in kinds])
+    load = np.array([k.load for k in kinds])
+    share = raw * size / (math.exp(SIZE_SIGMA**2 / 2) * N_UNITS * SHARE_WITH_ASSISTANT * size.mean())
+    staff = share / load  # more families per assistant: fewer assistants for the same families
     starts = rng.integers(0, 240, N_UNITS)
     # most centres hired assistants in 2012 (the statute's first year), the rest in the next two years
     first_year = rng.choice([2012, 2013, 2014], size=N_UNITS, p=[0.8, 0.12, 0.08])
     boost = [1 / 0.8, 1 / 0.92] + [1.0] * (len(YEARS) - 2)  # fewer units share the families in 2012-2013
     running = np.array([[active[i] and first_year[i] <= y for y in YEARS] for i in range(N_UNITS)])
-    factors = [_fit(share[running[:, j]] * boost[j], a) for j, a in enumerate(t["assistants"])]
+    factors = [_fit(staff[running[:, j]] * boost[j], a) for j, a in enumerate(t["assistants"])]
     plans = []
     for i in range(units):
         if not active[i]:
             continue
+        kind = kinds[i]
         k = YEARS.index(int(first_year[i]))
         fam = [max(1, round(f * share[i] * b)) for f, b in zip(t["families"][k:], boost[k:], strict=True)]
-        ast = [max(1, round(a * share[i] * b * c)) for a, b, c in zip(t["assistants"][k:], boost[k:], factors[k:], strict=True)]
-        closures = [0] + [round(0.33 * f) for f in fam[1:]]
+        ast = [max(1, round(a * staff[i] * b * c)) for a, b, c in zip(t["assistants"][k:], boost[k:], factors[k:], strict=True)]
+        closures = [0] + [round(kind.closures * f) for f in fam[1:]]
         plans.append(UnitPlan(
-            teryt=_teryt(i), name=f"Ośrodek {i + 1:04d}", years=YEARS[k:], families=fam, closures=closures,
-            goals=[round(0.45 * c) for c in closures], assistants=ast,
+            teryt=codes[i], name=f"Ośrodek {i + 1:04d}", years=YEARS[k:], families=fam, closures=closures,
+            goals=[round(kind.goals * c) for c in closures], assistants=ast,
             first_day=date.fromordinal(date(YEARS[k], 1, 1).toordinal() + int(starts[i])),
-            court_share=t["court_share"][k:],
+            court_share=[min(0.9, kind.court * c) for c in t["court_share"][k:]],
         ))
     return plans
 
