@@ -263,6 +263,16 @@ def test_projects_belong_to_the_year_they_ended(db, load_rows):
     assert ids(db, "project_children", 2024, "nazwa") == ["Mikołaj w Krainie Lodu", "Noworoczny spacer", "Zimowe spotkania rodzin"]
 
 
+def test_a_corrected_project_in_a_later_export_wins(db, load_rows):
+    first = {"projekty": [project("K1", "Mikołaj w Krainie Lodu", "2024-12-02", "2024-12-13", 70)]}
+    fixed = {"projekty": [project("K1", "Mikołaj w Krainie Lodu", "2024-12-02", "2024-12-13", 74)]}
+    load_rows(fixed, exported="2025-03-01")   # the correction arrives first ...
+    load_rows(first, exported="2025-01-15")   # ... the older export loaded after it does not win
+    assert (figures(db, 2024)["projects_completed"], figures(db, 2024)["project_children"]) == (1, 74)
+    load_rows({"projekty": []}, exported="2025-04-01", zakres="pełny")   # a full export without it: the project is gone
+    assert (figures(db, 2024)["projects_completed"], figures(db, 2024)["project_children"]) == (0, 0)
+
+
 def _problems_case() -> dict:
     def problem(id: str, ep: str, label: str) -> dict:
         return {"id_problemu": id, "id_asystentury": ep, "problem": label}
