@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-ColumnType = Literal["id", "date", "decimal", "integer", "bool", "dict", "month"]
+ColumnType = Literal["id", "date", "decimal", "integer", "bool", "dict", "month", "text"]
 
 FORMAT_VERSION = "1"
 UNDEFINED_CP1250_BYTES = (0x81, 0x83, 0x88, 0x90, 0x98)
@@ -230,6 +230,21 @@ TABLES: dict[str, Table] = {
                 _id("id_oceny"),
                 _id("id_asystentury", "asystentury"),
                 Column("data_oceny", "date"),
+            ),
+            optional=True,
+        ),
+        Table(
+            "projekty",
+            "projekty socjalne i zajęcia grupowe",
+            "id_projektu",
+            (
+                _id("id_projektu"),
+                Column("nazwa", "text"),  # the project's public title: free text, scanned for personal data
+                Column("rodzaj", "dict", values=("projekt socjalny", "zajęcia grupowe", "wydarzenie", "inny")),
+                Column("data_od", "date"),
+                Column("data_do", "date"),
+                Column("liczba_dzieci", "integer"),
+                Column("liczba_rodzin", "integer", required=False),
             ),
             optional=True,
         ),

@@ -47,6 +47,10 @@ NOUNS: dict[str, Noun] = {
     "dzień": Noun("dzień", "dni", "dni"),
     "przypadek": Noun("przypadek", "przypadki", "przypadków"),
     "eksport": Noun("eksport", "eksporty", "eksportów"),
+    "wizytę": Noun("wizytę", "wizyty", "wizyt"),  # accusative: "odbyli 1 wizytę, 3 wizyty, 812 wizyt"
+    "trening": Noun("trening", "treningi", "treningów"),
+    "posiedzenie": Noun("posiedzenie", "posiedzenia", "posiedzeń"),
+    "projekt": Noun("projekt", "projekty", "projektów"),
 }
 
 
@@ -118,3 +122,32 @@ def change(current: float | int | None, previous: float | int | None) -> str:
     if previous:
         text += f" ({sign}{number(abs(diff) / previous * 100, 1)}%)"
     return text
+
+
+_COLLECTIVE = {2: "dwoje", 3: "troje", 4: "czworo"}
+
+
+def group_meetings(n: int) -> str:
+    """Locative after 'uczestniczyli w': 'jednym posiedzeniu grupy diagnostyczno-pomocowej',
+    'dwóch posiedzeniach grup diagnostyczno-pomocowych', '57 posiedzeniach grup diagnostyczno-pomocowych'."""
+    if n == 1:
+        return "jednym posiedzeniu grupy diagnostyczno-pomocowej"
+    return f"{_LOCATIVE.get(n, number(n))} posiedzeniach grup diagnostyczno-pomocowych"
+
+
+def children_took_part(n: int) -> str:
+    """'wzięło udział jedno dziecko', 'wzięło udział łącznie dwoje dzieci', 'wzięło udział łącznie 74 dzieci'
+    (a collective numeral or a number with 'dzieci' takes the neuter singular verb)."""
+    if n == 1:
+        return "wzięło udział jedno dziecko"
+    return f"wzięło udział łącznie {_COLLECTIVE.get(n, number(n))} dzieci"
+
+
+def from_families(n: int) -> str:
+    """Genitive after 'z': 'z jednej rodziny', 'z 2 rodzin', 'z 31 rodzin'."""
+    return "z jednej rodziny" if n == 1 else f"z {number(n)} rodzin"
+
+
+def joined(items: list[str]) -> str:
+    """'a', 'a i b', 'a, b i c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " i " + items[-1]

@@ -70,6 +70,12 @@ def assessment(id: str, ep: str, day: str) -> dict:
     return {"id_oceny": id, "id_asystentury": ep, "data_oceny": d(day)}
 
 
+def project(id: str, name: str, start: str, end: str, children: int, families: int | None = None,
+            kind: str = "projekt socjalny") -> dict:
+    return {"id_projektu": id, "nazwa": name, "rodzaj": kind, "data_od": d(start), "data_do": d(end),
+            "liczba_dzieci": children, "liczba_rodzin": families}
+
+
 def tables(**rows: list[dict]) -> dict[str, pl.DataFrame]:
     """Typed frames of every required table (and the optional ones given)."""
     out = {}
@@ -108,6 +114,10 @@ def small_case() -> dict[str, list[dict]]:
         ],
         "oceny": [assessment("O1", "E2", "2024-12-01"), assessment("O2", "E3", "2024-11-15")],
         "problemy": [{"id_problemu": "B1", "id_asystentury": "E2", "problem": "ubóstwo"}],
+        "projekty": [
+            project("K1", "Mikołaj w Krainie Lodu", "2024-12-02", "2024-12-13", 74, 31),
+            project("K2", "Wakacje z asystentem", "2024-07-01", "2024-08-30", 12, kind="zajęcia grupowe"),
+        ],
     }
 
 

@@ -58,3 +58,19 @@ def test_change():
     assert change(68, 71) == "−3 (−4,2%)"
     assert change(10, 8) == "+2 (+25,0%)"
     assert change(5, 5) == "bez zmian" and change(5, None) == "—" and change(3, 0) == "+3"
+
+
+def test_section_3_phrases():
+    from pipeline.grammar import children_took_part, from_families, group_meetings, joined
+
+    assert group_meetings(1) == "jednym posiedzeniu grupy diagnostyczno-pomocowej"
+    assert group_meetings(3) == "trzech posiedzeniach grup diagnostyczno-pomocowych"
+    assert group_meetings(57) == "57 posiedzeniach grup diagnostyczno-pomocowych"
+    assert children_took_part(1) == "wzięło udział jedno dziecko"
+    assert children_took_part(2) == "wzięło udział łącznie dwoje dzieci"
+    assert children_took_part(74) == "wzięło udział łącznie 74 dzieci"
+    assert children_took_part(1204) == f"wzięło udział łącznie 1{NBSP}204 dzieci"
+    assert from_families(1) == "z jednej rodziny" and from_families(3) == "z 3 rodzin" and from_families(31) == "z 31 rodzin"
+    assert [count(n, "wizytę") for n in (1, 3, 812, 22)] == ["1 wizytę", "3 wizyty", "812 wizyt", "22 wizyty"]
+    assert [count(n, "trening") for n in (1, 4, 12)] == ["1 trening", "4 treningi", "12 treningów"]
+    assert joined(["a"]) == "a" and joined(["a", "b"]) == "a i b" and joined(["a", "b", "c"]) == "a, b i c"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from builders import activity, assignment, assistant, child, episode, family, placement
+from builders import activity, assignment, assistant, child, episode, family, placement, project
 
 from pipeline.indicators import registry
 from pipeline.warehouse.connection import connect
@@ -32,13 +32,12 @@ def ids(db: Path, key: str, year: int, column: str, limit: int = 15) -> list[str
 
 
 def test_registry_has_every_key_of_the_contract():
-    keys = [i.key for i in registry.INDICATORS]
+    keys = list(registry.CONTRACT_KEYS)
     if CONTRACT.exists():
-        text = CONTRACT.read_text(encoding="utf-8").split("The rest of the seed's section 3")[0]  # issue 19 adds the rest
-        documented = re.findall(r"^\| `(\w+)` \|", text, re.M)
+        documented = re.findall(r"^\| `(\w+)` \|", CONTRACT.read_text(encoding="utf-8"), re.M)
         assert keys == documented
-    assert len(keys) == 15 and len(set(keys)) == 15
-    assert all(i.definicja and i.definition and i.label for i in registry.INDICATORS)
+    assert len(keys) == 21 and len(set(keys)) == 21
+    assert all(i.definicja and i.definition and i.label for i in (*registry.INDICATORS, *registry.BREAKDOWNS))
 
 
 def test_assistants_employment_is_inclusive_at_both_ends(db, load_rows):
@@ -220,6 +219,120 @@ def test_advice_and_consultations_sum_liczba_with_empty_as_one(db, load_rows):
     assert figures(db, 2025)["advice_sessions"] == 3
 
 
+def test_home_visits_group_meetings_and_trainings_sum_liczba_by_year(db, load_rows):
+    load_rows(_one_episode_with([
+        activity("Z1", "E1", "A1", "2023-12-31", "wizyta w domu rodziny", 4),
+        activity("Z2", "E1", "A1", "2024-01-01", "wizyta w domu rodziny"),                         # empty = 1
+        activity("Z3", "E1", "A1", "2024-12-31", "wizyta w domu rodziny", 6),
+        activity("Z4", "E1", "A1", "2025-01-01", "wizyta w domu rodziny", 2),
+        activity("Z5", "E1", "A1", "2024-03-10", "posiedzenie grupy diagnostyczno-pomocowej"),      # empty = 1
+        activity("Z6", "E1", "A1", "2024-11-30", "posiedzenie grupy diagnostyczno-pomocowej", 2),
+        activity("Z7", "E1", "A1", "2024-12-31", "posiedzenie grupy diagnostyczno-pomocowej"),      # empty = 1, last day
+        activity("Z8", "E1", "A1", "2025-01-01", "posiedzenie grupy diagnostyczno-pomocowej", 5),
+        activity("Z9", "E1", "A1", "2024-01-01", "trening umiejętności", 5),
+        activity("Z10", "E1", "A1", "2024-05-05", "trening umiejętności"),                          # empty = 1
+        activity("Z11", "E1", "A1", "2023-12-31", "trening umiejętności", 2),
+        activity("Z12", "E1", "A1", "2024-06-16", "porada", 10),                                    # another kind
+        activity("Z13", "E1", "A1", "2024-06-16", "inne", 3),                                       # another kind
+    ]))
+    keys = ("home_visits", "diagnostic_group_meetings", "skill_trainings")
+    assert tuple(figures(db, 2024)[k] for k in keys) == (7, 4, 6)     # 1 + 6; 1 + 2 + 1; 5 + 1
+    assert tuple(figures(db, 2023)[k] for k in keys) == (4, 0, 2)
+    assert tuple(figures(db, 2025)[k] for k in keys) == (2, 5, 0)
+    assert ids(db, "diagnostic_group_meetings", 2024, "id_dzialania") == ["Z5", "Z6", "Z7"]
+
+
+def _projects_case() -> dict:
+    return {"projekty": [
+        project("K1", "Mikołaj w Krainie Lodu", "2024-12-02", "2024-12-13", 74, 31),
+        project("K2", "Zimowe spotkania rodzin", "2023-12-15", "2024-01-10", 20, 9, kind="zajęcia grupowe"),  # spans into 2024
+        project("K3", "Kolędowanie", "2024-12-20", "2025-01-05", 30, kind="wydarzenie"),                      # spans into 2025
+        project("K4", "Noworoczny spacer", "2024-01-01", "2024-01-01", 0, kind="wydarzenie"),                 # 1 Jan, no children
+        project("K5", "Wakacje z asystentem", "2023-06-01", "2023-12-31", 15, kind="zajęcia grupowe"),       # ends 31 Dec
+    ]}
+
+
+def test_projects_belong_to_the_year_they_ended(db, load_rows):
+    load_rows(_projects_case())
+    f = figures(db, 2024)
+    assert (f["projects_completed"], f["project_children"]) == (3, 94)   # K1, K2, K4: 74 + 20 + 0
+    assert (figures(db, 2023)["projects_completed"], figures(db, 2023)["project_children"]) == (1, 15)   # K5
+    assert (figures(db, 2025)["projects_completed"], figures(db, 2025)["project_children"]) == (1, 30)   # K3
+    assert (figures(db, 2022)["projects_completed"], figures(db, 2022)["project_children"]) == (0, 0)
+    assert ids(db, "projects_completed", 2024, "id_projektu") == ["K1", "K2", "K4"]
+    assert ids(db, "project_children", 2024, "nazwa") == ["Mikołaj w Krainie Lodu", "Noworoczny spacer", "Zimowe spotkania rodzin"]
+
+
+def test_a_corrected_project_in_a_later_export_wins(db, load_rows):
+    first = {"projekty": [project("K1", "Mikołaj w Krainie Lodu", "2024-12-02", "2024-12-13", 70)]}
+    fixed = {"projekty": [project("K1", "Mikołaj w Krainie Lodu", "2024-12-02", "2024-12-13", 74)]}
+    load_rows(fixed, exported="2025-03-01")   # the correction arrives first ...
+    load_rows(first, exported="2025-01-15")   # ... the older export loaded after it does not win
+    assert (figures(db, 2024)["projects_completed"], figures(db, 2024)["project_children"]) == (1, 74)
+    load_rows({"projekty": []}, exported="2025-04-01", zakres="pełny")   # a full export without it: the project is gone
+    assert (figures(db, 2024)["projects_completed"], figures(db, 2024)["project_children"]) == (0, 0)
+
+
+def _problems_case() -> dict:
+    def problem(id: str, ep: str, label: str) -> dict:
+        return {"id_problemu": id, "id_asystentury": ep, "problem": label}
+
+    return {
+        "rodziny": [family(f) for f in ("F1", "F2", "F3", "F4")],
+        "asystentury": [
+            episode("E1", "F1", "2022-01-01", "2024-03-31"),
+            episode("E2", "F1", "2024-06-01"),                      # F1's second episode in 2024
+            episode("E3", "F2", "2020-01-01", "2023-12-31"),        # ends the day before 2024
+            episode("E4", "F3", "2024-12-31"),                      # starts on the last day of 2024
+            episode("E5", "F4", "2024-01-01"),                      # no problem recorded
+        ],
+        "problemy": [
+            problem("B1", "E1", "ubóstwo"), problem("B2", "E1", "alkoholizm"),
+            problem("B3", "E2", "ubóstwo"), problem("B4", "E2", "bezrobocie"),    # ubóstwo again: F1 counts once
+            problem("B5", "E3", "przemoc domowa"),
+            problem("B6", "E4", "ubóstwo"), problem("B7", "E4", "migracja zarobkowa"),
+        ],
+    }
+
+
+def test_families_by_problem_counts_each_family_once_per_problem(db, load_rows):
+    load_rows(_problems_case())
+    # 2024: E1, E2 (F1), E4 (F3), E5 (F4) overlap it; E3 (F2) does not, so "przemoc domowa" is left out.
+    assert figures(db, 2024)["families_by_problem"] == {"ubóstwo": 2, "bezrobocie": 1, "alkoholizm": 1, "migracja zarobkowa": 1}
+    assert list(figures(db, 2024)["families_by_problem"]) == ["ubóstwo", "bezrobocie", "alkoholizm", "migracja zarobkowa"]
+    assert figures(db, 2023)["families_by_problem"] == {"ubóstwo": 1, "przemoc domowa": 1, "alkoholizm": 1}
+    assert figures(db, 2025)["families_by_problem"] == {"ubóstwo": 2, "bezrobocie": 1, "migracja zarobkowa": 1}
+    assert figures(db, 2019)["families_by_problem"] == {}
+    assert ids(db, "families_by_problem", 2024, "id_rodziny") == ["F1", "F3"]
+    con = connect(db, read_only=True)
+    try:
+        rows = registry.explain(con, "families_by_problem", 2024)
+        assert rows.height == 5 and rows.filter(rows["problem"] == "ubóstwo")["id_rodziny"].to_list() == ["F1", "F3"]
+        assert registry.compute_units(con, 2024)["1603011"]["families_by_problem"] == figures(db, 2024)["families_by_problem"]
+    finally:
+        con.close()
+
+
+def test_new_figures_in_csv_table_and_trend(db, load_rows, capsys):
+    from pipeline.cli import main
+
+    load_rows(_problems_case() | _projects_case())
+    assert main(["indicators", "--year", "2024", "--db", str(db), "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "projects_completed,zrealizowane projekty socjalne i zajęcia grupowe,3" in out
+    assert "families_by_problem:ubóstwo,rodziny według zdiagnozowanych problemów: ubóstwo,2" in out
+    assert main(["indicators", "--year", "2024", "--db", str(db), "--format", "table"]) == 0
+    assert "project_children" in capsys.readouterr().out
+    assert main(["indicators", "--years", "2023-2024", "--db", str(db)]) == 0
+    header, y2023, y2024 = capsys.readouterr().out.splitlines()
+    columns = header.split(",")
+    assert {"home_visits", "projects_completed", "problem: ubóstwo", "problem: inny"} <= set(columns)
+    assert y2024.split(",")[columns.index("problem: ubóstwo")] == "2"
+    assert y2023.split(",")[columns.index("problem: przemoc domowa")] == "1"
+    assert main(["indicators", "--year", "2024", "--db", str(db), "--explain", "projects_completed"]) == 0
+    assert "Mikołaj w Krainie Lodu" in capsys.readouterr().out
+
+
 def test_za_zyciem(db, load_rows):
     load_rows({
         "rodziny": [family("F1"), family("F2"), family("F3")],
@@ -284,8 +397,9 @@ def test_a_correction_in_a_later_export_changes_the_figure(db, load_rows):
 def test_a_year_without_data_gives_zeros(db, load_rows):
     load_rows({"asystenci": [assistant("A1", "2020-01-01")]})
     f = figures(db, 1999)
-    assert all(v == 0 for k, v in f.items() if k not in ("median_closed_episode_days", "families_closed_by_reason"))
-    assert f["median_closed_episode_days"] is None and f["families_closed_by_reason"] == {}
+    breakdowns = ("families_closed_by_reason", "families_by_problem")
+    assert all(v == 0 for k, v in f.items() if k not in ("median_closed_episode_days", *breakdowns))
+    assert f["median_closed_episode_days"] is None and all(f[k] == {} for k in breakdowns)
 
 
 def test_cli_json_has_the_contract_shape(db, load_rows, capsys):
@@ -295,7 +409,7 @@ def test_cli_json_has_the_contract_shape(db, load_rows, capsys):
     assert main(["indicators", "--year", "2024", "--db", str(db), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["year"] == 2024 and out["unit"] is None
-    assert list(out["indicators"]) == [i.key for i in registry.INDICATORS] + ["families_closed_by_reason"]
+    assert list(out["indicators"]) == [i.key for i in registry.INDICATORS] + ["families_closed_by_reason", "families_by_problem"]
     assert out["indicators"]["median_closed_episode_days"] == 305.5
 
 

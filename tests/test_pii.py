@@ -62,6 +62,17 @@ def test_excel_number_with_its_leading_zero_restored(tmp_path):
     assert ("PII-001", "dzialania", "liczba") in codes
 
 
+@pytest.mark.parametrize("dialect", [Dialect("folder"), Dialect("xlsx")])
+def test_project_title_is_free_text_and_scanned(tmp_path, dialect):
+    rows = copy.deepcopy(small_case())
+    rows["projekty"][0]["nazwa"] = "Mikołaj w Krainie Lodu, zapisy: tel. 600 123 456"
+    rows["projekty"][1]["nazwa"] = f"Wakacje {VALID_PESEL}"
+    problems = scan_export(read_export(write(tmp_path / "x", rows, dialect=dialect)))
+    found = {(p.code, p.table, p.column, tuple(p.rows)) for p in problems}
+    assert found == {("PII-003", "projekty", "nazwa", (2,)), ("PII-001", "projekty", "nazwa", (3,))}
+    assert not any("600" in p.describe() or VALID_PESEL in p.describe() for p in problems)
+
+
 def test_typed_dates_and_dictionary_values_are_not_scanned(tmp_path):
     path = write(tmp_path / "x")
     assert scan_export(read_export(path)) == []

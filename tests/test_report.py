@@ -85,3 +85,84 @@ def test_zero_and_one_read_well(tmp_path, load_rows, db):
     assert "Żadna z rodzin objętych asystenturą nie została zobowiązana" in html
     assert "nie objęto wsparciem żadnej rodziny" in html
     assert "nie zakończono współpracy z żadną rodziną" in html
+    assert "pn. „" not in html and "borykały się" not in html and "w ramach procedury" not in html   # none recorded: no sentence
+    assert "w domach rodzin" not in html and "Załącznik" not in html
+
+
+def _section_3_rows() -> dict:
+    from builders import activity, assignment, assistant, episode, family, project
+
+    def problem(id: str, ep: str, label: str) -> dict:
+        return {"id_problemu": id, "id_asystentury": ep, "problem": label}
+
+    return {
+        "asystenci": [assistant("A1")],
+        "rodziny": [family(f) for f in ("F1", "F2", "F3", "F4")],
+        "asystentury": [episode(e, f, "2024-01-01") for e, f in (("E1", "F1"), ("E2", "F2"), ("E3", "F3"), ("E4", "F4"))],
+        "przydzialy": [assignment(f"P{i}", e, "A1", "2024-01-01") for i, e in enumerate(("E1", "E2", "E3", "E4"))],
+        "dzialania": [
+            activity("Z1", "E1", "A1", "2024-03-01", "posiedzenie grupy diagnostyczno-pomocowej", 3),
+            activity("Z2", "E1", "A1", "2024-03-01", "wizyta w domu rodziny", 22),
+            activity("Z3", "E2", "A1", "2024-03-01", "trening umiejętności"),
+        ],
+        "problemy": [
+            problem("B1", "E1", "ubóstwo"), problem("B2", "E2", "ubóstwo"), problem("B3", "E3", "ubóstwo"),
+            problem("B4", "E1", "alkoholizm"), problem("B5", "E2", "alkoholizm"),
+            problem("B6", "E3", "migracja zarobkowa"), problem("B7", "E4", "migracja zarobkowa"),
+            problem("B8", "E4", "bezrobocie"), problem("B9", "E1", "inny"), problem("B10", "E2", "inny"),
+        ],
+        "projekty": [
+            project("K1", "Mikołaj w Krainie Lodu", "2024-12-02", "2024-12-13", 74),
+            project("K2", "Wakacje z asystentem", "2024-07-01", "2024-08-30", 2, 1, kind="zajęcia grupowe"),
+            project("K3", "Kolędowanie", "2024-12-20", "2025-01-05", 30, kind="wydarzenie"),   # ends in 2025
+        ],
+    }
+
+
+def test_section_3_sentences_say_the_data(tmp_path, load_rows, db):
+    from docx import Document
+
+    load_rows(_section_3_rows())
+    html_path, docx_path = _write(db, tmp_path)
+    text = _plain(re.sub(r"<[^>]+>", " ", html_path.read_text(encoding="utf-8")))
+    # 3 families with ubóstwo; 2 each with alkoholizm and migracja zarobkowa (tied for third: both named); inny never named
+    assert ("Rodziny objęte wsparciem asystentów borykały się najczęściej z następującymi problemami: ubóstwo (3 rodziny), "
+            "alkoholizm (2 rodziny) i migracja zarobkowa (2 rodziny).") in text
+    assert "Asystenci rodziny uczestniczyli również w trzech posiedzeniach grup diagnostyczno-pomocowych w ramach procedury" in text
+    assert "W 2024 r. asystenci odbyli 22 wizyty w domach rodzin i przeprowadzili 1 trening umiejętności." in text
+    assert ("W roku sprawozdawczym asystenci rodziny przeprowadzili zajęcia grupowe pn. „Wakacje z asystentem”. W zajęciach "
+            "wzięło udział łącznie dwoje dzieci wraz z rodzicami z jednej rodziny. Asystenci rodziny zrealizowali również "
+            "projekt socjalny pn. „Mikołaj w Krainie Lodu”. W projekcie wzięło udział łącznie 74 dzieci.") in text
+    assert "Kolędowanie" not in text   # reported in 2025, the year it ended
+    doc = Document(str(docx_path))
+    appendix = doc.tables[1]
+    assert [[c.text for c in r.cells] for r in appendix.rows][:2] == [
+        ["Problem", "Rodziny", "% rodzin objętych wsparciem"], ["ubóstwo", "3", "75,0%"]]
+    assert [r.cells[0].text for r in appendix.rows][1:] == ["ubóstwo", "alkoholizm", "migracja zarobkowa", "inny", "bezrobocie"]
+    assert "W projekcie wzięło udział łącznie 74 dzieci." in _plain(" ".join(p.text for p in doc.paragraphs))
+
+
+def test_one_problem_reads_in_the_singular(tmp_path, load_rows, db):
+    from builders import episode, family
+
+    load_rows({"rodziny": [family("F1")], "asystentury": [episode("E1", "F1", "2024-02-01")],
+               "problemy": [{"id_problemu": "B1", "id_asystentury": "E1", "problem": "długotrwała lub ciężka choroba"}]})
+    html = _plain(_write(db, tmp_path)[0].read_text(encoding="utf-8"))
+    assert "borykały się najczęściej z problemem: długotrwała lub ciężka choroba (1 rodzina)." in html
+
+
+def test_demo_2024_reads_like_the_seeds_section_3(report):
+    import html as html_lib
+
+    from docx import Document
+
+    text = _plain(html_lib.unescape(re.sub(r"<[^>]+>", " ", report[0].read_text(encoding="utf-8"))))
+    docx_text = _plain(" ".join(p.text for p in Document(str(report[1])).paragraphs))
+    for t in (text, docx_text):
+        assert ("W roku sprawozdawczym asystenci rodziny zrealizowali projekt socjalny pn. „Mikołaj w Krainie Lodu”. "
+                "W projekcie wzięło udział łącznie 74 dzieci") in t
+        assert re.search(r"Asystenci rodziny uczestniczyli również w \d+ posiedzeniach grup diagnostyczno-pomocowych "
+                         r"w ramach procedury „Niebieskie Karty”", t)
+        assert re.search(r"borykały się najczęściej z następującymi problemami: bezradność w sprawach opiekuńczo-wychowawczych "
+                         r"\(\d+ rodzin[y]?\)", t)
+        assert re.search(r"asystenci odbyli \d[\d\xa0]* wizyt", t)

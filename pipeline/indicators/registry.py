@@ -131,6 +131,34 @@ INDICATORS: tuple[Indicator, ...] = (
         "middle values for an even count; null when none ended)",
         "mediana długości (w dniach, oba końce włącznie) asystentur zakończonych w okresie",
         unit_of_measure="dni", aggregate="quantile_cont(days, 0.5)", decimals=1, null_when_empty=True),
+    # The rest of the seed's section 3
+    Indicator(
+        "home_visits", "wizyty w domu rodziny",
+        "sum of liczba (empty = 1) over dzialania of kind 'wizyta w domu rodziny' dated in the period",
+        "suma liczby wizyt w domu rodziny z rejestru działań w okresie (pusta liczba = 1)",
+        unit_of_measure="wizyty", aggregate=_SUM_LICZBA),
+    Indicator(
+        "diagnostic_group_meetings", "posiedzenia grup diagnostyczno-pomocowych",
+        "the same for kind 'posiedzenie grupy diagnostyczno-pomocowej' (the \"Niebieskie Karty\" procedure)",
+        "suma liczby posiedzeń grup diagnostyczno-pomocowych (procedura „Niebieskie Karty”) z udziałem asystentów w "
+        "okresie (pusta liczba = 1)",
+        unit_of_measure="posiedzenia", aggregate=_SUM_LICZBA),
+    Indicator(
+        "skill_trainings", "treningi umiejętności",
+        "the same for kind 'trening umiejętności'",
+        "suma liczby treningów umiejętności z rejestru działań w okresie (pusta liczba = 1)",
+        unit_of_measure="treningi", aggregate=_SUM_LICZBA),
+    Indicator(
+        "projects_completed", "zrealizowane projekty socjalne i zajęcia grupowe",
+        "projekty rows whose data_do is in the period",
+        "projekty socjalne, zajęcia grupowe i wydarzenia zakończone w okresie (projekt trwający na przełomie lat "
+        "należy do roku, w którym się zakończył)",
+        unit_of_measure="projekty"),
+    Indicator(
+        "project_children", "dzieci uczestniczące w projektach",
+        "sum of liczba_dzieci over those rows",
+        "suma liczby dzieci uczestniczących w projektach zakończonych w okresie",
+        unit_of_measure="dzieci", aggregate="coalesce(sum(liczba_dzieci), 0)"),
 )
 BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 CLOSED_BY_REASON = "families_closed_by_reason"
@@ -140,7 +168,35 @@ CLOSED_BY_REASON_DEFINITION = (
     "two reasons counts under each, so the parts may add up to more than families_closed; reasons with no family are "
     "left out")
 CLOSURE_REASONS = TABLES["asystentury"].column("przyczyna_zakonczenia").values
-EXPLAINABLE = (*BY_KEY, CLOSED_BY_REASON)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A figure of families broken down by a dictionary column: {canonical label: families}, labels with none left out."""
+
+    key: str
+    label: str
+    definition: str
+    definicja: str
+    column: str  # the column of the members SQL that holds the category
+    categories: tuple[str, ...]  # the contract's labels, in its order
+
+    @property
+    def sql(self) -> str:
+        return members_sql(self.key)
+
+
+FAMILIES_BY_PROBLEM = Breakdown(
+    "families_by_problem", "rodziny według zdiagnozowanych problemów",
+    "for each problem, the families with an episode that overlaps the period and has a problemy row with that problem "
+    "(a family counts under each of its problems; problems with no family are left out)",
+    "dla każdego problemu rodziny z asystenturą w okresie, u których zdiagnozowano ten problem (rodzina liczy się przy "
+    "każdym swoim problemie, więc części nie sumują się do liczby rodzin)",
+    "problem", TABLES["problemy"].column("problem").values)
+BREAKDOWNS: tuple[Breakdown, ...] = (FAMILIES_BY_PROBLEM,)
+# Every key of INDICATORS.md's tables, in its order.
+CONTRACT_KEYS: tuple[str, ...] = (*(i.key for i in INDICATORS), *(b.key for b in BREAKDOWNS))
+EXPLAINABLE = (*BY_KEY, CLOSED_BY_REASON, *(b.key for b in BREAKDOWNS))
 
 
 def _resolve(text: str) -> str:
@@ -220,6 +276,7 @@ def compute(con: duckdb.DuckDBPyConnection, year: When, unit: str | None = None,
     row = run_sql(con, _combined_sql(), year, unit, limit).row(0, named=True)
     out: dict[str, Any] = {i.key: i.value(row[i.key]) for i in INDICATORS}
     out[CLOSED_BY_REASON] = closed_by_reason(con, year, unit)
+    out |= {b.key: breakdown(con, b, year, unit) for b in BREAKDOWNS}
     return out
 
 
@@ -238,6 +295,13 @@ def compute_units(con: duckdb.DuckDBPyConnection, year: When, limit: int = DEFAU
         reasons.setdefault(u, {})[reason] = int(n)
     for u in units:
         out[u][CLOSED_BY_REASON] = {r: reasons[u][r] for r in CLOSURE_REASONS if reasons.get(u, {}).get(r)}
+    for b in BREAKDOWNS:
+        sql = f"SELECT jednostka, {b.column}, count(*) AS n FROM ({b.sql}) GROUP BY ALL"
+        parts: dict[str, dict[str, int]] = {}
+        for u, category, n in run_sql(con, sql, year, None, limit).iter_rows():
+            parts.setdefault(u, {})[category] = int(n)
+        for u in units:
+            out[u][b.key] = {c: parts[u][c] for c in b.categories if parts.get(u, {}).get(c)}
     return out
 
 
@@ -246,6 +310,13 @@ def closed_by_reason(con: duckdb.DuckDBPyConnection, year: When, unit: str | Non
     sql = f"SELECT przyczyna_zakonczenia, count(*) AS n FROM ({members_sql(CLOSED_BY_REASON)}) GROUP BY 1"
     counts = dict(run_sql(con, sql, year, unit).iter_rows())
     return {r: int(counts[r]) for r in CLOSURE_REASONS if counts.get(r)}
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, b: Breakdown, year: When, unit: str | None = None) -> dict[str, int]:
+    """One breakdown for a year: families per category, in the contract's order, categories with none left out."""
+    sql = f"SELECT {b.column}, count(*) AS n FROM ({b.sql}) GROUP BY 1"
+    counts = dict(run_sql(con, sql, year, unit).iter_rows())
+    return {c: int(counts[c]) for c in b.categories if counts.get(c)}
 
 
 def explain(con: duckdb.DuckDBPyConnection, key: str, year: When, unit: str | None = None,
@@ -257,12 +328,14 @@ def explain(con: duckdb.DuckDBPyConnection, key: str, year: When, unit: str | No
 
 
 def trend_frame(values_by_year: dict[int, dict[str, Any]]) -> pl.DataFrame:
-    """One row per year with every indicator (closures by reason as extra columns), from computed values."""
+    """One row per year with every indicator (closures by reason and families by problem as extra columns), from
+    computed values."""
     rows = []
     for y, values in sorted(values_by_year.items()):
         by_reason = values[CLOSED_BY_REASON]
         rows.append({"year": y} | {i.key: values[i.key] for i in INDICATORS}
-                    | {f"closed: {r}": by_reason.get(r, 0) for r in CLOSURE_REASONS})
+                    | {f"closed: {r}": by_reason.get(r, 0) for r in CLOSURE_REASONS}
+                    | {f"{b.column}: {c}": values[b.key].get(c, 0) for b in BREAKDOWNS for c in b.categories})
     return pl.DataFrame(rows)
 
 

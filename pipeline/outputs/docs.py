@@ -9,7 +9,7 @@ from pipeline.config import DOCS_DIR
 
 def indicators_markdown() -> str:
     """docs/indicators.md: every indicator's key, label, definitions and SQL file."""
-    from pipeline.indicators.registry import CLOSED_BY_REASON, CLOSED_BY_REASON_DEFINITION, INDICATORS
+    from pipeline.indicators.registry import BREAKDOWNS, CLOSED_BY_REASON, CLOSED_BY_REASON_DEFINITION, INDICATORS
 
     lines = [
         "# Indicators", "",
@@ -21,6 +21,8 @@ def indicators_markdown() -> str:
     ]
     lines += [f"| `{i.key}` | {i.label} | {i.definition} | {i.definicja} | `pipeline/indicators/sql/figures/{i.key}.sql` |"
               for i in INDICATORS]
+    lines += [f"| `{b.key}` | {b.label} | {b.definition} | {b.definicja} | `pipeline/indicators/sql/figures/{b.key}.sql` |"
+              for b in BREAKDOWNS]
     lines += ["", f"`{CLOSED_BY_REASON}`: {CLOSED_BY_REASON_DEFINITION}.", ""]
     return "\n".join(lines + period_markdown() + comparison_markdown())
 

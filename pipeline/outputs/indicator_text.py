@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from pipeline.indicators.registry import CLOSED_BY_REASON, CLOSED_BY_REASON_LABEL, INDICATORS
+from pipeline.indicators.registry import BREAKDOWNS, CLOSED_BY_REASON, CLOSED_BY_REASON_LABEL, INDICATORS
 
 
 def indicators_table(values: dict) -> str:
@@ -16,11 +16,15 @@ def indicators_table(values: dict) -> str:
         lines.append(f"{i.label:<62} {'—' if v is None else v:>10}   {i.key}")
     for reason, n in values[CLOSED_BY_REASON].items():
         lines.append(f"  zakończone: {reason:<49} {n:>10}   {CLOSED_BY_REASON}")
+    for b in BREAKDOWNS:
+        lines.append(f"{b.label:<62} {'':>10}   {b.key}")
+        for category, n in values[b.key].items():
+            lines.append(f"  {category:<60} {n:>10}   {b.key}")
     return "\n".join(lines)
 
 
 def indicators_csv(values: dict) -> str:
-    """Indicators as CSV rows key,label,value (the reasons as extra rows)."""
+    """Indicators as CSV rows key,label,value (the reasons and the breakdowns as extra rows)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["key", "label", "value"])
@@ -28,4 +32,7 @@ def indicators_csv(values: dict) -> str:
         w.writerow([i.key, i.label, "" if values[i.key] is None else values[i.key]])
     for reason, n in values[CLOSED_BY_REASON].items():
         w.writerow([f"{CLOSED_BY_REASON}:{reason}", f"{CLOSED_BY_REASON_LABEL}: {reason}", n])
+    for b in BREAKDOWNS:
+        for category, n in values[b.key].items():
+            w.writerow([f"{b.key}:{category}", f"{b.label}: {category}", n])
     return buf.getvalue()

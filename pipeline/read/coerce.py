@@ -101,7 +101,7 @@ def dict_expr(s: pl.Expr, column: Column) -> pl.Expr:
 def column_expr(s: pl.Expr, column: Column, excel: bool) -> pl.Expr:
     """The typed value of a column's text (null where the text is not of its type)."""
     match column.type:
-        case "id":
+        case "id" | "text":
             return s
         case "date":
             return date_expr(s, excel)

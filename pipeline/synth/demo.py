@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from pipeline.synth.calibrate import calibrate
 from pipeline.synth.exports import ExportSpec, cut, export_tables, known_on, metadata, referenced_closure
 from pipeline.synth.truth import UnitPlan, simulate_unit
-from pipeline.synth.writer import Dialect, write_export
+from pipeline.synth.writer import Dialect, polars_schema, write_export
 
 TERYT = "1603011"
 NAME = "MOPS Kędzierzyn-Koźle"
@@ -69,11 +70,58 @@ def _dialect(year: int) -> Dialect:
     return MODERN_FOLDER if year in (2018, 2024) else MODERN_ZIP
 
 
+# The centre's social projects and group activities (public titles): 2024 is the seed's „Mikołaj w Krainie
+# Lodu” (74 children, before Christmas; the seed gives no number of families); the legacy system of 2012-2014
+# had no project register.  (title, kind, from, to, children, families)
+PROJECTS: tuple[tuple[str, str, str, str, int, int | None], ...] = (
+    ("Wakacje z asystentem", "zajęcia grupowe", "2015-07-06", "2015-08-28", 16, 8),
+    ("Mikołajki w rodzinie", "projekt socjalny", "2016-12-05", "2016-12-09", 38, 17),
+    ("Szkoła dla rodziców", "zajęcia grupowe", "2017-03-01", "2017-06-14", 0, 11),
+    ("Rodzinny piknik", "wydarzenie", "2017-06-03", "2017-06-03", 45, 20),
+    ("Bezpieczne wakacje", "zajęcia grupowe", "2018-07-02", "2018-07-27", 21, 10),
+    ("Świąteczne pierniki", "projekt socjalny", "2018-12-10", "2018-12-14", 41, 18),
+    ("Kolorowy Dzień Dziecka", "wydarzenie", "2019-06-01", "2019-06-01", 52, 23),
+    ("Zimowe spotkania rodzinne", "zajęcia grupowe", "2019-12-02", "2020-01-31", 18, 9),
+    ("Rodzina w plenerze", "wydarzenie", "2021-09-18", "2021-09-18", 33, 15),
+    ("Mikołaj w rodzinie", "projekt socjalny", "2022-12-05", "2022-12-16", 58, 25),
+    ("Wakacje z asystentem", "zajęcia grupowe", "2023-07-03", "2023-08-25", 24, 11),
+    ("Świąteczne warsztaty rodzinne", "projekt socjalny", "2023-12-11", "2023-12-20", 63, 27),
+    ("Mikołaj w Krainie Lodu", "projekt socjalny", "2024-12-02", "2024-12-13", 74, None),
+    ("Wakacje z asystentem", "zajęcia grupowe", "2025-07-07", "2025-08-29", 22, 10),
+    ("Mikołaj na sportowo", "projekt socjalny", "2025-12-01", "2025-12-12", 70, None),
+)
+
+
+def demo_projects() -> pl.DataFrame:
+    """The demo's projekty, as the truth holds them (with the unit column)."""
+    rows = [{"jednostka": TERYT, "id_projektu": f"K{i:03d}", "nazwa": name, "rodzaj": kind,
+             "data_od": date.fromisoformat(start), "data_do": date.fromisoformat(end),
+             "liczba_dzieci": children, "liczba_rodzin": families}
+            for i, (name, kind, start, end, children, families) in enumerate(PROJECTS, start=1)]
+    return pl.DataFrame(rows, schema={"jednostka": pl.String} | polars_schema("projekty"), orient="row")
+
+
+def _labour_migration(truth: dict[str, pl.DataFrame], families: int = 2) -> pl.DataFrame:
+    """The problems with labour migration added in `families` families supported in 2024, which the seed names
+    among the families' problems (the simulation happened to give none that year); other tables untouched."""
+    problems, episodes = truth["problemy"], truth["asystentury"]
+    d0, d1 = date(CALIBRATION_YEAR, 1, 1), date(CALIBRATION_YEAR, 12, 31)
+    ongoing = pl.col("data_zakonczenia").is_null() | (pl.col("data_zakonczenia") >= d0)
+    active = episodes.filter((pl.col("data_rozpoczecia") <= d1) & ongoing)
+    ids = active.sort("id_asystentury")["id_asystentury"].to_list()
+    chosen = [ids[i] for i in sorted(np.random.default_rng(SEED + 2).choice(len(ids), size=families, replace=False))]
+    n = problems.height
+    added = pl.DataFrame({"jednostka": TERYT, "id_problemu": [f"B{n + i + 1:06d}" for i in range(families)],
+                          "id_asystentury": chosen, "problem": "migracja zarobkowa"}, schema=problems.schema)
+    return pl.concat([problems, added])
+
+
 def demo_truth() -> dict[str, pl.DataFrame]:
-    """The demo unit's true history, calibrated to the seed's 2024 figures."""
+    """The demo unit's true history, calibrated to the seed's 2024 figures, with its projects."""
     truth = simulate_unit(PLAN, SEED, HORIZON)
     figures = SEED_2024 | {"returns_per_family": [1, 1]}
-    return calibrate(truth, CALIBRATION_YEAR, figures, SEED + 1)
+    truth = calibrate(truth, CALIBRATION_YEAR, figures, SEED + 1)
+    return truth | {"problemy": _labour_migration(truth), "projekty": demo_projects()}
 
 
 def _spec(year: int) -> ExportSpec:
@@ -97,6 +145,8 @@ def write_demo(out: Path) -> list[Path]:
     for year in YEARS:
         spec = _spec(year)
         tables = cut(truth, spec)
+        if _dialect(year) == LEGACY:
+            del tables["projekty"]  # the legacy system had no project register (the table is optional)
         if year == 2022:
             tables = _with_mistakes(tables)
         emit(spec, tables, _dialect(year))

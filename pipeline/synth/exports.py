@@ -49,6 +49,7 @@ def known_on(truth: Tables, as_of: date) -> Tables:
     t["piecza"] = _blank_after(pl_, "data_zakonczenia", as_of, ("przyczyna_zakonczenia",))
     t["oceny"] = t["oceny"].filter(pl.col("data_oceny") <= as_of)
     t["dzialania"] = t["dzialania"].filter(pl.col("data") <= as_of)
+    t["projekty"] = t["projekty"].filter(pl.col("data_do") <= as_of)  # a project is exported once it has ended
     known_episodes = t["asystentury"].select("id_asystentury")
     for name in ("problemy", "oceny", "dzialania", "przydzialy"):
         t[name] = t[name].join(known_episodes, on="id_asystentury", how="semi")
@@ -73,6 +74,7 @@ def for_period(state: Tables, p0: date, p1: date) -> Tables:
     out["problemy"] = state["problemy"].join(ids, on="id_asystentury", how="semi")
     out["oceny"] = state["oceny"].filter(pl.col("data_oceny").is_between(p0, p1)).join(ids, on="id_asystentury", how="semi")
     out["dzialania"] = state["dzialania"].filter(pl.col("data").is_between(p0, p1)).join(ids, on="id_asystentury", how="semi")
+    out["projekty"] = state["projekty"].filter((pl.col("data_od") <= p1) & (pl.col("data_do") >= p0))
     employed = state["asystenci"].filter(
         (pl.col("data_zatrudnienia") <= p1)
         & (pl.col("data_zakonczenia_zatrudnienia").is_null() | (pl.col("data_zakonczenia_zatrudnienia") >= p0))

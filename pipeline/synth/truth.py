@@ -250,6 +250,7 @@ def simulate_unit(plan: UnitPlan, seed: int, horizon: date) -> dict[str, pl.Data
     truth["oceny"] = _assessments(plan, truth["asystentury"], rng, unit.horizon)
     truth["problemy"] = _problems(plan, truth["asystentury"], rng)
     truth["dzialania"] = _work_log(plan, truth, rng, unit.horizon)
+    truth["projekty"] = _frame("projekty", [])  # a unit's projects are not simulated (the demo lists its own)
     return truth
 
 

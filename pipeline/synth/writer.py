@@ -150,7 +150,7 @@ def _write_xlsx(path: Path, meta: ExportMetadata, tables: dict[str, pl.DataFrame
 
 
 _POLARS_TYPES = {
-    "id": pl.String, "dict": pl.String, "date": pl.Date, "month": pl.Date,
+    "id": pl.String, "dict": pl.String, "text": pl.String, "date": pl.Date, "month": pl.Date,
     "decimal": pl.Float64, "integer": pl.Int64, "bool": pl.Boolean,
 }
 

@@ -19,6 +19,7 @@ _SQL_TYPES = {
     "integer": "BIGINT",
     "bool": "BOOLEAN",
     "dict": "VARCHAR",
+    "text": "VARCHAR",
 }
 
 

@@ -3,7 +3,8 @@
 Codes never move and are never reused (see `issued_codes.tsv`).  A new rule gets
 the next free code of its table's prefix (MET metadane, ASY asystenci, ROD
 rodziny, EPI asystentury, PRZ przydzialy, DZI dzieci, PIE piecza, PRB problemy,
-DZL dzialania, OCE oceny), a line in `issued_codes.tsv`, and `make suites`.
+DZL dzialania, OCE oceny,
+PJK projekty), a line in `issued_codes.tsv`, and `make suites`.
 """
 
 from __future__ import annotations
@@ -231,4 +232,29 @@ RULES: tuple[Rule, ...] = (
          a_ge_b("data_oceny", "_ep_start"), Breaks(2, set=("oceny", 0, "data_oceny", "2022-12-01"))),
     Rule("OCE-008", "oceny", ("data_oceny",), "ocena po zakończeniu asystentury",
          a_ge_b("_ep_end", "data_oceny"), Breaks(4, add=("oceny", {"id_oceny": "O3", "id_asystentury": "E1", "data_oceny": "2024-08-01"}))),
+    # --- projekty
+    Rule("PJK-001", "projekty", ("id_projektu",), "brak wymaganej wartości",
+         not_null("id_projektu"), Breaks(2, set=("projekty", 0, "id_projektu", None))),
+    Rule("PJK-002", "projekty", ("nazwa",), "brak wymaganej wartości",
+         not_null("nazwa"), Breaks(2, set=("projekty", 0, "nazwa", None))),
+    Rule("PJK-003", "projekty", ("rodzaj",), "brak wymaganej wartości",
+         not_null("rodzaj"), Breaks(2, set=("projekty", 0, "rodzaj", None))),
+    Rule("PJK-004", "projekty", ("data_od",), "brak wymaganej wartości",
+         not_null("data_od"), Breaks(2, set=("projekty", 0, "data_od", None))),
+    Rule("PJK-005", "projekty", ("data_do",), "brak wymaganej wartości",
+         not_null("data_do"), Breaks(2, set=("projekty", 0, "data_do", None))),
+    Rule("PJK-006", "projekty", ("liczba_dzieci",), "brak wymaganej wartości",
+         not_null("liczba_dzieci"), Breaks(2, set=("projekty", 0, "liczba_dzieci", None))),
+    Rule("PJK-007", "projekty", ("id_projektu",), "identyfikator powtarza się w tabeli",
+         unique("id_projektu"), Breaks(2, add=("projekty", {}))),
+    Rule("PJK-008", "projekty", ("data_od",), "data późniejsza niż data_eksportu",
+         a_ge_b(EXPORT_DATE, "data_od"), Breaks(3, set=("projekty", 1, "data_od", LATE))),
+    Rule("PJK-009", "projekty", ("data_do",), "data późniejsza niż data_eksportu",
+         a_ge_b(EXPORT_DATE, "data_do"), Breaks(2, set=("projekty", 0, "data_do", LATE))),
+    Rule("PJK-010", "projekty", ("data_od", "data_do"), "zakończenie projektu przed jego rozpoczęciem",
+         a_ge_b("data_do", "data_od"), Breaks(3, set=("projekty", 1, "data_do", "2024-06-30"))),
+    Rule("PJK-011", "projekty", ("liczba_dzieci",), "liczba dzieci uczestniczących w projekcie nie może być ujemna",
+         between("liczba_dzieci", min_value=0), Breaks(2, set=("projekty", 0, "liczba_dzieci", -1))),
+    Rule("PJK-012", "projekty", ("liczba_rodzin",), "liczba rodzin uczestniczących w projekcie nie może być ujemna",
+         between("liczba_rodzin", min_value=0), Breaks(2, set=("projekty", 0, "liczba_rodzin", -1))),
 )

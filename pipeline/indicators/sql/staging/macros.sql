@@ -19,6 +19,8 @@ CREATE OR REPLACE TEMP MACRO stg_activities(unit) AS TABLE
     SELECT * FROM core.dzialania WHERE unit IS NULL OR jednostka = unit;
 CREATE OR REPLACE TEMP MACRO stg_assessments(unit) AS TABLE
     SELECT * FROM core.oceny WHERE unit IS NULL OR jednostka = unit;
+CREATE OR REPLACE TEMP MACRO stg_projects(unit) AS TABLE
+    SELECT * FROM core.projekty WHERE unit IS NULL OR jednostka = unit;
 -- The latest data_eksportu of each unit's loaded exports (where ongoing things are censored).
 CREATE OR REPLACE TEMP MACRO stg_observed_until() AS TABLE
     SELECT jednostka, max(data_eksportu) AS observed_until FROM raw.loads WHERE outcome = 'loaded' GROUP BY jednostka;

@@ -1,0 +1,2 @@
+-- The projects that ended in the period (projects_completed); the figure sums their liczba_dzieci.
+SELECT * FROM ({projects_completed})
