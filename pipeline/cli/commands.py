@@ -195,3 +195,25 @@ def synth(args: argparse.Namespace) -> int:
     rows = write_national(NationalOptions(out, args.units, args.seed, args.workers, dialect), progress)
     print(f"zapisano eksporty {args.units} jednostek ({rows} wierszy) w {out} w {time.monotonic() - started:.0f} s")
     return EXIT_OK
+
+
+def template(args: argparse.Namespace) -> int:
+    from pipeline.outputs.template import fill_from_export, write_template
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError("szablon to plik .xlsx: podaj --out NAZWA.xlsx")
+    if not args.fill:
+        print(f"zapisano {write_template(out)}")
+        return EXIT_OK
+    from pipeline.read.export import read_export
+
+    (source,) = existing_paths([args.fill])
+    data = read_export(source)
+    if data.problems or data.meta is None:
+        print(f"nie wypełniono szablonu: eksportu {source.name} nie da się odczytać bez błędów", file=sys.stderr)
+        for p in data.problems:
+            print(f"    - {p.describe()}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"zapisano {fill_from_export(out, data)} (dane z {source.name})")
+    return EXIT_OK

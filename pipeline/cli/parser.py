@@ -100,4 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH")
     _add_db(p)
     p.set_defaults(func=commands.funding)
+
+    p = sub.add_parser("template", help="zapisz szablon eksportu .xlsx do wypełnienia (listy rozwijane, instrukcja)")
+    p.add_argument("--out", default="szablon.xlsx", help="plik .xlsx (domyślnie szablon.xlsx)")
+    p.add_argument("--fill", metavar="EKSPORT", help="wpisz do szablonu dane istniejącego eksportu (np. folderu CSV)")
+    p.set_defaults(func=commands.template)
     return parser

@@ -16,6 +16,7 @@ from typing import BinaryIO, Literal
 
 from pipeline.contract import ALL_TABLE_NAMES, TABLES
 from pipeline.problems import ExportRejected, Problem, issue
+from pipeline.read.instruction_sheet import unchanged_instruction_sheets
 
 MISSING_TABLE = issue("STR-001", "brak wymaganej tabeli")
 NOT_ALLOWED = issue("STR-002", "niedozwolony plik, arkusz albo folder w eksporcie")
@@ -148,6 +149,8 @@ def _open_xlsx(path: Path) -> Container:
         raise ExportRejected(
             [UNREADABLE_CONTAINER.problem(f"skoroszyt .xlsx jest uszkodzony lub nieczytelny ({type(e).__name__})")]
         ) from None
+    help_sheets = unchanged_instruction_sheets(reader, sheets)  # the template's own help, unchanged
+    sheets = [s for s in sheets if s not in help_sheets]
     found, problems = _classify([(s, s) for s in sheets], "", "arkusz")
     if problems:
         raise ExportRejected(problems)
