@@ -180,11 +180,24 @@ def test_unreadable_content_is_named(tmp_path: Path, mutate, code: str):
     assert code in _problem_codes(path)
 
 
-def test_the_missing_value_of_an_unknown_column_is_never_echoed(tmp_path: Path):
+def test_an_unknown_column_is_named_but_its_values_never_echoed(tmp_path: Path):
+    from pipeline.checks.headers import hide_personal_headers
+
     path = write(tmp_path / "export")
     (path / "rodziny.csv").write_text("id_rodziny;typ_rodziny;liczba_osob;wielodzietna;nazwisko\nR1;pełna;4;N;Kowalska\n")
-    text = " ".join(p.describe() for p in read_export(path).problems)
-    assert "nazwisko" not in text and "Kowalska" not in text and "kolumna nr 5" in text
+    text = " ".join(p.describe() for p in hide_personal_headers(read_export(path).problems))
+    assert "kolumna nazwisko" in text and "Kowalska" not in text and "kolumna nr 5" in text
+
+
+@pytest.mark.parametrize("header", ["44051401359", "jan.kowalski@example.com", "+48 601 234 567"])
+def test_an_unknown_column_whose_header_is_personal_data_is_not_named(tmp_path: Path, header: str):
+    from pipeline.checks.headers import hide_personal_headers
+
+    path = write(tmp_path / "export")
+    (path / "rodziny.csv").write_text(f"id_rodziny;typ_rodziny;liczba_osob;wielodzietna;{header}\nR1;pełna;4;N;x\n")
+    problems = hide_personal_headers(read_export(path).problems)
+    text = " ".join(p.describe() for p in problems)
+    assert header not in text and "601" not in text and "kolumna nr 5" in text and "nazwa kolumny ukryta" in text
 
 
 @pytest.mark.parametrize("payload", [b"", b"PK\x03\x04 truncated", b"not a zip at all"])

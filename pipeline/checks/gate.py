@@ -3,20 +3,34 @@
 All exports of one call are validated together (one GX run per table), and
 each failure is attributed back to its export.  Critical problems reject an
 export; warnings are findings that load with it.
+
+Every problem in one pass: the rules run on every export whose metadata could be
+read, even when it already has reading, typing or personal-data problems.  A rule
+is skipped only where it cannot run (its table, or a table it reads, was not read),
+a rule's failure on a cell that already failed its type is not repeated, and a
+note (`STR-090`) says what was not checked.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import polars as pl
 
 from pipeline.checks.context import build_context
 from pipeline.checks.gx_runner import GxValidator, RuleOutcome, load_suites
+from pipeline.checks.headers import hide_personal_headers
 from pipeline.checks.pii import scan_exports
+from pipeline.checks.skipped import not_checked_note
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
-from pipeline.contract import TABLES
+from pipeline.contract import METADATA_TABLE, TABLES
 from pipeline.problems import Problem
 from pipeline.read.batch import ROW
-from pipeline.read.export import ExportData
+from pipeline.read.export import ExportData, empty_table
+
+# Tables whose rows the context columns of a table's rules read (pipeline/checks/context.py), besides its references.
+_CONTEXT_READS = {"asystenci": ("przydzialy", "asystentury"), "asystentury": ("przydzialy", "oceny"),
+                  "przydzialy": ("asystentury",), "oceny": ("asystentury",)}
 
 
 @dataclass
@@ -44,12 +58,55 @@ def _ids_for_rows(data: ExportData, table: str, rows: list[int]) -> list[str]:
     return [lookup.get(r) for r in rows]
 
 
-def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict]) -> None:
-    """Give each export the failures of its own rows (a rule that could not run fails for all)."""
+def _rule_needs() -> dict[str, set[str]]:
+    """The tables each rule reads (by code): its own, those its columns reference, and those of its table's context."""
+    from pipeline.checks.rules import all_rules
+
+    needs = {}
+    for r in all_rules():
+        spec = TABLES.get(r.table)
+        refs = {spec.column(c).references for c in r.columns if spec and c in spec.column_names and spec.column(c).references}
+        needs[r.code] = {r.table} | refs | set(_CONTEXT_READS.get(r.table, ()))
+    return needs
+
+
+def _rule_tables() -> dict[str, str]:
+    from pipeline.checks.rules import all_rules
+
+    return {r.code: r.table for r in all_rules()}
+
+
+def _unread(data: ExportData) -> list[str]:
+    """The tables of an export that could not be read into typed frames."""
+    return [t for t in TABLES if t not in data.tables]
+
+
+class _TypedAlready:
+    """The rows of each table whose given columns already failed their type (their rule failures are not repeated)."""
+
+    def __init__(self, data: ExportData) -> None:
+        self._data = data
+        self._cache: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+
+    def rows(self, table: str, columns: list[str]) -> set[int]:
+        key = (table, tuple(columns))
+        if key not in self._cache:
+            failed = self._data.failed.get(table)
+            cols = [c for c in columns if failed is not None and c in failed.columns]
+            self._cache[key] = set(failed.filter(pl.any_horizontal(cols))[ROW].to_list()) if cols else set()
+        return self._cache[key]
+
+
+def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict], skipped: list[set[str]],
+               typed_already: list[_TypedAlready]) -> None:
+    """Give each export the failures of its own rows (a rule that could not run fails for all); rules in an
+    export's `skipped` codes are not counted, and rows whose rule columns failed their type are not repeated."""
     for o in outcomes:
         raised = bool(o.result.get("raised_exception"))
         for i, v in enumerate(verdicts):
-            rows = sorted(o.rows_by_export.get(i, []))
+            if o.code in skipped[i]:
+                continue
+            rows = sorted(set(o.rows_by_export.get(i, [])) - typed_already[i].rows(o.table, o.columns))
             failed = bool(rows) or raised
             v.rules_checked += 1
             v.gx_results.append({"code": o.code, "table": o.table, "severity": o.severity, "success": not failed,
@@ -69,15 +126,30 @@ def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict]) -> None:
 def check_exports(exports: list[ExportData], caseload_limit: int = DEFAULT_CASELOAD_LIMIT,
                   validator: GxValidator | None = None) -> list[Verdict]:
     """Check every export of a call; return one verdict each, in order."""
-    verdicts = [Verdict(e, problems=list(e.problems)) for e in exports]
+    verdicts = [Verdict(e, problems=hide_personal_headers(list(e.problems))) for e in exports]
     for v, problems in zip(verdicts, scan_exports(exports), strict=True):
         v.problems += problems
-    clean = [v for v in verdicts if v.accepted and v.export.meta is not None]
-    if not clean:
+    runnable: list[tuple[Verdict, set[str]]] = []
+    needs = _rule_needs()
+    owners = _rule_tables()
+    for v in verdicts:
+        unread = _unread(v.export) if v.export.container is not None else list(TABLES)
+        if v.export.meta is None or METADATA_TABLE not in v.export.tables:
+            v.problems.append(not_checked_note(v.export, unread, []))
+            continue
+        skipped = [code for code, tables in needs.items() if tables & set(unread)]
+        if unread:
+            v.problems.append(not_checked_note(v.export, unread, [c for c in skipped if owners[c] not in unread]))
+        runnable.append((v, set(skipped)))
+    if not runnable:
         return verdicts
-    frames = build_context([v.export for v in clean])
+    staged = [replace(v.export, tables={**{t: empty_table(t) for t in TABLES}, **v.export.tables}) for v, _ in runnable]
+    frames = build_context(staged)
     validator = validator or GxValidator()
     suites = load_suites()
+    checked = [v for v, _ in runnable]
+    skips = [skipped for _, skipped in runnable]
+    typed_already = [_TypedAlready(v.export) for v in checked]
     for table, suite in suites.items():
-        _attribute(validator.validate(suite, frames[table], caseload_limit), clean)
+        _attribute(validator.validate(suite, frames[table], caseload_limit), checked, skips, typed_already)
     return verdicts

@@ -23,7 +23,8 @@ def ingest(args: argparse.Namespace) -> int:
 
     paths = existing_paths(args.paths)
     options = IngestOptions(db=Path(args.db), reports=Path(args.reports) / "quality", caseload_limit=args.caseload_limit)
-    results = ingest(paths, options, on_result=progress_printer(len(paths)))
+    with _mapped(args, paths) as paths:
+        results = ingest(paths, options, on_result=progress_printer(len(paths)))
     return EXIT_REJECTED if any(r.outcome == "rejected" for r in results) else EXIT_OK
 
 
@@ -32,7 +33,8 @@ def validate(args: argparse.Namespace) -> int:
     from pipeline.read.export import read_exports
 
     paths = existing_paths(args.paths)
-    verdicts = check_exports(read_exports(paths), args.caseload_limit)
+    with _mapped(args, paths) as paths:
+        verdicts = check_exports(read_exports(paths), args.caseload_limit)
     for v in verdicts:
         status = "valid   " if v.accepted else "invalid "
         print(f"{status}{v.export.name}: reguły sprawdzone {v.rules_checked}, niespełnione {v.rules_failed}, "
@@ -321,4 +323,62 @@ def compare(args: argparse.Namespace) -> int:
     if args.out:
         for path in write(result, Path(args.out)):
             print(f"zapisano {path}")
+    return EXIT_OK
+
+
+def template(args: argparse.Namespace) -> int:
+    from pipeline.outputs.template import fill_from_export, write_template
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError("szablon to plik .xlsx: podaj --out NAZWA.xlsx")
+    if not args.fill:
+        print(f"zapisano {write_template(out)}")
+        return EXIT_OK
+    from pipeline.read.export import read_export
+
+    (source,) = existing_paths([args.fill])
+    data = read_export(source)
+    if data.problems or data.meta is None:
+        print(f"nie wypełniono szablonu: eksportu {source.name} nie da się odczytać bez błędów", file=sys.stderr)
+        for p in data.problems:
+            print(f"    - {p.describe()}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"zapisano {fill_from_export(out, data)} (dane z {source.name})")
+    return EXIT_OK
+
+
+def _load_mapping(args: argparse.Namespace):
+    """The --mapping file, checked (a wrong one is a usage error), or None."""
+    if not getattr(args, "mapping", None):
+        return None
+    from pipeline.read.mapping import MappingError, load_mapping
+
+    (path,) = existing_paths([args.mapping])
+    try:
+        return load_mapping(path)
+    except MappingError as e:
+        raise UsageError(f"mapowanie {path.name}: {e}") from None
+
+
+def _mapped(args: argparse.Namespace, paths: list[Path]):
+    """The exports with the --mapping applied (temporary copies named like the originals)."""
+    from pipeline.read.mapping import mapped_exports
+
+    return mapped_exports(paths, _load_mapping(args))
+
+
+def pseudonymise(args: argparse.Namespace) -> int:
+    from pipeline.jobs.pseudonymise import PseudonymiseError, pseudonymise
+
+    (source,) = existing_paths([args.source])
+    try:
+        outcome = pseudonymise(source, Path(args.key), Path(args.out), _load_mapping(args))
+    except PseudonymiseError as e:
+        print(f"nie zapisano eksportu z pseudonimami: {e}", file=sys.stderr)
+        for p in e.problems:
+            print(f"    - {p.describe()}", file=sys.stderr)
+        return EXIT_REJECTED
+    for line in outcome.messages:
+        print(line)
     return EXIT_OK

@@ -47,6 +47,11 @@ def _add_publish(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help=f"próg --publish (domyślnie {DEFAULT_THRESHOLD})")
 
 
+def _add_mapping(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mapping", metavar="PLIK.toml",
+                   help="mapowanie nazw tabel, kolumn i wartości słownikowych eksportu na kontrakt (przykład: data/examples/)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     parser = argparse.ArgumentParser(prog="python -m pipeline", description="Analityka pracy asystentów rodziny (MOPS/GOPS).")
@@ -57,11 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("--reports", default=str(DEFAULT_REPORTS), help="folder raportów (raporty jakości w quality/)")
     _add_limit(p)
+    _add_mapping(p)
     p.set_defaults(func=commands.ingest)
 
     p = sub.add_parser("validate", help="sprawdź eksporty bez wczytywania")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _add_limit(p)
+    _add_mapping(p)
     p.set_defaults(func=commands.validate)
 
     p = sub.add_parser("suites", help="sprawdź (albo --write: zapisz) zestawy reguł GX w expectations/")
@@ -145,6 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     _add_limit(p)
     p.set_defaults(func=commands.compare)
+
+    p = sub.add_parser("template", help="zapisz szablon eksportu .xlsx do wypełnienia (listy rozwijane, instrukcja)")
+    p.add_argument("--out", default="szablon.xlsx", help="plik .xlsx (domyślnie szablon.xlsx)")
+    p.add_argument("--fill", metavar="EKSPORT", help="wpisz do szablonu dane istniejącego eksportu (np. folderu CSV)")
+    p.set_defaults(func=commands.template)
+
+    p = sub.add_parser("pseudonymise", help="zrób eksport z pseudonimami z eksportu z danymi identyfikującymi (klucz zostaje w ośrodku)")
+    p.add_argument("source", metavar="SRC", help="eksport z danymi identyfikującymi (folder, .zip, .xlsx)")
+    p.add_argument("--key", required=True, metavar="PLIK_KLUCZA", help="plik klucza; tworzony przy pierwszym użyciu (uprawnienia 600)")
+    p.add_argument("--out", required=True, metavar="FOLDER", help="folder, do którego trafi eksport z pseudonimami (ta sama nazwa)")
+    _add_mapping(p)
+    p.set_defaults(func=commands.pseudonymise)
     return parser
 
 

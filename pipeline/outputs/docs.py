@@ -1,4 +1,4 @@
-"""Generate the reference pages of docs/ from the code (indicators, rules), so they cannot drift."""
+"""Generate the reference pages of docs/ from the code (indicators, rules, the contract), so they cannot drift."""
 
 from __future__ import annotations
 
@@ -94,7 +94,19 @@ def rules_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-PAGES = {"indicators.md": indicators_markdown, "rules.md": rules_markdown}
+def _contract_en() -> str:
+    from pipeline.outputs.contract_docs import contract_en
+
+    return contract_en()
+
+
+def _contract_pl() -> str:
+    from pipeline.outputs.contract_docs import contract_pl
+
+    return contract_pl()
+
+
+PAGES = {"indicators.md": indicators_markdown, "rules.md": rules_markdown, "contract.md": _contract_en, "kontrakt.md": _contract_pl}
 
 
 def write_docs(directory: Path = DOCS_DIR) -> list[Path]:

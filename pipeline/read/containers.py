@@ -16,6 +16,7 @@ from typing import BinaryIO, Literal
 
 from pipeline.contract import ALL_TABLE_NAMES, TABLES
 from pipeline.problems import ExportRejected, Problem, issue
+from pipeline.read.instruction_sheet import unchanged_instruction_sheets
 
 MISSING_TABLE = issue("STR-001", "brak wymaganej tabeli")
 NOT_ALLOWED = issue("STR-002", "niedozwolony plik, arkusz albo folder w eksporcie")
@@ -46,6 +47,7 @@ class Container:
     content_hash: str
     members: dict[str, Member] = field(default_factory=dict)
     xlsx_bytes: bytes | None = None
+    problems: list[Problem] = field(default_factory=list)  # files or sheets not allowed, or missing: its tables are still read
 
     @property
     def name(self) -> str:
@@ -87,9 +89,7 @@ def _open_folder(path: Path, known_hash: str | None) -> Container:
         names.append((f.name, f.stem))
     found, more = _classify(names, ".csv", "plik")
     problems += more
-    if problems:
-        raise ExportRejected(problems)
-    container = Container(path, "folder", known_hash or content_hash(path))
+    container = Container(path, "folder", known_hash or content_hash(path), problems=problems)
     for table, original in found.items():
         p = path / original
         container.members[table] = Member(table, original, open_csv=lambda p=p: p.open("rb"), path=p)
@@ -120,9 +120,7 @@ def _open_zip(path: Path, known_hash: str | None) -> Container:
         names.append((i.filename, p.stem))
     found, more = _classify(names, ".csv", "plik")
     problems += more
-    if problems:
-        raise ExportRejected(problems)
-    container = Container(path, "zip", known_hash or _file_hash(path))
+    container = Container(path, "zip", known_hash or _file_hash(path), problems=problems)
     for table, original in found.items():
         container.members[table] = Member(
             table, f"{path.name}/{original}", open_csv=lambda o=original: _zip_member(path, o)
@@ -148,10 +146,10 @@ def _open_xlsx(path: Path) -> Container:
         raise ExportRejected(
             [UNREADABLE_CONTAINER.problem(f"skoroszyt .xlsx jest uszkodzony lub nieczytelny ({type(e).__name__})")]
         ) from None
+    help_sheets = unchanged_instruction_sheets(reader, sheets)  # the template's own help, unchanged
+    sheets = [s for s in sheets if s not in help_sheets]
     found, problems = _classify([(s, s) for s in sheets], "", "arkusz")
-    if problems:
-        raise ExportRejected(problems)
-    container = Container(path, "xlsx", hashlib.sha256(data).hexdigest(), xlsx_bytes=data)
+    container = Container(path, "xlsx", hashlib.sha256(data).hexdigest(), xlsx_bytes=data, problems=problems)
     for table, sheet in found.items():
         container.members[table] = Member(table, f"{path.name}[{sheet}]", sheet=sheet)
     return container
@@ -178,7 +176,8 @@ def content_hash(path: Path) -> str:
 
 def open_container(path: Path, known_hash: str | None = None) -> Container:
     """Open an export (its `content_hash` may be given if already computed); raise ExportRejected when
-    its container is not acceptable."""
+    it cannot be opened.  Files or sheets that are not allowed, missing or doubled are the container's
+    `problems`: the export is rejected, but its tables are still read, so that one run reports everything."""
     if path.is_dir():
         return _open_folder(path, known_hash)
     suffix = path.suffix.lower()

@@ -251,10 +251,9 @@ def _read_exports(paths: Sequence[Path], hashes: Sequence[str] | None, spool: Pa
         try:
             data.container = open_container(data.path, hashes[i] if hashes else None)
         except ExportRejected as e:
-            for p in e.problems:
-                p.file = p.file or data.name
-            data.problems += e.problems
+            data.problems += [_named(p, data.name) for p in e.problems]
             continue
+        data.problems += [_named(p, data.name) for p in data.container.problems]
         found[i] = {}
         for table, member in data.container.members.items():
             data.labels[table] = member.label
@@ -278,8 +277,14 @@ def _read_exports(paths: Sequence[Path], hashes: Sequence[str] | None, spool: Pa
         data.problems += [p for problems in tables.values() for p in problems]
         for name, spec in TABLES.items():
             if spec.optional and name not in data.tables and not tables.get(name):
-                data.tables[name] = _empty(name)
+                data.tables[name] = empty_table(name)
     return exports
+
+
+def _named(problem: Problem, name: str) -> Problem:
+    """A container's problem, naming the export's file."""
+    problem.file = problem.file or name
+    return problem
 
 
 def read_export(path: Path) -> ExportData:
@@ -288,8 +293,8 @@ def read_export(path: Path) -> ExportData:
 
 
 @cache
-def _empty(table: str) -> pl.DataFrame:
-    """A typed frame with no rows, for an optional table the export left out."""
+def empty_table(table: str) -> pl.DataFrame:
+    """A typed frame with no rows, for an optional table the export left out (or, in the gate, one it could not read)."""
     spec = TABLES[table]
     text = pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)} | {c: pl.Series([], dtype=pl.String) for c in spec.column_names})
     return text.select(pl.col(ROW), *(column_expr(pl.col(c.name), c, False).alias(c.name) for c in spec.columns))

@@ -58,10 +58,10 @@ def _map_header(names: list[str], table: str, label: str) -> list[str]:
     mapped = [n.strip().lower() for n in names]
     problems = []
     unknown = [i for i, n in enumerate(mapped) if n not in expected]
-    for i in unknown:
+    for i in unknown:  # the header is carried in `column` only until the gate has checked it holds no personal data
         problems.append(
             UNKNOWN_COLUMN.problem(f"nieznana kolumna nr {i + 1}: dozwolone są tylko kolumny {', '.join(expected)} "
-                    "(dodatkowe kolumny mogą zawierać dane osobowe)", file=label, table=table)
+                    "(dodatkowe kolumny mogą zawierać dane osobowe)", file=label, table=table, column=names[i].strip())
         )
     seen: set[str] = set()
     for n in mapped:

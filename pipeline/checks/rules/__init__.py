@@ -148,6 +148,7 @@ def suite_json(table: str) -> dict[str, Any]:
 def problem_codes() -> dict[str, Code]:
     """The codes of the reading, typing, personal-data and funding checks (defined beside their checks)."""
     import pipeline.checks.pii
+    import pipeline.checks.skipped
     import pipeline.read.coerce
     import pipeline.read.containers
     import pipeline.read.export

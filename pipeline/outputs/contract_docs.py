@@ -1,0 +1,259 @@
+"""docs/contract.md (English) and docs/kontrakt.md (Polish): the whole export contract, generated from
+`pipeline/contract.py` and the rule catalogue, so that a centre can make its export from the repository alone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipeline.contract import (
+    FORMAT_VERSION,
+    METADATA_KEYS,
+    METADATA_TABLE,
+    TABLES,
+    UNDEFINED_CP1250_BYTES,
+    ZAKRES_VALUES,
+    Column,
+    Table,
+)
+from pipeline.outputs.contract_text import METADATA_MEANINGS, column_meaning, table_meaning, type_name
+
+_WORDS = {
+    "en": {
+        "title": f"# The export contract (format version {FORMAT_VERSION})",
+        "generated": "Generated from `pipeline/contract.py` and the rule catalogue (`pipeline/checks/rules/`) by "
+                     "`python -m pipeline docs`; a test fails while this page differs. The Polish version is `docs/kontrakt.md`.",
+        "table": "table", "column": "column", "type": "type", "required": "required", "meaning": "meaning",
+        "values": "allowed values / references", "yes": "yes", "no": "may be empty", "key": "key",
+        "optional": "optional table (may be left out)", "mandatory": "required table (present even if it has only the header)",
+        "refs": "must exist in", "rules": "Rules", "code": "code", "severity": "severity", "message": "message (as printed)",
+        "meta_key": "key", "meta_value": "value",
+        "unique": "unique within the export",
+    },
+    "pl": {
+        "title": f"# Kontrakt eksportu (wersja formatu {FORMAT_VERSION})",
+        "generated": "Strona wygenerowana z `pipeline/contract.py` i katalogu reguł (`pipeline/checks/rules/`) poleceniem "
+                     "`python -m pipeline docs`; test nie przejdzie, dopóki strona się różni. Wersja angielska: `docs/contract.md`.",
+        "table": "tabela", "column": "kolumna", "type": "typ", "required": "wymagana", "meaning": "znaczenie",
+        "values": "dozwolone wartości / odwołania", "yes": "tak", "no": "może być pusta", "key": "klucz",
+        "optional": "tabela opcjonalna (można ją pominąć)", "mandatory": "tabela wymagana (obecna nawet z samym nagłówkiem)",
+        "refs": "musi istnieć w", "rules": "Reguły", "code": "kod", "severity": "waga", "message": "komunikat",
+        "meta_key": "klucz", "meta_value": "wartość",
+        "unique": "unikalny w eksporcie",
+    },
+}
+
+_CONTAINERS = {
+    "en": """## What an export is
+
+One export is one of:
+
+- a folder holding one file `NAME.csv` per table;
+- a `.zip` holding the same files (at its root or in one folder);
+- one `.xlsx` workbook with one sheet per table, the sheet named `NAME` (`python -m pipeline template --out szablon.xlsx`
+  writes an empty one with drop-down lists; its `instrukcja` sheet may stay in the workbook as long as it is unchanged).
+
+File and sheet names are matched case-insensitively. Optional tables may be missing; every other table must be
+present, even if it has only the header row. Any other file or sheet is an error: identifying data can slip in that way.""",
+    "pl": """## Czym jest eksport
+
+Eksport to jedno z:
+
+- folder z jednym plikiem `NAZWA.csv` na tabelę;
+- archiwum `.zip` z tymi samymi plikami (w korzeniu albo w jednym folderze);
+- jeden skoroszyt `.xlsx` z arkuszem na tabelę, arkusz nazwany `NAZWA` (`python -m pipeline template --out szablon.xlsx`
+  zapisuje pusty szablon z listami rozwijanymi; jego arkusz `instrukcja` może zostać w skoroszycie, jeśli nie był zmieniany).
+
+Nazwy plików i arkuszy porównuje się bez względu na wielkość liter. Tabele opcjonalne można pominąć; każda inna tabela
+musi być obecna, nawet z samym wierszem nagłówka. Każdy inny plik albo arkusz to błąd: tą drogą mogą przeniknąć dane osobowe.""",
+}
+
+_BYTES = ", ".join(f"0x{b:02X}" for b in UNDEFINED_CP1250_BYTES)
+
+_DIALECT_ROWS = {
+    "en": [
+        ("encoding", "each file on its own: UTF-8 (with or without BOM) if it decodes, otherwise Windows-1250. A file that "
+                     "starts with a UTF-8 BOM but does not decode, or holds a byte Windows-1250 leaves undefined "
+                     f"({_BYTES}), is rejected with the file's name and the byte offset"),
+        ("CSV", "separator `;`, quote `\"`, first row the header; header names in any case, surrounding spaces trimmed, "
+                "any column order; every listed column present, no other column"),
+        ("cells", "trimmed; a cell empty after trimming is missing; ids are then compared exactly"),
+        ("dates", "`YYYY-MM-DD` or `DD.MM.YYYY`; in `.xlsx` also real Excel dates. Every date is on or before `data_eksportu`"),
+        ("decimals", "comma or dot: `0,5` or `0.5`"),
+        ("integers", "`5`; also `5.0` or `5,0`"),
+        ("booleans", "`T`/`N`, `Tak`/`Nie`, `1`/`0`, `true`/`false`, in any case; Excel booleans"),
+        ("dictionaries", "the values listed below, in any case, runs of spaces folded, with or without Polish diacritics "
+                         "(`osiagniecie celow` = `osiągnięcie celów`; `ł` → `l` too). Anything else is an error that "
+                         "lists the allowed values"),
+        ("month of birth", "`YYYY-MM`; in `.xlsx` also a date Excel made of it (its month counts)"),
+        ("`jednostka` in `.xlsx`", "a 6-digit number gets its leading zero back (Excel drops it)"),
+    ],
+    "pl": [
+        ("kodowanie", "każdy plik osobno: UTF-8 (z BOM albo bez), jeśli się dekoduje, w przeciwnym razie Windows-1250. "
+                      "Plik ze znacznikiem BOM, który się nie dekoduje, albo z bajtem niezdefiniowanym w Windows-1250 "
+                      f"({_BYTES}) jest odrzucany z nazwą pliku i pozycją bajtu"),
+        ("CSV", "separator `;`, cudzysłów `\"`, pierwszy wiersz to nagłówek; nazwy kolumn w dowolnej wielkości liter, "
+                "bez otaczających spacji, w dowolnej kolejności; każda wymieniona kolumna obecna, żadnej innej"),
+        ("komórki", "przycinane; komórka pusta po przycięciu to brak wartości; identyfikatory porównuje się dokładnie"),
+        ("daty", "`RRRR-MM-DD` albo `DD.MM.RRRR`; w `.xlsx` także prawdziwe daty Excela. Każda data nie później niż `data_eksportu`"),
+        ("liczby dziesiętne", "przecinek albo kropka: `0,5` albo `0.5`"),
+        ("liczby całkowite", "`5`; także `5.0` albo `5,0`"),
+        ("wartości tak/nie", "`T`/`N`, `Tak`/`Nie`, `1`/`0`, `true`/`false`, w dowolnej wielkości liter; wartości logiczne Excela"),
+        ("słowniki", "wartości wymienione niżej, w dowolnej wielkości liter, ze zwiniętymi spacjami, z polskimi znakami "
+                     "albo bez (`osiagniecie celow` = `osiągnięcie celów`; także `ł` → `l`). Każda inna wartość to błąd "
+                     "z listą dozwolonych"),
+        ("miesiąc urodzenia", "`RRRR-MM`; w `.xlsx` także data, którą zrobił z niego Excel (liczy się miesiąc)"),
+        ("`jednostka` w `.xlsx`", "6-cyfrowa liczba dostaje z powrotem wiodące zero (Excel je gubi)"),
+    ],
+}
+_DIALECT_TAIL = {
+    "en": """An export whose columns or dictionary values are named the source system's way can be read with a mapping file:
+`--mapping FILE.toml` for `validate`, `ingest` and `pseudonymise` (example: `data/examples/`).""",
+    "pl": """Eksport, który nazywa kolumny albo wartości słownikowe po swojemu, można wczytać z plikiem mapowania:
+`--mapping PLIK.toml` dla `validate`, `ingest` i `pseudonymise` (przykład: `data/examples/`).""",
+}
+
+
+def _dialect(lang: str) -> list[str]:
+    head = ["## How cells are written", "", "| what | accepted |"] if lang == "en" else \
+        ["## Jak zapisywać komórki", "", "| co | akceptowane |"]
+    return [*head, "|---|---|", *(f"| {a} | {b} |" for a, b in _DIALECT_ROWS[lang]), "", _DIALECT_TAIL[lang]]
+
+
+_PERSONAL = {
+    "en": """## Personal data
+
+An export holds no personal data: ids are pseudonyms made at the centre (stable across the unit's exports, unique
+within the unit; `python -m pipeline pseudonymise` makes them from an identified export with a key kept at the centre).
+Besides unknown files, sheets and columns, an export is rejected when any cell of any table (ids and `metadane`
+included) holds a PESEL (a run of exactly 11 digits with a valid check digit), an e-mail address, or a Polish phone
+number (9 digits, optionally after `+48` or `0048`, together or grouped 3-3-3 or 2-3-2-2 with spaces or hyphens).
+Parsed dates are not scanned as text; in `.xlsx` a whole number of 10 digits is also checked with its leading zero
+restored. Messages name the table, column and row, never the value.""",
+    "pl": """## Dane osobowe
+
+Eksport nie zawiera danych osobowych: identyfikatory to pseudonimy nadane w ośrodku (stałe w kolejnych eksportach
+jednostki, unikalne w jednostce; `python -m pipeline pseudonymise` nadaje je eksportowi z danymi identyfikującymi
+kluczem przechowywanym w ośrodku). Poza nieznanymi plikami, arkuszami i kolumnami eksport jest odrzucany, gdy
+jakakolwiek komórka (także identyfikatory i `metadane`) zawiera numer PESEL (ciąg dokładnie 11 cyfr z poprawną cyfrą
+kontrolną), adres e-mail albo polski numer telefonu (9 cyfr, ewentualnie po `+48` albo `0048`, razem albo w grupach
+3-3-3 lub 2-3-2-2 ze spacjami lub łącznikami). Odczytane daty nie są sprawdzane jako tekst; w `.xlsx` liczba
+10-cyfrowa jest sprawdzana także z przywróconym wiodącym zerem. Komunikaty wskazują tabelę, kolumnę i wiersz,
+nigdy wartość.""",
+}
+
+_MERGE = {
+    "en": """## Several exports over the years
+
+- A record is identified by (`jednostka`, table, id). The version from the export with the latest `data_eksportu`
+  wins, whatever order the exports were loaded in; between two exports with the same `data_eksportu`, the one loaded
+  later wins.
+- Once an export of `zakres = pełny` is loaded, a record of that unit counts only if that full export, or an export
+  with a later `data_eksportu`, holds it (a record removed at the source disappears).
+- Each export is self-contained: every id one of its rows refers to is defined in the same export.
+- Loading the same file again changes nothing and says so.
+- An export is loaded whole or not at all; a rejected export leaves only a line in the load log.
+
+Some facts load but are shown to the analyst as findings (warnings in the rules above): an assistant above the legal
+limit of families, a closed episode without monitoring, an episode with no assignment, an overdue assessment.
+Every problem code is listed in `docs/rules.md`.""",
+    "pl": """## Wiele eksportów w kolejnych latach
+
+- Rekord to (`jednostka`, tabela, identyfikator). Wygrywa wersja z eksportu o najpóźniejszej `data_eksportu`,
+  niezależnie od kolejności wczytania; z dwóch eksportów o tej samej `data_eksportu` wygrywa wczytany później.
+- Po wczytaniu eksportu o `zakres = pełny` rekord jednostki liczy się tylko, jeśli zawiera go ten pełny eksport
+  albo eksport o późniejszej `data_eksportu` (rekord usunięty w systemie źródłowym znika).
+- Każdy eksport jest samodzielny: każdy identyfikator, do którego odwołuje się jego wiersz, jest w tym samym eksporcie.
+- Ponowne wczytanie tego samego pliku niczego nie zmienia i tak to opisuje.
+- Eksport wczytuje się w całości albo wcale; odrzucony zostawia tylko wiersz w dzienniku wczytań.
+
+Niektóre fakty wczytują się, ale są pokazywane analitykowi jako ustalenia (ostrzeżenia w regułach powyżej): asystent
+ponad ustawowy limit rodzin, zakończony epizod bez monitoringu, epizod bez przydziału, zaległa ocena sytuacji.
+Wszystkie kody problemów są w `docs/rules.md`.""",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _severity(severity: str, lang: str) -> str:
+    return severity if lang == "en" else {"critical": "krytyczna", "warning": "ostrzeżenie"}.get(severity, severity)
+
+
+def _rule_rows(rules: list, lang: str) -> list[str]:
+    w = _WORDS[lang]
+    lines = ["", f"{w['rules']}:", "", f"| {w['code']} | {w['severity']} | {w['column']} | {w['message']} |", "|---|---|---|---|"]
+    return lines + [f"| `{r.code}` | {_severity(r.severity, lang)} | {', '.join(r.columns)} | {_cell(r.message)} |" for r in rules]
+
+
+def _values(column: Column, lang: str) -> str:
+    w = _WORDS[lang]
+    if column.values:
+        return ", ".join(f"`{v}`" for v in column.values)
+    if column.references:
+        return f"{w['refs']} `{column.references}`"
+    return ""
+
+
+def _metadata_section(lang: str) -> list[str]:
+    w = _WORDS[lang]
+    head = (f"## `{METADATA_TABLE}` — " + ("two columns `klucz;wartosc`, one row per key" if lang == "en"
+                                            else "dwie kolumny `klucz;wartosc`, jeden wiersz na klucz"))
+    note = ("Keys are matched case-insensitively; each must appear once; an unknown key is an error."
+            if lang == "en" else
+            "Klucze porównuje się bez względu na wielkość liter; każdy musi wystąpić raz; nieznany klucz to błąd.")
+    lines = [head, "", note, "", f"| {w['meta_key']} | {w['meaning']} | {w['meta_value']} |", "|---|---|---|"]
+    for key in METADATA_KEYS:
+        m = METADATA_MEANINGS.get(key)
+        meaning = (m.pl if lang == "pl" else m.en) if m else ""
+        if key == "zakres":
+            value = ", ".join(f"`{v}`" for v in ZAKRES_VALUES)
+        elif key == "wersja_formatu":
+            value = f"`{FORMAT_VERSION}`"
+        else:
+            value = f"`{m.example}`" if m and m.example else ""
+        lines.append(f"| `{key}` | {_cell(meaning)} | {value} |")
+    return lines
+
+
+def _table_section(table: Table, rules: list, lang: str) -> list[str]:
+    w = _WORDS[lang]
+    meaning = table_meaning(table)
+    lines = [f"## `{table.name}` — {meaning.pl if lang == 'pl' else meaning.en}", "",
+             f"{w['optional'] if table.optional else w['mandatory']}; {w['key']}: `{table.key}` ({w['unique']}).", "",
+             f"| {w['column']} | {w['type']} | {w['required']} | {w['meaning']} | {w['values']} |", "|---|---|---|---|---|"]
+    for c in table.columns:
+        m = column_meaning(table, c)
+        lines.append(f"| `{c.name}` | {type_name(c, lang)} | {w['yes'] if c.required else w['no']} | "
+                     f"{_cell(m.pl if lang == 'pl' else m.en)} | {_values(c, lang)} |")
+    if rules:
+        lines += _rule_rows(rules, lang)
+    return lines
+
+
+def contract_markdown(lang: str) -> str:
+    """The whole contract page in `lang` ("en" or "pl")."""
+    from pipeline.checks.rules import all_rules
+
+    by_table: dict[str, list] = defaultdict(list)
+    for r in all_rules():
+        by_table[r.table].append(r)
+    w = _WORDS[lang]
+    lines = [w["title"], "", w["generated"], "", _CONTAINERS[lang], "", *_dialect(lang), ""]
+    lines += _metadata_section(lang)
+    if by_table.get(METADATA_TABLE):
+        lines += _rule_rows(by_table[METADATA_TABLE], lang)
+    for table in TABLES.values():
+        lines += ["", *_table_section(table, by_table.get(table.name, []), lang)]
+    lines += ["", _PERSONAL[lang], "", _MERGE[lang], ""]
+    return "\n".join(lines)
+
+
+def contract_en() -> str:
+    """docs/contract.md"""
+    return contract_markdown("en")
+
+
+def contract_pl() -> str:
+    """docs/kontrakt.md"""
+    return contract_markdown("pl")
