@@ -13,11 +13,18 @@ from pathlib import Path
 from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, UsageError, existing_paths
 
 
+def quality_folder(db: Path) -> Path:
+    """Where `ingest` writes quality reports by default: beside the warehouse they describe (its load ids number
+    them), never into the working directory or the project's reports/."""
+    return db.parent / "quality"
+
+
 def ingest(args: argparse.Namespace) -> int:
     from pipeline.jobs.ingest import IngestOptions, ingest, progress_printer
 
     paths = existing_paths(args.paths)
-    options = IngestOptions(db=Path(args.db), reports=Path(args.reports) / "quality", caseload_limit=args.caseload_limit)
+    reports = Path(args.reports) / "quality" if args.reports else quality_folder(Path(args.db))
+    options = IngestOptions(db=Path(args.db), reports=reports, caseload_limit=args.caseload_limit)
     results = ingest(paths, options, on_result=progress_printer(len(paths)))
     return EXIT_REJECTED if any(r.outcome == "rejected" for r in results) else EXIT_OK
 
@@ -60,35 +67,39 @@ def suites(args: argparse.Namespace) -> int:
 
 
 def indicators(args: argparse.Namespace) -> int:
+    from pipeline.cli import guards
     from pipeline.indicators import registry
     from pipeline.outputs.indicator_text import indicators_csv, indicators_table
     from pipeline.warehouse.connection import connect
 
     if args.year is None and args.years is None:
         raise UsageError("podaj --year ROK albo --years OD-DO")
+    if args.out and Path(args.out).suffix.lower() not in (".xlsx", ".csv"):
+        raise UsageError(f"--out: plik .xlsx albo .csv, nie {Path(args.out).name}")
     con = connect(Path(args.db), read_only=True)
     try:
+        unit = guards.resolve_unit(con, args.unit)
+        guards.check_years(con, args.years if args.years is not None else [args.year], unit)
         if args.explain:
             if args.explain not in registry.EXPLAINABLE:
                 raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.EXPLAINABLE)}")
-            frame = registry.explain(con, args.explain, args.year or args.years[-1], args.unit, args.caseload_limit)
+            frame = registry.explain(con, args.explain, args.year or args.years[-1], unit, args.caseload_limit)
             sys.stdout.write(frame.write_csv())
             return EXIT_OK
-        if args.years is not None:
-            frame = registry.trend(con, args.years, args.unit, args.caseload_limit)
-            if args.out:
-                out = Path(args.out)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                frame.write_excel(out) if out.suffix.lower() == ".xlsx" else frame.write_csv(out)
-                print(f"zapisano {out}")
-            else:
-                sys.stdout.write(frame.write_csv())
+        years = args.years if args.years is not None else [args.year]
+        if args.out:
+            from pipeline.outputs.trend_table import write_trend
+
+            print(f"zapisano {write_trend(Path(args.out), registry.compute_years(con, years, unit, args.caseload_limit))}")
             return EXIT_OK
-        values = registry.compute(con, args.year, args.unit, args.caseload_limit)
+        if args.years is not None:
+            sys.stdout.write(registry.trend(con, args.years, unit, args.caseload_limit).write_csv())
+            return EXIT_OK
+        values = registry.compute(con, args.year, unit, args.caseload_limit)
     finally:
         con.close()
     if args.format == "json":
-        print(json.dumps({"year": args.year, "unit": args.unit, "indicators": values}, ensure_ascii=False, indent=2))
+        print(json.dumps({"year": args.year, "unit": unit, "indicators": values}, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         sys.stdout.write(indicators_csv(values))
     else:
@@ -103,30 +114,44 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report_year(args: argparse.Namespace) -> int | None:
-    """The year asked for, else the last complete year in the warehouse."""
-    if args.year is not None:
-        return args.year
+    """The year asked for (one the loaded exports cover), else the last complete year in the warehouse.
+
+    Sets `args.unit` to the loaded unit it names (a dropped leading zero restored); a UsageError for a unit or a
+    year the warehouse does not hold."""
+    from pipeline.cli import guards
     from pipeline.indicators.coverage import latest_complete_year
     from pipeline.warehouse.connection import connect
 
     con = connect(Path(args.db), read_only=True)
     try:
-        return latest_complete_year(con)
+        args.unit = guards.resolve_unit(con, args.unit)
+        year = args.year if args.year is not None else latest_complete_year(con)
+        if year is not None:
+            guards.check_years(con, [year], args.unit)
+        return year
     finally:
         con.close()
 
 
 def report(args: argparse.Namespace) -> int:
-    from pipeline.outputs.annual_report import write_report
+    from pipeline.outputs.annual_report import init_templates, write_report
     from pipeline.warehouse.connection import connect
 
+    if args.init_templates:
+        for path, copied in init_templates(Path(args.init_templates)):
+            print(f"{'skopiowano' if copied else 'bez zmian (już jest)'} {path}")
+        print(f"edytuj je i użyj: python -m pipeline report --templates {args.init_templates}")
+        return EXIT_OK
+    templates = Path(args.templates) if args.templates else None
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"nie ma folderu szablonów {templates} (utwórz go: python -m pipeline report --init-templates DIR)")
     year = _report_year(args)
     if year is None:
         print("brak wczytanych eksportów: nie ma za jaki rok napisać informacji", file=sys.stderr)
         return EXIT_REJECTED
     con = connect(Path(args.db), read_only=True)
     try:
-        paths = write_report(con, year, args.unit, Path(args.out), args.caseload_limit)
+        paths = write_report(con, year, args.unit, Path(args.out), args.caseload_limit, templates=templates)
     finally:
         con.close()
     for path in paths:
@@ -143,6 +168,28 @@ def notebooks(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     for path in run_notebooks(Path(args.db), year, args.unit, Path(args.out)):
         print(f"zapisano {path}")
+    return EXIT_OK
+
+
+def units(args: argparse.Namespace) -> int:
+    from pipeline.outputs.formats import day
+    from pipeline.warehouse.connection import connect
+    from pipeline.warehouse.units import loaded_units
+
+    con = connect(Path(args.db), read_only=True)
+    try:
+        found = loaded_units(con)
+    finally:
+        con.close()
+    if not found:
+        print("magazyn nie ma jeszcze żadnego eksportu (python -m pipeline ingest ...)")
+        return EXIT_OK
+    print(f"{'kod':<8} {'nazwa':<40} {'pierwszy eksport':<17} {'ostatni eksport':<16} {'lata':<10} "
+          f"{'wczytane':>8} {'odrzucone':>9}")
+    for u in found:
+        years = "—" if not u.years else f"{u.years.start}-{u.years.stop - 1}"
+        print(f"{u.code:<8} {u.name[:40]:<40} {day(u.first_export):<17} {day(u.last_export):<16} {years:<10} "
+              f"{u.loads:>8} {u.rejected:>9}")
     return EXIT_OK
 
 
