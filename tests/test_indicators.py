@@ -312,7 +312,7 @@ def test_cli_other_formats(db, load_rows, capsys, fmt):
 def test_cli_trend_and_explain(db, load_rows, capsys, tmp_path):
     from pipeline.cli import main
 
-    load_rows(_closures_case())
+    load_rows(_closures_case(), start="2023-01-01")   # the export covers both years of the trend
     assert main(["indicators", "--years", "2023-2024", "--db", str(db), "--out", str(tmp_path / "t.xlsx")]) == 0
     assert (tmp_path / "t.xlsx").stat().st_size > 0
     capsys.readouterr()
