@@ -8,6 +8,7 @@ a decimal comma.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 NBSP = "\u00a0"
@@ -51,6 +52,7 @@ NOUNS: dict[str, Noun] = {
     "trening": Noun("trening", "treningi", "treningów"),
     "posiedzenie": Noun("posiedzenie", "posiedzenia", "posiedzeń"),
     "projekt": Noun("projekt", "projekty", "projektów"),
+    "ośrodek": Noun("ośrodek", "ośrodki", "ośrodków"),
 }
 
 
@@ -109,8 +111,12 @@ def with_families(n: int) -> str:
     return "z jedną rodziną" if n == 1 else f"z {number(n)} rodzinami"
 
 
-def change(current: float | int | None, previous: float | int | None) -> str:
-    """Year-on-year change: '+3 (4,6%)', '−2 (−10,0%)', 'bez zmian', or '—' when unknown."""
+PERCENT_MIN_BASE = 10  # below it a percentage says more than the numbers do ("−50,0%" of 2)
+
+
+def change(current: float | int | None, previous: float | int | None, min_base: float = PERCENT_MIN_BASE) -> str:
+    """Year-on-year change: '+3 (4,6%)', '−2 (−10,0%)', 'bez zmian', or '—' when unknown; the percentage only
+    where the previous value is at least `min_base` (else the difference alone: '−1')."""
     if current is None or previous is None:
         return "—"
     diff = current - previous
@@ -119,7 +125,7 @@ def change(current: float | int | None, previous: float | int | None) -> str:
     sign = "+" if diff > 0 else "−"
     dec = 0 if float(diff).is_integer() else 1
     text = f"{sign}{number(abs(diff), dec)}"
-    if previous:
+    if previous and abs(previous) >= min_base:
         text += f" ({sign}{number(abs(diff) / previous * 100, 1)}%)"
     return text
 
@@ -151,3 +157,13 @@ def from_families(n: int) -> str:
 def joined(items: list[str]) -> str:
     """'a', 'a i b', 'a, b i c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " i " + items[-1]
+
+
+# One-letter words (w, z, i, u, o, a) end no line in Polish typography: they are bound to the next word.
+_SHORT_WORD = re.compile(r"(?<![\w.\-])([AaIiOoUuWwZz])[ \t\r\n]+(?=\S)")
+_YEAR_ABBREVIATION = re.compile(r"(\d) (r\.|roku\b)")
+
+
+def bind_short_words(text: str) -> str:
+    """Put a non-breaking space after every one-letter word and before "r." after a number ("w\u00a02024\u00a0r.")."""
+    return _YEAR_ABBREVIATION.sub(lambda m: m.group(1) + NBSP + m.group(2), _SHORT_WORD.sub(lambda m: m.group(1) + NBSP, text))

@@ -56,7 +56,9 @@ def test_other_phrases():
 
 def test_change():
     assert change(68, 71) == "−3 (−4,2%)"
-    assert change(10, 8) == "+2 (+25,0%)"
+    assert change(12, 10) == "+2 (+20,0%)" and change(8, 10) == "−2 (−20,0%)"   # a base of 10: the percentage
+    assert change(10, 8) == "+2" and change(1, 2) == "−1"                          # below 10: the difference alone
+    assert change(11, 9.5, min_base=9) == "+1,5 (+15,8%)"
     assert change(5, 5) == "bez zmian" and change(5, None) == "—" and change(3, 0) == "+3"
 
 
@@ -74,3 +76,13 @@ def test_section_3_phrases():
     assert [count(n, "wizytę") for n in (1, 3, 812, 22)] == ["1 wizytę", "3 wizyty", "812 wizyt", "22 wizyty"]
     assert [count(n, "trening") for n in (1, 4, 12)] == ["1 trening", "4 treningi", "12 treningów"]
     assert joined(["a"]) == "a" and joined(["a", "b"]) == "a i b" and joined(["a", "b", "c"]) == "a, b i c"
+
+
+def test_one_letter_words_are_bound_to_the_next_word():
+    from pipeline.grammar import bind_short_words
+
+    assert bind_short_words("w 8 z nich, a praca i dom") == f"w{NBSP}8 z{NBSP}nich, a{NBSP}praca i{NBSP}dom"
+    assert bind_short_words("W 2024 r. o tym") == f"W{NBSP}2024{NBSP}r. o{NBSP}tym"
+    assert bind_short_words("U\nnas\nw domu") == f"U{NBSP}nas\nw{NBSP}domu"
+    assert bind_short_words("e-mail a-b zw. x y ów") == "e-mail a-b zw. x y ów"   # parts of words and other letters stay
+    assert bind_short_words("koniec i") == "koniec i"                              # nothing to bind to

@@ -48,8 +48,11 @@ def test_every_output_is_written(run_once):
     assert len(list((out / "figures").glob("*.png"))) >= 6 and len(list((out / "figures").glob("*.svg"))) >= 6
     assert len(list((out / "notebooks").glob("*.html"))) == 5
     assert len(list((out / "quality").glob("*.html"))) == 16
-    trend = (out / "wskazniki_lata.csv").read_text(encoding="utf-8").splitlines()
-    assert trend[0].startswith("year,assistants") and len(trend) == 1 + 14   # 2012-2025
+    trend = (out / "wskazniki_lata.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert trend[0].startswith("rok;liczba asystentów rodziny;") and len(trend) == 1 + 14   # 2012-2025, Polish Excel's CSV
+    from openpyxl import load_workbook
+
+    assert load_workbook(out / "wskazniki_lata.xlsx").sheetnames == ["wskaźniki", "definicje"]
 
 
 def test_running_again_changes_nothing(run_once):

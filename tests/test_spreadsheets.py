@@ -55,3 +55,14 @@ def test_csv_opens_in_polish_excel(tmp_path):
     assert lines[0] == "rok;rodziny;udział (%);kwota;opis;z programem;dzień"
     assert lines[1] == "2023;1234;50,0;123032,28;'=1/0;Tak;31.12.2024"
     assert lines[2] == "2024;68;;;zwykły tekst;Nie;01.01.2024"
+
+
+def test_a_wrapped_header_row_is_tall_enough(tmp_path):
+    from pipeline.outputs.spreadsheets import _header_lines
+
+    assert _header_lines("rok", 8) == 1
+    assert _header_lines("rodziny objęte wsparciem asystenta", 18) == 3      # "rodziny objęte" / "wsparciem" / "asystenta"
+    assert _header_lines("rodziny objęte", 15) == 1 and _header_lines("rodziny objęte", 14) == 2
+    columns = [Column("year", "rok", "year", width=8), Column("families", "rodziny objęte wsparciem asystenta", "count", width=18)]
+    ws = load_workbook(write_workbook(tmp_path / "t.xlsx", [Sheet("s", FRAME, columns)]))["s"]
+    assert ws.row_dimensions[1].height == 15 * 3 + 3

@@ -18,11 +18,18 @@ if TYPE_CHECKING:
     from duckdb import DuckDBPyConnection
 
 
+def quality_folder(db: Path) -> Path:
+    """Where `ingest` writes quality reports by default: beside the warehouse they describe (its load ids number
+    them), never into the working directory or the project's reports/."""
+    return db.parent / "quality"
+
+
 def ingest(args: argparse.Namespace) -> int:
     from pipeline.jobs.ingest import IngestOptions, ingest, progress_printer
 
     paths = existing_paths(args.paths)
-    options = IngestOptions(db=Path(args.db), reports=Path(args.reports) / "quality", caseload_limit=args.caseload_limit)
+    reports = Path(args.reports) / "quality" if args.reports else quality_folder(Path(args.db))
+    options = IngestOptions(db=Path(args.db), reports=reports, caseload_limit=args.caseload_limit)
     with _mapped(args, paths) as paths:
         results = ingest(paths, options, on_result=progress_printer(len(paths)))
     return EXIT_REJECTED if any(r.outcome == "rejected" for r in results) else EXIT_OK
@@ -67,6 +74,7 @@ def suites(args: argparse.Namespace) -> int:
 
 
 def indicators(args: argparse.Namespace) -> int:
+    from pipeline.cli import guards
     from pipeline.indicators import registry
     from pipeline.outputs.indicator_text import indicators_csv, indicators_table
     from pipeline.warehouse.connection import connect
@@ -80,35 +88,45 @@ def indicators(args: argparse.Namespace) -> int:
     when = args.period or args.year
     if args.publish and (args.out is None or args.years is not None or args.explain):
         raise UsageError("--publish działa z --out oraz --year albo --period")
+    if args.out and not args.publish:
+        if Path(args.out).suffix.lower() not in (".xlsx", ".csv"):
+            raise UsageError(f"--out: plik .xlsx albo .csv, nie {Path(args.out).name}")
+        if args.period is not None and not args.period.is_year:
+            raise UsageError("--out zapisuje tabelę lat; zestawienie za półrocze albo kwartał zapisuje polecenie statement")
     con = connect(Path(args.db), read_only=True)
     try:
+        unit = guards.resolve_unit(con, args.unit)
+        if args.years is not None:
+            guards.check_years(con, args.years, unit)
+        else:
+            period = args.period or parse_period(str(args.year))
+            guards.check_years(con, range(period.start.year, period.end.year + 1), unit)
         if args.explain:
             if args.explain not in registry.EXPLAINABLE:
                 raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.EXPLAINABLE)}")
-            frame = registry.explain(con, args.explain, when or args.years[-1], args.unit, args.caseload_limit)
+            frame = registry.explain(con, args.explain, when or args.years[-1], unit, args.caseload_limit)
             sys.stdout.write(frame.write_csv())
             return EXIT_OK
-        if args.years is not None:
-            frame = registry.trend(con, args.years, args.unit, args.caseload_limit)
-            if args.out:
-                out = Path(args.out)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                frame.write_excel(out) if out.suffix.lower() == ".xlsx" else frame.write_csv(out)
-                print(f"zapisano {out}")
-            else:
-                sys.stdout.write(frame.write_csv())
-            return EXIT_OK
         if args.publish:
-            return _published_indicators(con, args)
-        values = registry.compute(con, when, args.unit, args.caseload_limit)
+            return _published_indicators(con, args, unit)
+        if args.out:
+            from pipeline.outputs.trend_table import write_trend
+
+            years = args.years if args.years is not None else [args.period.year if args.period else args.year]
+            print(f"zapisano {write_trend(Path(args.out), registry.compute_years(con, years, unit, args.caseload_limit))}")
+            return EXIT_OK
+        if args.years is not None:
+            sys.stdout.write(registry.trend(con, args.years, unit, args.caseload_limit).write_csv())
+            return EXIT_OK
+        values = registry.compute(con, when, unit, args.caseload_limit)
         if args.format == "json":
-            extra = _stock_and_breakdowns(con, when, args.unit)
+            extra = _stock_and_breakdowns(con, when, unit)
     finally:
         con.close()
     if args.format == "json":
         period = args.period or parse_period(str(args.year))
         head = {"year": period.year} if period.is_year else {}
-        print(json.dumps(head | {"period": period.as_json(), "unit": args.unit, "indicators": values,
+        print(json.dumps(head | {"period": period.as_json(), "unit": unit, "indicators": values,
                                  "stock": extra["stock"], "breakdowns": extra["breakdowns"]}, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         sys.stdout.write(indicators_csv(values))
@@ -123,7 +141,7 @@ def _stock_and_breakdowns(con: DuckDBPyConnection, when: int | Period, unit: str
     return compute_stock_and_breakdowns(con, when, unit)
 
 
-def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace) -> int:
+def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, unit: str | None) -> int:
     """`indicators --out FILE --publish`: the period's statement with disclosure control, as XLSX or HTML."""
     from datetime import date
 
@@ -135,7 +153,7 @@ def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace) -> 
     if out.suffix.lower() not in (".xlsx", ".html"):
         raise UsageError("--publish zapisuje plik .xlsx albo .html")
     period = args.period or parse_period(str(args.year))
-    statement = publish(build_statement(con, period, args.unit, unit_name(con, args.unit), args.caseload_limit),
+    statement = publish(build_statement(con, period, unit, unit_name(con, unit), args.caseload_limit),
                         _threshold(args))
 
 
@@ -174,30 +192,44 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report_year(args: argparse.Namespace) -> int | None:
-    """The year asked for, else the last complete year in the warehouse."""
-    if args.year is not None:
-        return args.year
+    """The year asked for (one the loaded exports cover), else the last complete year in the warehouse.
+
+    Sets `args.unit` to the loaded unit it names (a dropped leading zero restored); a UsageError for a unit or a
+    year the warehouse does not hold."""
+    from pipeline.cli import guards
     from pipeline.indicators.coverage import latest_complete_year
     from pipeline.warehouse.connection import connect
 
     con = connect(Path(args.db), read_only=True)
     try:
-        return latest_complete_year(con)
+        args.unit = guards.resolve_unit(con, args.unit)
+        year = args.year if args.year is not None else latest_complete_year(con)
+        if year is not None:
+            guards.check_years(con, [year], args.unit)
+        return year
     finally:
         con.close()
 
 
 def report(args: argparse.Namespace) -> int:
-    from pipeline.outputs.annual_report import write_report
+    from pipeline.outputs.annual_report import init_templates, write_report
     from pipeline.warehouse.connection import connect
 
+    if args.init_templates:
+        for path, copied in init_templates(Path(args.init_templates)):
+            print(f"{'skopiowano' if copied else 'bez zmian (już jest)'} {path}")
+        print(f"edytuj je i użyj: python -m pipeline report --templates {args.init_templates}")
+        return EXIT_OK
+    templates = Path(args.templates) if args.templates else None
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"nie ma folderu szablonów {templates} (utwórz go: python -m pipeline report --init-templates DIR)")
     year = _report_year(args)
     if year is None:
         print("brak wczytanych eksportów: nie ma za jaki rok napisać informacji", file=sys.stderr)
         return EXIT_REJECTED
     con = connect(Path(args.db), read_only=True)
     try:
-        paths = write_report(con, year, args.unit, Path(args.out), args.caseload_limit)
+        paths = write_report(con, year, args.unit, Path(args.out), args.caseload_limit, templates=templates)
     finally:
         con.close()
     for path in paths:
@@ -214,6 +246,28 @@ def notebooks(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     for path in run_notebooks(Path(args.db), year, args.unit, Path(args.out)):
         print(f"zapisano {path}")
+    return EXIT_OK
+
+
+def units(args: argparse.Namespace) -> int:
+    from pipeline.outputs.formats import day
+    from pipeline.warehouse.connection import connect
+    from pipeline.warehouse.units import loaded_units
+
+    con = connect(Path(args.db), read_only=True)
+    try:
+        found = loaded_units(con)
+    finally:
+        con.close()
+    if not found:
+        print("magazyn nie ma jeszcze żadnego eksportu (python -m pipeline ingest ...)")
+        return EXIT_OK
+    print(f"{'kod':<8} {'nazwa':<40} {'pierwszy eksport':<17} {'ostatni eksport':<16} {'lata':<10} "
+          f"{'wczytane':>8} {'odrzucone':>9}")
+    for u in found:
+        years = "—" if not u.years else f"{u.years.start}-{u.years.stop - 1}"
+        print(f"{u.code:<8} {u.name[:40]:<40} {day(u.first_export):<17} {day(u.last_export):<16} {years:<10} "
+              f"{u.loads:>8} {u.rejected:>9}")
     return EXIT_OK
 
 

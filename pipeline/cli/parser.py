@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli import commands
+from pipeline.cli import commands, guards
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, DEFAULT_REPORTS, default_db
 from pipeline.indicators.periods import Period, PeriodError, parse_period
 from pipeline.outputs.disclosure import DEFAULT_THRESHOLD
@@ -14,10 +14,14 @@ def _years(text: str) -> list[int]:
     try:
         if "-" in text:
             a, b = (int(x) for x in text.split("-", 1))
-            return list(range(a, b + 1))
-        return [int(text)]
+        else:
+            a = b = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError("oczekiwano roku albo zakresu lat, np. 2012-2025") from None
+    try:
+        return guards.ordered_range(a, b)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -60,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="wczytaj eksporty (folder, .zip, .xlsx) do magazynu")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _add_db(p)
-    p.add_argument("--reports", default=str(DEFAULT_REPORTS), help="folder raportów (raporty jakości w quality/)")
+    p.add_argument("--reports", help="folder raportów (raporty jakości w quality/; domyślnie obok magazynu: "
+                   "<folder magazynu>/quality/)")
     _add_limit(p)
     _add_mapping(p)
     p.set_defaults(func=commands.ingest)
@@ -81,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", help="kod TERYT jednostki (bez: wszystkie jednostki razem)")
     _add_db(p)
     p.add_argument("--format", choices=["json", "csv", "table"], default="table")
-    p.add_argument("--out", help="z --years: plik .csv albo .xlsx (domyślnie CSV na wyjście)")
+    p.add_argument("--out", help="plik .xlsx (z arkuszem definicje) albo .csv (średnik, przecinek dziesiętny) z tabelą lat")
     p.add_argument("--explain", metavar="KEY", help="wypisz pseudonimy rekordów, z których powstała liczba")
     p.add_argument("--cohorts", action="store_true",
                    help="z --unit: kohorty wejścia (zakończenia asystentur, powroty z pieczy) metodą Aalena–Johansena")
@@ -122,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", default=str(default_out))
         _add_limit(p)
         p.set_defaults(func=func)
+    report = sub.choices["report"]
+    report.add_argument("--templates", metavar="DIR", help="folder z własnymi szablonami informacji (brakujące: wbudowane)")
+    report.add_argument("--init-templates", metavar="DIR", help="skopiuj wbudowane szablony do DIR (do edycji) i zakończ")
+
+    p = sub.add_parser("units", help="wczytane jednostki: kod, nazwa, daty eksportów, lata, wczytania, odrzucenia")
+    _add_db(p)
+    p.set_defaults(func=commands.units)
 
     p = sub.add_parser("statement", help="zestawienie za okres (XLSX i HTML) do sprawozdania półrocznego; nie urzędowy formularz")
     _add_period(p, "okres: 2024-H1, 2024-H2, 2024-Q3, 2024 albo 2024-01-01..2024-06-30", required=True)

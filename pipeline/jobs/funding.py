@@ -1,15 +1,39 @@
-"""Load the analyst's funding file (`finansowanie.csv`): read and check it, then replace the units' rows."""
+"""Load the analyst's funding file (`finansowanie.csv`): read and check it, then replace the units' rows.
+
+Prints what was loaded, per year and source, and where the programme's evaluation is (docs/funding.md).
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from pipeline.grammar import count
+import polars as pl
+
+from pipeline.contract import FUNDING_SOURCES
+from pipeline.grammar import count, form
+from pipeline.outputs.formats import MISSING, money
 from pipeline.problems import ExportRejected
 from pipeline.read.funding import read_funding
 from pipeline.warehouse.connection import open_for_writing
 from pipeline.warehouse.funding import load_funding
+
+EVALUATION = ("ewaluacja programu: notatnik notebooks/04_ewaluacja_programu.py; python -m pipeline notebooks "
+              "(albo run) zapisuje go jako <folder>/04_ewaluacja_programu.html z tabelą kosztów "
+              "<folder>/ewaluacja_programu.xlsx (domyślnie reports/notebooks/)")
+
+
+def funding_summary(frame: pl.DataFrame) -> list[str]:
+    """One line per year: the amount from each source (all units of the file together) and the total."""
+    by_year = frame.group_by("rok", "zrodlo").agg(pl.col("kwota").sum()).sort("rok")
+    width = max(len(s) for s in FUNDING_SOURCES)
+    lines = [f"    {'rok':<6}" + "".join(f"{s:>{width + 2}}" for s in FUNDING_SOURCES) + f"{'razem':>{width + 2}}"]
+    for (year,), part in by_year.group_by("rok", maintain_order=True):
+        amounts = dict(zip(part["zrodlo"], part["kwota"], strict=True))
+        cells = [money(amounts[s]) if s in amounts else MISSING for s in FUNDING_SOURCES]
+        lines.append(f"    {year:<6}" + "".join(f"{c:>{width + 2}}" for c in cells)
+                     + f"{money(sum(amounts.values())):>{width + 2}}")
+    return lines
 
 
 def load_funding_file(db: Path, path: Path) -> bool:
@@ -17,13 +41,20 @@ def load_funding_file(db: Path, path: Path) -> bool:
     try:
         frame = read_funding(path)
     except ExportRejected as e:
-        print(f"rejected        {path.name}: plik finansowania odrzucony, magazyn bez zmian", file=sys.stderr)
+        print(f"rejected        {path.name}: plik finansowania odrzucony, magazyn bez zmian (opis pliku: docs/funding.md)",
+              file=sys.stderr)
         for p in e.problems:
             print(f"    - {p.describe()}", file=sys.stderr)
         return False
     con = open_for_writing(db)
     try:
-        print(f"loaded          {path.name}: finansowanie, {count(load_funding(con, frame), 'wiersz')}")
+        loaded = load_funding(con, frame)
     finally:
         con.close()
+    units = frame["jednostka"].n_unique()
+    print(f"loaded          {path.name}: finansowanie, {count(loaded, 'wiersz')}"
+          + (f" ({units} {form(units, 'jednostka', 'jednostki', 'jednostek')})" if units > 1 else ""))
+    for line in funding_summary(frame):
+        print(line)
+    print(EVALUATION)
     return True

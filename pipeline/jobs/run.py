@@ -52,9 +52,11 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
             (out / f"wskazniki_{y}.json").write_text(
                 json.dumps({"year": y, "unit": None, "indicators": v}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if values:
+            from pipeline.outputs.trend_table import write_trend
+
             trend = registry.trend_frame(values)
-            trend.write_csv(out / "wskazniki_lata.csv")
-            trend.write_excel(out / "wskazniki_lata.xlsx", worksheet="wskaźniki")
+            write_trend(out / "wskazniki_lata.csv", values)
+            write_trend(out / "wskazniki_lata.xlsx", values)
             _step("Wykresy")
             from pipeline.outputs.charts import save_trend_charts
 

@@ -1,33 +1,41 @@
 """Render the annual information for a year: HTML (self-contained, A4) and DOCX (editable).
 
 The wording lives in templates/informacja_tekst.j2 (an analyst edits it without
-touching Python); every number comes from the indicator registry, computed by
-the caller once (`run` passes the values it has already computed for every year).
+touching Python; `report --init-templates DIR` copies the shipped templates to DIR and
+`report --templates DIR` uses them, e.g. with the centre's own sections 1, 2 and 4 in
+informacja_wstep.j2 and informacja_podsumowanie.j2); every number comes from the
+indicator registry, computed by the caller once (`run` passes the values it has
+already computed for every year).  One-letter words are bound to the next word with a
+non-breaking space in both files (Polish typography).
 """
 
 from __future__ import annotations
 
 import base64
 import re
+import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
 import polars as pl
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
 from pipeline import grammar
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.indicators import coverage, registry
+from pipeline.outputs import formats, report_facts
 from pipeline.sql import query
+from pipeline.warehouse.units import loaded_units
 
-_ENV = Environment(loader=PackageLoader("pipeline.outputs", "templates"), undefined=StrictUndefined,
-                   autoescape=False, trim_blocks=False, lstrip_blocks=False)
-_HTML_ENV = Environment(loader=PackageLoader("pipeline.outputs", "templates"), autoescape=True)
+SHIPPED_TEMPLATES = Path(__file__).parent / "templates"
+# the templates an analyst may keep outside the package (report --templates DIR)
+REPORT_TEMPLATES = ("informacja_tekst.j2", "informacja_wstep.j2", "informacja_podsumowanie.j2", "informacja.html.j2")
 HELPERS = {name: getattr(grammar, name) for name in
            ("count", "number", "form", "in_cases", "among_them", "assistants_employed", "with_families", "noun_after",
             "group_meetings", "children_took_part", "from_families", "joined")}
+HELPERS["money"] = formats.money
 LEADING_PROBLEMS = 3  # the problems named in the text (more when tied with the last); the appendix lists all
 REPORT_FIGURES = {
     "rodziny_i_dzieci": "Rodziny objęte wsparciem asystenta i dzieci w tych rodzinach",
@@ -50,25 +58,74 @@ class ReportData:
     previous: dict | None
     limit: int
     projects: list[dict] = field(default_factory=list)  # the projects that ended in the year, by end date
+    units: int = 1  # how many units the figures add up (the verbs agree with it: "2 ośrodki ... zatrudniały")
+    employment: str = ""  # " na podstawie umowy o pracę w systemie zadaniowego czasu pracy"
+    grant: report_facts.Grant | None = None  # the programme's money for the year
+    previous_note: str | None = None  # why the previous year's column is empty
+    as_of: str = formats.MISSING  # the latest export's date: the data's "stan na"
+    templates: Path | None = None
+
+
+@cache
+def _environments(templates: Path | None) -> tuple[Environment, Environment]:
+    """The text and the HTML environments: templates from `templates` first, the shipped ones for the rest."""
+    loader: BaseLoader = PackageLoader("pipeline.outputs", "templates")
+    if templates is not None:
+        loader = ChoiceLoader([FileSystemLoader(str(templates)), loader])
+    text = Environment(loader=loader, undefined=StrictUndefined, autoescape=False, trim_blocks=False, lstrip_blocks=False)
+    return text, Environment(loader=loader, autoescape=True)
+
+
+def init_templates(folder: Path) -> list[tuple[Path, bool]]:
+    """Copy the shipped report templates into `folder` (an existing file is kept); return (path, copied)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = []
+    for name in REPORT_TEMPLATES:
+        target = folder / name
+        existed = target.exists()
+        if not existed:
+            shutil.copyfile(SHIPPED_TEMPLATES / name, target)
+        done.append((target, not existed))
+    return done
+
+
+def unit_names(con: duckdb.DuckDBPyConnection, unit: str | None) -> list[str]:
+    """The names (from their latest export) of the unit, or of every loaded unit."""
+    return query(con, """SELECT jednostka, arg_max(nazwa_jednostki, data_eksportu) AS name FROM raw.loads
+                         WHERE outcome = 'loaded' AND (CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit)
+                         GROUP BY jednostka ORDER BY jednostka""", {"unit": unit})["name"].to_list()
 
 
 def unit_name(con: duckdb.DuckDBPyConnection, unit: str | None) -> str:
-    """The unit's name from its latest export (or a phrase for several units)."""
-    names = query(con, """SELECT jednostka, arg_max(nazwa_jednostki, data_eksportu) AS name FROM raw.loads
-                          WHERE outcome = 'loaded' AND (CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit)
-                          GROUP BY jednostka ORDER BY jednostka""", {"unit": unit})
-    if names.height == 1:
-        return names["name"][0]
-    return f"łącznie {names.height} ośrodków pomocy społecznej"
+    """The unit's name from its latest export (or "łącznie 2 ośrodki pomocy społecznej" for several units)."""
+    names = unit_names(con, unit)
+    if len(names) == 1:
+        return names[0]
+    return f"łącznie {grammar.count(len(names), 'ośrodek')} pomocy społecznej"
+
+
+def _previous_note(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> str | None:
+    if report_facts.covers_year(con, year - 1, unit):
+        return None
+    whose = "jednostki" if unit or len(unit_names(con, unit)) == 1 else "wszystkich jednostek"
+    return (f"Kolumna {year - 1}: „—”, bo wczytane eksporty {whose} nie obejmują roku {year - 1}; "
+            "porównanie z poprzednim rokiem pominięto.")
 
 
 def report_data(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int,
-                values_by_year: dict[int, dict]) -> ReportData:
-    """The report's figures, from values already computed for the year and the year before."""
-    previous = values_by_year.get(year - 1)
-    return ReportData(year, unit_name(con, unit), values_by_year[year],
-                      previous if previous and previous["families_supported"] else None, limit,
-                      projects=completed_projects(con, year, unit))
+                values_by_year: dict[int, dict], templates: Path | None = None) -> ReportData:
+    """The report's figures, from values already computed for the year and the year before.
+
+    The previous year is compared only where the loaded exports cover it (else "—" and a note)."""
+    note = _previous_note(con, year, unit)
+    previous = values_by_year.get(year - 1) if note is None else None
+    last = [u.last_export for u in loaded_units(con) if u.loads and (unit is None or u.code == unit)]
+    bases = report_facts.employment_bases(con, year, unit, limit)
+    return ReportData(year, unit_name(con, unit), values_by_year[year], previous, limit,
+                      units=max(len(unit_names(con, unit)), 1), employment=report_facts.employment_phrase(bases),
+                      grant=report_facts.programme_grant(con, year, unit), previous_note=note,
+                      as_of=formats.day(max(d for d in last if d is not None)) if any(last) else formats.MISSING,
+                      templates=templates, projects=completed_projects(con, year, unit))
 
 
 def completed_projects(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> list[dict]:
@@ -94,15 +151,44 @@ def leading_problems(values: dict) -> list[dict]:
     return [r for r in rows if r["families"] >= cutoff]
 
 
+def _render_text(data: ReportData, name: str) -> str:
+    return _environments(data.templates)[0].get_template(name).render(
+        v=_Values(data.values), prev=_Values(data.previous) if data.previous else None, year=data.year,
+        unit_name=data.unit_name, limit=data.limit, units=data.units, employment=data.employment, grant=data.grant,
+        projects=data.projects, problems=leading_problems(data.values), **HELPERS,
+    )
+
+
+def _split(text: str) -> list[str]:
+    # collapse ordinary whitespace only: the non-breaking space inside "3 572" must stay
+    return [grammar.bind_short_words(re.sub(r"[ \t\r\n]+", " ", p).strip()) for p in text.split("\n\n") if p.strip()]
+
+
 def paragraphs(data: ReportData) -> list[str]:
     """The statistical section as paragraphs (blank lines in the template separate them)."""
-    text = _ENV.get_template("informacja_tekst.j2").render(
-        v=_Values(data.values), prev=_Values(data.previous) if data.previous else None, year=data.year,
-        unit_name=data.unit_name, limit=data.limit, projects=data.projects, problems=leading_problems(data.values),
-        **HELPERS,
-    )
-    # collapse ordinary whitespace only: the non-breaking space inside "3 572" must stay
-    return [re.sub(r"[ \t\r\n]+", " ", p).strip() for p in text.split("\n\n") if p.strip()]
+    return _split(_render_text(data, "informacja_tekst.j2"))
+
+
+def own_section(data: ReportData, name: str) -> list[dict]:
+    """A section in the centre's own words (informacja_wstep.j2, informacja_podsumowanie.j2) as blocks:
+    a paragraph starting with "## " is a heading, every other one a paragraph of text."""
+    blocks = []
+    for text in _split(_render_text(data, name)):
+        heading = text.startswith("##")
+        blocks.append({"kind": "heading" if heading else "paragraph", "text": text.lstrip("#").strip() if heading else text})
+    return blocks
+
+
+def source_line(data: ReportData) -> str:
+    """Where the figures come from and as of when (the seed's "Źródło: ..., stan na ...")."""
+    return grammar.bind_short_words(
+        f"Źródło: magazyn danych z eksportów anonimizowanych systemu ośrodka, stan na {data.as_of} (data ostatniego "
+        "wczytanego eksportu). Liczby rodzin i dzieci to liczby różnych rodzin i dzieci w roku.")
+
+
+def definitions(table: list[dict]) -> list[tuple[str, str]]:
+    """Each indicator's label and Polish definition, as the summary table's note prints them."""
+    return [(grammar.bind_short_words(row["label"]), grammar.bind_short_words(row["definition"])) for row in table]
 
 
 def indicator_rows(values: dict, previous: dict | None) -> list[dict]:
@@ -119,15 +205,16 @@ def summary_table(data: ReportData) -> list[dict]:
             for row in indicator_rows(data.values, data.previous)]
 
 
-PROBLEMS_TITLE = "Załącznik. Rodziny objęte wsparciem według zdiagnozowanych problemów"
-PROBLEMS_NOTE = ("Rodzina, u której zdiagnozowano kilka problemów, liczy się przy każdym z nich, więc liczby nie sumują się "
-                 "do liczby rodzin objętych wsparciem.")
+PROBLEMS_TITLE = grammar.bind_short_words("Załącznik. Rodziny objęte wsparciem według zdiagnozowanych problemów")
+PROBLEMS_NOTE = grammar.bind_short_words(
+    "Rodzina, u której zdiagnozowano kilka problemów, liczy się przy każdym z nich, więc liczby nie sumują się "
+    "do liczby rodzin objętych wsparciem.")
 
 
 def problem_table(data: ReportData) -> list[dict]:
     """The appendix rows (every problem with a family), numbers formatted the Polish way."""
-    return [{"problem": r["problem"], "families": grammar.number(r["families"]),
-             "share": "—" if r["share"] is None else f"{grammar.number(r['share'], 1)}%"} for r in problem_rows(data.values)]
+    return [{"problem": grammar.bind_short_words(r["problem"]), "families": formats.count(r["families"]),
+             "share": formats.percent(None if r["share"] is None else r["share"] / 100)} for r in problem_rows(data.values)]
 
 
 def _docx_problems(doc, rows: list[dict]) -> None:
@@ -135,9 +222,11 @@ def _docx_problems(doc, rows: list[dict]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
+    from pipeline.outputs import docx_style
+
     if not rows:
         return
-    doc.add_heading(PROBLEMS_TITLE, level=2)
+    docx_style.keep_with_next(doc.add_heading(PROBLEMS_TITLE, level=2))
     grid = doc.add_table(rows=1, cols=3)
     grid.style = "Table Grid"
     grid.autofit = False
@@ -156,7 +245,8 @@ def _docx_problems(doc, rows: list[dict]) -> None:
             run.bold = i == 0
             if j > 0:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph(PROBLEMS_NOTE).runs[0].font.size = Pt(9)
+    docx_style.repeat_as_header(grid.rows[0])
+    docx_style.note(doc, PROBLEMS_NOTE)
 
 
 def _figures(trend: pl.DataFrame, year: int, out: Path) -> list[dict]:
@@ -169,38 +259,59 @@ def _figures(trend: pl.DataFrame, year: int, out: Path) -> list[dict]:
     return result
 
 
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_STYLE = re.compile(r"(<style.*?</style>)", re.S)
+
+
+def bind_html(html: str) -> str:
+    """Bind one-letter words to the next word in the page's text (not in tags, not in the style sheet)."""
+    parts = _STYLE.split(html)
+    return "".join(part if part.startswith("<style") else
+                   _TEXT_NODE.sub(lambda m: ">" + grammar.bind_short_words(m.group(1)) + "<", part) for part in parts)
+
+
 def write_html(path: Path, data: ReportData, paras: list[str], table: list[dict], figs: list[dict]) -> Path:
-    html = _HTML_ENV.get_template("informacja.html.j2").render(
+    html = _environments(data.templates)[1].get_template("informacja.html.j2").render(
         year=data.year, unit_name=data.unit_name, paragraphs=paras, table=table, figures=figs,
-        generated=datetime.now().strftime("%d.%m.%Y"),
+        intro=own_section(data, "informacja_wstep.j2"), summary=own_section(data, "informacja_podsumowanie.j2"),
+        definitions=definitions(table), previous_note=data.previous_note, source=source_line(data),
         problems=problem_table(data), problems_title=PROBLEMS_TITLE, problems_note=PROBLEMS_NOTE,
     )
-    path.write_text(html, encoding="utf-8")
+    path.write_text(bind_html(html), encoding="utf-8")
     return path
 
 
 def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict], figs: list[dict]) -> Path:
-    """An editable Word document with the same text, table and figures."""
+    """An editable Word document with the same text, table, definitions, figures and source line as the HTML."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
+    from pipeline.outputs import docx_style
+
+    bind = grammar.bind_short_words
     doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Times New Roman", Pt(12)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"INFORMACJA O DZIAŁANIACH ASYSTENTÓW RODZINY\n{data.unit_name}\nW ROKU {data.year}")
-    run.bold = True
-    doc.add_heading(f"3. Działania na rzecz rodziny i dziecka w roku {data.year}", level=2)
-    for text in paras:
+    docx_style.a4_page(doc.sections[0])
+    docx_style.sober_styles(doc)
+    docx_style.set_language(doc)
+    docx_style.page_numbers(doc.sections[0])
+    title = doc.add_paragraph(bind(f"INFORMACJA O DZIAŁANIACH ASYSTENTÓW RODZINY\n{data.unit_name}\nW ROKU {data.year}"),
+                              style="Title")
+    docx_style.keep_with_next(title)
+
+    def text_paragraph(text: str) -> None:
         p = doc.add_paragraph(text)
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         p.paragraph_format.first_line_indent = Cm(1.25)
+
+    def own_blocks(name: str) -> None:
+        for block in own_section(data, name):
+            doc.add_heading(block["text"], level=2) if block["kind"] == "heading" else text_paragraph(block["text"])
+
+    own_blocks("informacja_wstep.j2")
+    doc.add_heading(bind(f"3. Działania na rzecz rodziny i dziecka w roku {data.year}"), level=2)
+    for text in paras:
+        text_paragraph(text)
     doc.add_heading("Zestawienie wskaźników", level=2)
     grid = doc.add_table(rows=1, cols=4)
     grid.style = "Table Grid"
@@ -209,37 +320,49 @@ def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width  # LibreOffice reads the column widths, Word the cell widths: set both
     rows = [("Wskaźnik", str(data.year - 1), str(data.year), "Zmiana")]
-    rows += [(row["label"], row["previous"], row["current"], row["change"]) for row in table]
+    rows += [(bind(row["label"]), row["previous"], row["current"], row["change"]) for row in table]
     for i, values in enumerate(rows):
         cells = grid.rows[0].cells if i == 0 else grid.add_row().cells
         for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
             cell.width = widths[j]
             paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
             run = paragraph.add_run(text)
             run.font.size = Pt(10)
             run.bold = i == 0
             if j > 0:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    docx_style.repeat_as_header(grid.rows[0])
+    if data.previous_note:
+        docx_style.note(doc, bind(data.previous_note))
+    docx_style.note(doc, "Definicje wskaźników: " + "; ".join(f"{label} — {text}" for label, text in definitions(table)) + ".")
     for fig in figs:
-        doc.add_picture(str(fig["path"]), width=Cm(16))
-        caption = doc.add_paragraph(fig["caption"])
+        picture = doc.add_paragraph()
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.add_run().add_picture(str(fig["path"]), width=Cm(16))
+        docx_style.keep_with_next(picture)
+        caption = doc.add_paragraph(bind(fig["caption"]))
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    own_blocks("informacja_podsumowanie.j2")
     _docx_problems(doc, problem_table(data))
+    docx_style.note(doc, source_line(data))
     doc.core_properties.title = f"Informacja o działaniach asystentów rodziny w roku {data.year}"
     doc.save(str(path))
     return path
 
 
 def write_report(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, out: Path,
-                 limit: int = DEFAULT_CASELOAD_LIMIT, values_by_year: dict[int, dict] | None = None) -> list[Path]:
+                 limit: int = DEFAULT_CASELOAD_LIMIT, values_by_year: dict[int, dict] | None = None,
+                 templates: Path | None = None) -> list[Path]:
     """Write informacja_{year}.html and .docx into `out`; return both paths.
 
-    `values_by_year`: the indicators already computed for every year up to `year` (else computed here, once)."""
+    `values_by_year`: the indicators already computed for every year up to `year` (else computed here, once);
+    `templates`: a folder whose templates replace the shipped ones of the same name."""
     years = [y for y in coverage.data_years(con, unit) if y <= year]
     if values_by_year is None:
         values_by_year = registry.compute_years(con, sorted({*years, year - 1, year}), unit, limit)
     out.mkdir(parents=True, exist_ok=True)
-    data = report_data(con, year, unit, limit, values_by_year)
+    data = report_data(con, year, unit, limit, values_by_year, templates)
     figs = _figures(registry.trend_frame({y: values_by_year[y] for y in years}), year, out) if years else []
     paras, table = paragraphs(data), summary_table(data)
     suffix = f"_{unit}" if unit else ""

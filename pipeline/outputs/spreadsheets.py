@@ -57,6 +57,20 @@ def _width(column: Column, frame: pl.DataFrame) -> float:
     return float(min(max(longest + 2, 8), 60))
 
 
+HEADER_LINE_HEIGHT = 15  # points per line of an 11-point header
+
+
+def _header_lines(label: str, width: float) -> int:
+    """How many lines a header wraps into in a column `width` characters wide (words are not split)."""
+    lines, used = 1, 0
+    for word in label.split():
+        if used and used + 1 + len(word) > width - 1:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
     """Write the sheets into one .xlsx file."""
     import xlsxwriter
@@ -69,9 +83,13 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
         note = book.add_format({"italic": True, "font_color": "#555555"})
         for sheet in sheets:
             ws = book.add_worksheet(sheet.name[:MAX_SHEET_NAME])
+            lines = 1
             for j, column in enumerate(sheet.columns):
+                width = _width(column, sheet.frame)
                 ws.write_string(0, j, column.label, header)
-                ws.set_column(j, j, _width(column, sheet.frame), formats.get(column.kind))
+                ws.set_column(j, j, width, formats.get(column.kind))
+                lines = max(lines, _header_lines(column.label, width))
+            ws.set_row(0, HEADER_LINE_HEIGHT * lines + 3)  # a wrapped header shows whole (LibreOffice does not fit it)
             for i, row in enumerate(sheet.frame.select([c.key for c in sheet.columns]).iter_rows(), start=1):
                 for j, (column, value) in enumerate(zip(sheet.columns, row, strict=True)):
                     _write_cell(ws, i, j, value, column.kind, formats)

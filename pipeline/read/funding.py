@@ -1,7 +1,9 @@
 """Read the analyst's reference data: `finansowanie.csv` (funding by unit, year, source).
 
-Same CSV dialect as exports (`;`, UTF-8 or Windows-1250, decimal comma).  The
-file is checked as a whole: every problem is reported, and a bad file is
+Same CSV dialect as exports (`;`, UTF-8 or Windows-1250, decimal comma); amounts
+as Polish users write them are accepted: `85 400,00`, `85400,00`, `85400.00`,
+`85 400,00 zł` (docs/funding.md describes the file).  The file is checked as a
+whole: every problem is reported with its row and column, and a bad file is
 never loaded (see `pipeline.warehouse.funding`).
 """
 
@@ -23,6 +25,16 @@ FUNDING_BAD_VALUE = issue("REF-003", "niepoprawna wartość w pliku finansowania
 FUNDING_DUPLICATE = issue("REF-004", "powtórzony wiersz (jednostka, rok, źródło) w pliku finansowania")
 
 _SOURCE = Column("zrodlo", "dict", values=FUNDING_SOURCES)
+_THOUSANDS = r"(\d)[ \u00a0\u202f]+(\d{3})\b"  # a space (also non-breaking or narrow) between thousands
+
+
+def amount_expr(s: pl.Expr) -> pl.Expr:
+    """An amount as written in Polish offices: thousands separated by (non-breaking) spaces, a decimal comma or
+    point, an optional "zł" after it -> a float (null when it is not such a number)."""
+    bare = s.str.replace(r"(?i)\s*zł\s*$", "")
+    for _ in range(2):  # matches do not overlap: "1 234 567" needs a second pass for " 567"
+        bare = bare.str.replace_all(_THOUSANDS, "$1$2")
+    return decimal_expr(bare)
 
 
 def read_funding(path: Path) -> pl.DataFrame:
@@ -44,7 +56,7 @@ def read_funding(path: Path) -> pl.DataFrame:
         pl.col("jednostka"),
         integer_expr(pl.col("rok")).alias("rok"),
         dict_expr(pl.col("zrodlo"), _SOURCE).alias("zrodlo"),
-        decimal_expr(pl.col("kwota")).alias("kwota"),
+        amount_expr(pl.col("kwota")).alias("kwota"),
         decimal_expr(pl.col("liczba_asystentow")).alias("liczba_asystentow"),
     )
     checks = {
@@ -55,7 +67,8 @@ def read_funding(path: Path) -> pl.DataFrame:
     }
     messages = {
         "jednostka": "oczekiwano 7-cyfrowego kodu TERYT", "rok": "oczekiwano roku",
-        "zrodlo": "dozwolone źródła: " + ", ".join(FUNDING_SOURCES), "kwota": "oczekiwano kwoty >= 0",
+        "zrodlo": "dozwolone źródła: " + ", ".join(FUNDING_SOURCES),
+        "kwota": "oczekiwano kwoty >= 0 w złotych, np. 85 400,00 albo 85400.00",
         "liczba_asystentow": "oczekiwano liczby >= 0",
     }
     problems = []

@@ -39,6 +39,7 @@ SEED_2024 = {
     "consultations": 3440,
     "families_za_zyciem": 1,
 }
+SEED_EMPLOYMENT = ("umowa o pracę", "zadaniowy")  # forma_zatrudnienia, system_czasu_pracy of 2024's assistants
 
 PLAN = UnitPlan(
     teryt=TERYT,
@@ -120,8 +121,20 @@ def demo_truth() -> dict[str, pl.DataFrame]:
     """The demo unit's true history, calibrated to the seed's 2024 figures, with its projects."""
     truth = simulate_unit(PLAN, SEED, HORIZON)
     figures = SEED_2024 | {"returns_per_family": [1, 1]}
-    truth = calibrate(truth, CALIBRATION_YEAR, figures, SEED + 1)
+    truth = _seed_employment(calibrate(truth, CALIBRATION_YEAR, figures, SEED + 1))
     return truth | {"problemy": _labour_migration(truth), "projekty": demo_projects()}
+
+
+def _seed_employment(truth: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The seed's assistants of 2024 all work "na podstawie umowy o pracę w systemie zadaniowego czasu pracy"."""
+    d0, d1 = date(CALIBRATION_YEAR, 1, 1), date(CALIBRATION_YEAR, 12, 31)
+    staff = truth["asystenci"]
+    active = (pl.col("data_zatrudnienia") <= d1) & (pl.col("data_zakonczenia_zatrudnienia").is_null()
+                                                    | (pl.col("data_zakonczenia_zatrudnienia") >= d0))
+    return truth | {"asystenci": staff.with_columns(
+        pl.when(active).then(pl.lit(SEED_EMPLOYMENT[0])).otherwise(pl.col("forma_zatrudnienia")).alias("forma_zatrudnienia"),
+        pl.when(active).then(pl.lit(SEED_EMPLOYMENT[1])).otherwise(pl.col("system_czasu_pracy")).alias("system_czasu_pracy"),
+    )}
 
 
 def _spec(year: int) -> ExportSpec:
