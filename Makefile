@@ -23,7 +23,7 @@ demo run: install
 # themselves (data/warehouse.duckdb, or the file named by ASYSTENCI_DB)
 lab: install
 	$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -e '.[lab]'
-	cd notebooks && ../$(VENV)/bin/jupyter lab
+	cd notebooks && $(abspath $(VENV))/bin/jupyter lab
 
 test: install
 	$(PY) -m pytest -q

@@ -310,8 +310,7 @@ def conclusions(costs: pl.DataFrame, year: int, has_funding: bool) -> list[str]:
     if costs.height == 1:
         out.append(f"Dane o finansowaniu obejmują tylko {costs['year'][0]} r.: nie ma zmian w czasie do porównania.")
     out += comparison_sentences(costs, year)
-    if periods(costs).height:
-        out.append(sensitivity_sentence(sensitivity(costs)))
+    out.append(sensitivity_sentence(sensitivity(costs)))
     return [*out, CAVEAT]
 
 
