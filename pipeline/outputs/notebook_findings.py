@@ -32,7 +32,8 @@ def quality(loads: pl.DataFrame, findings: pl.DataFrame, by_assistant: pl.DataFr
     top = int(by_assistant["max_families"].max())
     if over.height:
         days = int(over["days_above_limit"].sum())
-        out.append(f"W {year} r. limit {limit} rodzin na asystenta przekroczyło {counted(over.height, 'asystent')} "
+        verb = form(over.height, "przekroczył", "przekroczyło", "przekroczyło")
+        out.append(f"W {year} r. limit {limit} rodzin na asystenta {verb} {counted(over.height, 'asystent')} "
                    f"(łącznie {counted(days, 'dzień')} ponad limit; największe obciążenie: {counted(top, 'rodzina')} naraz).")
     else:
         out.append(f"W {year} r. żaden asystent nie przekroczył limitu {limit} rodzin (największe obciążenie: "
