@@ -91,11 +91,14 @@ table(result.sensitivity, evaluation.SENSITIVITY_COLUMNS, "Koszt na rodzinę prz
 # Te same tabele w pliku Excel (polskie nagłówki, formaty liczb, puste pole zamiast dzielenia przez zero).
 
 # %%
-if costs.height and figures_dir:
+if not costs.height:
+    note = "Bez danych o finansowaniu nie ma tabeli do sprawozdania."
+elif figures_dir:
     workbook = evaluation.write_funding_workbook(Path(figures_dir).parent / f"ewaluacja_programu_{year}.xlsx", result)
-    findings([f"Zapisano plik {workbook.name} (obok tego raportu)."])
-elif costs.height:
-    findings(["Plik Excel zapisuje polecenie python -m pipeline notebooks (obok raportów HTML) albo ustawiony parametr figures_dir."])
+    note = f"Zapisano plik {workbook.name} (obok tego raportu)."
+else:
+    note = "Plik Excel zapisuje polecenie python -m pipeline notebooks (obok raportów HTML) albo ustawiony parametr figures_dir."
+findings([note])
 
 # %% [markdown]
 # ## Co znaleźliśmy

@@ -131,6 +131,7 @@ def test_runner_passes_the_caseload_limit_and_writes_the_workbook(demo_db, tmp_p
     html = paths[0].read_text(encoding="utf-8")
     assert "limit rodzin na asystenta: 12" in html and "limit 12 rodzin" in html
     assert (out / "ewaluacja_programu_2024.xlsx").exists() and any((out / "figures").glob("*.svg"))
+    assert "Zapisano plik ewaluacja_programu_2024.xlsx" in paths[1].read_text(encoding="utf-8")
     assert list(ROOT.rglob("kernel-ipc*")) == []
 
 
@@ -196,6 +197,10 @@ def _values(**kw) -> dict:
 
 def test_annual_findings_follow_the_figures():
     first = notebook_findings.annual(_values(), None, 2012)
+    assert first[0] == ("W 2012 r. asystenci objęli wsparciem 68 rodzin (143 dzieci w tych rodzinach); zakończono współpracę "
+                        "z 21 rodzinami, w tym z 10 rodzinami z osiągnięciem celów.")
+    assert "nie zakończono współpracy" in notebook_findings.annual(_values(families_closed=0, families_closed_goals_achieved=0),
+                                                                    None, 2024)[0]
     assert "Za 2011 r. nie ma danych" in first[1]
     assert "o 3 rodziny mniej niż w 2023 r. (71)" in notebook_findings.annual(_values(), _values(families_supported=71), 2024)[1]
     assert "tyle samo" not in notebook_findings.annual(_values(), _values(families_supported=67), 2024)[1]

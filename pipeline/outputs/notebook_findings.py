@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.grammar import count as counted
-from pipeline.grammar import form
+from pipeline.grammar import form, with_families
 from pipeline.outputs.formats import count, decimal, percent
 
 MIN_CLOSURES_FOR_RATE = 10  # fewer closures in a year: its goal-achieved rate is not stated as a rate
@@ -45,9 +45,10 @@ def annual(values: dict, previous: dict | None, year: int) -> list[str]:
     """Notebook 02: the year's main figures and the change on the previous year (when there is one)."""
     fam = values["families_supported"]
     children = counted(values["children_in_supported_families"], "dziecko")
-    out = [f"W {year} r. asystenci objęli wsparciem {counted(fam, 'rodzina')} z {children}; "
-           f"zakończono współpracę z {counted(values['families_closed'], 'rodzina')}, w tym z "
-           f"{counted(values['families_closed_goals_achieved'], 'rodzina')} z osiągnięciem celów."]
+    closed, goals = values["families_closed"], values["families_closed_goals_achieved"]
+    out = [f"W {year} r. asystenci objęli wsparciem {counted(fam, 'rodzina')} ({children} w tych rodzinach); "
+           + (f"zakończono współpracę {with_families(closed)}, w tym {with_families(goals)} z osiągnięciem celów."
+              if closed else "nie zakończono współpracy z żadną rodziną.")]
     if previous is None or not previous["families_supported"]:
         out.append(f"Za {year - 1} r. nie ma danych, więc zmiany względem poprzedniego roku nie podajemy.")
     else:
@@ -57,7 +58,6 @@ def annual(values: dict, previous: dict | None, year: int) -> list[str]:
         else:
             word = "więcej" if diff > 0 else "mniej"
             out.append(f"To o {counted(abs(diff), 'rodzina')} {word} niż w {year - 1} r. ({count(previous['families_supported'])}).")
-    closed = values["families_closed"]
     if closed < MIN_CLOSURES_FOR_RATE:
         out.append(f"Zakończeń jest {count(closed)}: za mało, by podawać udział zakończeń z osiągnięciem celów jako odsetek.")
     else:
