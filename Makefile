@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo run test lint suites benchmark clean
+.PHONY: install demo run test lint suites benchmark clean lab
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ install: $(VENV)/.installed
 
 demo run: install
 	$(PY) -m pipeline run
+
+# JupyterLab in notebooks/ (the lab extra is installed on first use); the notebooks find the warehouse
+# themselves (data/warehouse.duckdb, or the file named by ASYSTENCI_DB)
+lab: install
+	$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -e '.[lab]'
+	cd notebooks && $(abspath $(VENV))/bin/jupyter lab
 
 test: install
 	$(PY) -m pytest -q

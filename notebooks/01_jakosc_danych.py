@@ -5,73 +5,79 @@
 # ustalenia (fakty wymagające uwagi, które nie blokują wczytania) pojawiły się w kolejnych latach:
 # przekroczony limit rodzin na asystenta, zaległe oceny sytuacji rodziny, brak monitoringu po zakończeniu.
 #
-# Wszystkie tabele pochodzą z modułu `pipeline.analysis`; notatnik niczego nie liczy sam.
+# **Spis treści:** 1. [Wczytania](#Wczytania) · 2. [Odrzucone eksporty](#Odrzucone-eksporty) ·
+# 3. [Ustalenia według roku](#Ustalenia-według-roku) · 4. [Obciążenie asystentów](#Obciążenie-asystentów) ·
+# 5. [Co znaleźliśmy](#Co-znaleźliśmy)
+#
+# Wszystkie tabele pochodzą z pakietu `pipeline` (`pipeline/outputs/notebook_tables.py`); notatnik niczego nie liczy sam.
 
 # %% tags=["parameters"]
-db = "data/warehouse.duckdb"
-year = 2024
-unit = None
-figures_dir = None
-caseload_limit = 15
+from pipeline.config import DEFAULT_CASELOAD_LIMIT, default_db
+
+db = str(default_db())  # $ASYSTENCI_DB, else data/warehouse.duckdb in the project (whatever the working folder)
+year = None  # None: the latest complete year in the warehouse
+unit = None  # a TERYT code, or None: all units together
+caseload_limit = DEFAULT_CASELOAD_LIMIT
+figures_dir = None  # a folder to save the charts in (PNG and SVG), or None
 
 # %%
-import json
+from pipeline.outputs.notebook_setup import findings, open_notebook, record_summary, table
 
+nb = open_notebook(db, year, unit, caseload_limit, figures_dir)
+con, year = nb.con, nb.year
+nb.header()
+
+# %%
 import altair as alt
-import polars as pl
 
-from pipeline.outputs import notebook_tables
-from pipeline.outputs.charts import show, theme_config
-from pipeline.warehouse.connection import connect
-
-con = connect(db, read_only=True)
-_ = pl.Config.set_tbl_rows(30)
+from pipeline.outputs import notebook_findings, notebook_tables
+from pipeline.outputs.charts import show
 
 # %% [markdown]
-# ## Wczytania w czasie
+# ## Wczytania
 
 # %%
 loads = notebook_tables.loads(con)
-loads.select("load_id", "file_name", "jednostka", "data_eksportu", "zakres", "outcome", "findings")
+table(loads, notebook_tables.LOAD_COLUMNS, "Wczytania eksportów (od najstarszego)")
 
 # %% [markdown]
-# ## Odrzucone eksporty i powody (kody reguł)
+# ## Odrzucone eksporty
+# Powody odrzucenia to kody reguł (opis w `docs/rules.md`); raport nie pokazuje wartości z eksportów.
 
 # %%
 reasons = notebook_tables.rejection_reasons(con)
-reasons if reasons.height else "Żaden eksport nie został odrzucony."
+table(reasons, notebook_tables.REASON_COLUMNS, empty="Żaden eksport nie został odrzucony.")
 
 # %% [markdown]
 # ## Ustalenia według roku
 
 # %%
-findings = notebook_tables.findings_by_year(con)
-show(alt.Chart(findings.to_pandas()).mark_bar().encode(
-    x=alt.X("year:O", title="rok eksportu", axis=alt.Axis(labelAngle=0)), y=alt.Y("records:Q", title="rekordy"),
-    color=alt.Color("message:N", title="ustalenie", legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
-    tooltip=["year:O", "code:N", "message:N", "records:Q"],
-).properties(width=560, height=240, title="Ustalenia z wczytanych eksportów").configure(**theme_config()),
-    "jakosc_ustalenia", figures_dir)
+by_year = notebook_tables.findings_by_year(con)
+if by_year.height:
+    show(alt.Chart(by_year.to_pandas()).mark_bar().encode(
+        x=alt.X("year:O", title="rok eksportu", axis=alt.Axis(labelAngle=0)), y=alt.Y("records:Q", title="rekordy"),
+        color=alt.Color("message:N", title="ustalenie", legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+        tooltip=[alt.Tooltip("year:O", title="rok"), alt.Tooltip("code:N", title="kod"),
+                 alt.Tooltip("message:N", title="ustalenie"), alt.Tooltip("records:Q", title="rekordy")],
+    ).properties(width=560, height=240, title="Ustalenia z wczytanych eksportów"), "jakosc_ustalenia", figures_dir)
+table(by_year, notebook_tables.FINDING_COLUMNS, empty="Wczytane eksporty nie mają ustaleń.")
 
 # %% [markdown]
-# ## Obciążenie asystentów w roku sprawozdawczym
+# ## Obciążenie asystentów
+# Największa liczba rodzin u jednego asystenta naraz w wybranym roku i dni ponad limit ustawowy.
 
 # %%
 by_assistant = notebook_tables.caseload_breaches_by_assistant(con, year, unit, caseload_limit)
-by_assistant
+table(by_assistant, notebook_tables.BREACH_COLUMNS, f"Asystenci w {year} r. (limit: {caseload_limit} rodzin)",
+      empty=f"W {year} r. żaden asystent nie miał przydzielonej rodziny.")
 
 # %% [markdown]
 # ## Co znaleźliśmy
 
 # %%
-rejected = int((loads["outcome"] == "rejected").sum())
-loaded = int((loads["outcome"] == "loaded").sum())
-over = by_assistant.filter(pl.col("days_above_limit") > 0)
-print(f"Wczytano {loaded} eksportów, odrzucono {rejected}.")
-print(f"Ustaleń łącznie: {int(findings['records'].sum()) if findings.height else 0}.")
-print(f"W {year} r. limit {caseload_limit} rodzin przekroczyło {over.height} asystentów "
-      f"(największe obciążenie: {int(by_assistant['max_families'].max() or 0) if by_assistant.height else 0} rodzin).")
+findings(notebook_findings.quality(loads, by_year, by_assistant, year, caseload_limit))
 
 # %% tags=["summary"]
-print(json.dumps({"loaded": loaded, "rejected": rejected,
-                  "max_caseload": int(by_assistant["max_families"].max() or 0) if by_assistant.height else 0}))
+record_summary({"loaded": int((loads["outcome"] == "loaded").sum()), "rejected": int((loads["outcome"] == "rejected").sum()),
+                "max_caseload": int(by_assistant["max_families"].max() or 0) if by_assistant.height else 0,
+                "year": year, "caseload_limit": caseload_limit})

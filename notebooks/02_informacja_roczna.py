@@ -5,66 +5,69 @@
 # za wybrany rok, jak zmieniły się względem poprzedniego roku i jak dokładnie każdą z nich zdefiniowano.
 # Liczby pochodzą z rejestru wskaźników (`pipeline.indicators.registry`) — tego samego, z którego
 # korzysta wiersz poleceń i generator dokumentu.
+#
+# **Spis treści:** 1. [Wskaźniki roku](#Wskaźniki-roku) · 2. [Zakończenia według przyczyny](#Zakończenia-według-przyczyny) ·
+# 3. [Wykresy do rozdziału](#Wykresy-do-rozdziału) · 4. [Definicje](#Definicje) · 5. [Co znaleźliśmy](#Co-znaleźliśmy)
 
 # %% tags=["parameters"]
-db = "data/warehouse.duckdb"
-year = 2024
-unit = None
-figures_dir = None
-caseload_limit = 15
+from pipeline.config import DEFAULT_CASELOAD_LIMIT, default_db
+
+db = str(default_db())  # $ASYSTENCI_DB, else data/warehouse.duckdb in the project (whatever the working folder)
+year = None  # None: the latest complete year in the warehouse
+unit = None  # a TERYT code, or None: all units together
+caseload_limit = DEFAULT_CASELOAD_LIMIT
+figures_dir = None  # a folder to save the charts in (PNG and SVG), or None
 
 # %%
-import json
+from pipeline.outputs.notebook_setup import findings, open_notebook, record_summary, table
 
-import polars as pl
+nb = open_notebook(db, year, unit, caseload_limit, figures_dir)
+con, year = nb.con, nb.year
+nb.header()
 
-from pipeline.indicators import coverage, registry
-from pipeline.outputs import charts, notebook_tables
+# %%
+from pipeline.indicators import registry
+from pipeline.outputs import charts, notebook_findings, notebook_tables
 from pipeline.outputs.charts import show
-from pipeline.warehouse.connection import connect
-
-con = connect(db, read_only=True)
-_ = pl.Config.set_tbl_rows(30).set_fmt_str_lengths(120)
 
 # %% [markdown]
-# ## Wskaźniki roku i zmiana względem roku poprzedniego
+# ## Wskaźniki roku
+# Wybrany rok obok poprzedniego i zmiana (liczbowo i procentowo).
 
 # %%
-table = notebook_tables.annual_table(con, year, unit, caseload_limit)
-table.select("wskaźnik", str(year - 1), str(year), "zmiana")
-
-# %% [markdown]
-# ## Definicje
-
-# %%
-table.select("wskaźnik", "definicja")
+annual = notebook_tables.annual_table(con, year, unit, caseload_limit)
+table(annual, notebook_tables.annual_columns(year), f"Wskaźniki za {year} r.", right=["previous_text", "current_text", "change"])
 
 # %% [markdown]
 # ## Zakończenia według przyczyny
+# Rodzina, której asystentura zakończyła się z kilku przyczyn, liczy się przy każdej z nich.
 
 # %%
 values = registry.compute(con, year, unit, caseload_limit)
-pl.DataFrame({"przyczyna": list(values["families_closed_by_reason"]), "rodziny": list(values["families_closed_by_reason"].values())})
+table(notebook_tables.closed_by_reason(values), notebook_tables.REASONS_COLUMNS,
+      empty=f"W {year} r. nie zakończono współpracy z żadną rodziną.")
 
 # %% [markdown]
 # ## Wykresy do rozdziału
 
 # %%
-years = [y for y in coverage.data_years(con, unit) if y <= year]
-trend = registry.trend(con, years, unit, caseload_limit)
-show(charts.families_and_children(trend), "informacja_rodziny_i_dzieci", figures_dir)
-show(charts.closures_by_reason(trend), "informacja_zakonczenia", figures_dir)
+trend = registry.trend(con, nb.years, unit, caseload_limit)
+if trend.height:
+    show(charts.families_and_children(trend), "informacja_rodziny_i_dzieci", figures_dir)
+    show(charts.closures_by_reason(trend), "informacja_zakonczenia", figures_dir)
+
+# %% [markdown]
+# ## Definicje
+
+# %%
+table(annual, notebook_tables.DEFINITION_COLUMNS)
 
 # %% [markdown]
 # ## Co znaleźliśmy
 
 # %%
-prev = registry.compute(con, year - 1, unit, caseload_limit)
-print(f"W {year} r. asystenci objęli wsparciem {values['families_supported']} rodzin "
-      f"({'+' if values['families_supported'] >= prev['families_supported'] else ''}"
-      f"{values['families_supported'] - prev['families_supported']} wobec {year - 1} r.); "
-      f"zakończono współpracę z {values['families_closed']} rodzinami, w tym {values['families_closed_goals_achieved']} "
-      f"z osiągnięciem celów.")
+previous = registry.compute(con, year - 1, unit, caseload_limit)
+findings(notebook_findings.annual(values, previous, year))
 
 # %% tags=["summary"]
-print(json.dumps({k: v for k, v in values.items()}, ensure_ascii=False))
+record_summary(values)

@@ -1,47 +1,63 @@
 # %% [markdown]
 # # Trendy wieloletnie
 #
-# **Na co odpowiada ten notatnik:** jak w kolejnych latach zmieniała się liczba rodzin i dzieci,
-# udział rodzin zobowiązanych przez sąd, piecza zastępcza i powroty dzieci, zakończenia według
-# przyczyny i odsetek zakończeń z osiągnięciem celów (z przedziałem ufności — liczby są małe),
-# obciążenie asystentów na tle limitu, czas trwania współpracy (Kaplan–Meier według kohorty
+# **Na co odpowiada ten notatnik:** jak w kolejnych latach (do wybranego roku włącznie) zmieniała się
+# liczba rodzin i dzieci, udział rodzin zobowiązanych przez sąd, piecza zastępcza i powroty dzieci,
+# zakończenia według przyczyny i odsetek zakończeń z osiągnięciem celów (z przedziałem ufności — liczby
+# są małe), obciążenie asystentów na tle limitu, czas trwania współpracy (Kaplan–Meier według kohorty
 # rozpoczęcia, z trwającymi asystenturami jako obserwacjami uciętymi) i powroty rodzin do wsparcia
 # w ciągu 12 miesięcy.
+#
+# **Spis treści:** 1. [Rodziny i dzieci](#Rodziny-i-dzieci) · 2. [Piecza zastępcza i powroty dzieci](#Piecza-zastępcza-i-powroty-dzieci) ·
+# 3. [Zakończenia i osiągnięcie celów](#Zakończenia-i-osiągnięcie-celów) · 4. [Obciążenie asystentów](#Obciążenie-asystentów) ·
+# 5. [Czas trwania współpracy](#Czas-trwania-współpracy) · 6. [Powroty do wsparcia](#Powroty-do-wsparcia) ·
+# 7. [Co znaleźliśmy](#Co-znaleźliśmy)
 
 # %% tags=["parameters"]
-db = "data/warehouse.duckdb"
-year = 2024
-unit = None
-figures_dir = None
-caseload_limit = 15
+from pipeline.config import DEFAULT_CASELOAD_LIMIT, default_db
+
+db = str(default_db())  # $ASYSTENCI_DB, else data/warehouse.duckdb in the project (whatever the working folder)
+year = None  # None: the latest complete year in the warehouse
+unit = None  # a TERYT code, or None: all units together
+caseload_limit = DEFAULT_CASELOAD_LIMIT
+figures_dir = None  # a folder to save the charts in (PNG and SVG), or None
 
 # %%
-import json
+from pipeline.outputs.notebook_setup import findings, open_notebook, record_summary, table
 
+nb = open_notebook(db, year, unit, caseload_limit, figures_dir)
+con, year = nb.con, nb.year
+nb.header()
+
+# %%
 import altair as alt
 import polars as pl
 
-from pipeline.indicators import coverage, measures, registry
-from pipeline.outputs import charts, notebook_tables
-from pipeline.outputs.charts import show, theme_config
-from pipeline.warehouse.connection import connect
+from pipeline.indicators import measures, registry
+from pipeline.outputs import charts, notebook_findings, notebook_tables
+from pipeline.outputs.charts import show
 
-con = connect(db, read_only=True)
-years = [y for y in coverage.data_years(con, unit) if y <= year]
+years = nb.years
 trend = registry.trend(con, years, unit, caseload_limit)
-_ = pl.Config.set_tbl_rows(30)
+
+# %% [markdown]
+# ## Rodziny i dzieci
 
 # %%
-show(charts.families_and_children(trend), "trend_rodziny_i_dzieci", figures_dir)
-show(charts.court_share(trend), "trend_sad", figures_dir)
+if trend.height:
+    show(charts.families_and_children(trend), "trend_rodziny_i_dzieci", figures_dir)
+    show(charts.court_share(trend), "trend_sad", figures_dir)
+year_column = notebook_tables.Column("year", "rok", "year")
+table(trend, notebook_tables.indicator_columns(["families_supported", "children_in_supported_families", "families_court_obliged"],
+                                               year_column), "Rodziny i dzieci według roku")
 
 # %% [markdown]
 # ## Piecza zastępcza i powroty dzieci
 
 # %%
-foster = trend.select("year", "families_with_children_in_foster_care", "children_returned_home",
-                      "families_with_children_returned_home")
-foster
+table(trend, notebook_tables.indicator_columns(["families_with_children_in_foster_care", "children_returned_home",
+                                                "families_with_children_returned_home"], year_column),
+      "Piecza zastępcza i powroty dzieci według roku")
 
 # %% [markdown]
 # ## Zakończenia i osiągnięcie celów
@@ -49,67 +65,70 @@ foster
 # rzadko są istotne — wykres pokazuje, jak szeroka jest niepewność.
 
 # %%
-show(charts.closures_by_reason(trend), "trend_zakonczenia", figures_dir)
-show(charts.goal_rate(trend), "trend_osiagniecie_celow", figures_dir)
+if trend.height:
+    show(charts.closures_by_reason(trend), "trend_zakonczenia", figures_dir)
+    show(charts.goal_rate(trend), "trend_osiagniecie_celow", figures_dir)
 
 # %% [markdown]
 # ## Obciążenie asystentów
 
 # %%
-load = pl.DataFrame([{"year": y} | measures.caseload(con, y, unit) for y in years])
-load_chart = alt.Chart(load.to_pandas()).mark_line(point=True).encode(
-    x=alt.X("year:O", title="rok", axis=alt.Axis(labelAngle=0)),
-    y=alt.Y("families_per_assistant:Q", title="średnio rodzin na asystenta (dziennie)"),
-    tooltip=["year:O", alt.Tooltip("families_per_assistant:Q", format=".1f"), alt.Tooltip("families_per_fte:Q", format=".1f")],
-)
-limit_rule = alt.Chart(pl.DataFrame({"limit": [caseload_limit]}).to_pandas()).mark_rule(
-    strokeDash=[6, 4], color="#D55E00").encode(y="limit:Q")
-show(alt.layer(load_chart, limit_rule).properties(width=560, height=240, title="Średnie dzienne obciążenie asystenta a limit")
-     .configure(**theme_config()), "trend_obciazenie", figures_dir)
-show(charts.caseload(trend, caseload_limit), "trend_maks_obciazenie", figures_dir)
+load = notebook_tables.caseload_by_year(con, years, unit)
+if load.height:
+    load_chart = alt.Chart(load.to_pandas()).mark_line(point=True).encode(
+        x=alt.X("year:O", title="rok", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("families_per_assistant:Q", title="średnio rodzin na asystenta (dziennie)"),
+        tooltip=[alt.Tooltip("year:O", title="rok"), alt.Tooltip("families_per_assistant:Q", title="na asystenta", format=".1f"),
+                 alt.Tooltip("families_per_fte:Q", title="na etat", format=".1f")],
+    )
+    limit_rule = alt.Chart(pl.DataFrame({"limit": [caseload_limit]}).to_pandas()).mark_rule(
+        strokeDash=[6, 4], color=charts.PALETTE[5]).encode(y="limit:Q")
+    show(alt.layer(load_chart, limit_rule).properties(width=560, height=240, title="Średnie dzienne obciążenie asystenta a limit"),
+         "trend_obciazenie", figures_dir)
+    show(charts.caseload(trend, caseload_limit), "trend_maks_obciazenie", figures_dir)
+table(load, notebook_tables.CASELOAD_COLUMNS, "Obciążenie asystentów według roku")
 
 # %% [markdown]
-# ## Czas trwania współpracy (Kaplan–Meier)
+# ## Czas trwania współpracy
+# Kaplan–Meier według kohorty rozpoczęcia (trzyletnie kohorty do wybranego roku).
 
 # %%
 first = years[0] if years else year
 cohorts = [(a, min(a + 2, year)) for a in range(first, year + 1, 3)]
-durations = notebook_tables.cohort_durations(con, unit, cohorts)
-durations
+table(notebook_tables.cohort_durations(con, unit, cohorts), notebook_tables.COHORT_COLUMNS,
+      "Czas trwania asystentury według kohorty (— : mniej niż tyle asystentur się zakończyło)")
 
 # %%
-d = measures.episode_durations(con, unit)
+durations = measures.episode_durations(con, unit).filter(pl.col("start_year") <= year)
 curves = []
 for a, b in cohorts:
-    part = d.filter(pl.col("start_year").is_between(a, b))
+    part = durations.filter(pl.col("start_year").is_between(a, b))
     if part.height:
-        curves.append(measures.kaplan_meier_curve(part).with_columns(pl.lit(f"{a}-{b}").alias("kohorta")))
+        curves.append(measures.kaplan_meier_curve(part).with_columns(pl.lit(f"{a}–{b}").alias("kohorta")))
 if curves:
     show(alt.Chart(pl.concat(curves).to_pandas()).mark_line(interpolate="step-after").encode(
         x=alt.X("days:Q", title="dni od rozpoczęcia"), y=alt.Y("still_ongoing:Q", title="odsetek trwających", axis=alt.Axis(format="%")),
         color=alt.Color("kohorta:N", title="rok rozpoczęcia"),
-        tooltip=["kohorta:N", "days:Q", alt.Tooltip("still_ongoing:Q", format=".0%")],
-    ).properties(width=560, height=260, title="Czas trwania asystentury (Kaplan–Meier)").configure(**theme_config()),
-        "trend_kaplan_meier", figures_dir)
+        tooltip=[alt.Tooltip("kohorta:N", title="kohorta"), alt.Tooltip("days:Q", title="dni"),
+                 alt.Tooltip("still_ongoing:Q", title="trwające", format=".0%")],
+    ).properties(width=560, height=260, title="Czas trwania asystentury (Kaplan–Meier)"), "trend_kaplan_meier", figures_dir)
 
 # %% [markdown]
-# ## Powroty do wsparcia w ciągu 12 miesięcy
+# ## Powroty do wsparcia
+# Rodziny, z którymi zakończono współpracę, a które w ciągu 12 miesięcy znów ją rozpoczęły
+# (tylko zakończenia, po których minęło już 12 miesięcy obserwacji).
 
 # %%
-reentry = notebook_tables.reentry_by_year(con, years, unit)
-reentry
+table(notebook_tables.reentry_by_year(con, years, unit), notebook_tables.REENTRY_COLUMNS, "Powroty do wsparcia w ciągu 12 miesięcy")
 
 # %% [markdown]
 # ## Co znaleźliśmy
 
 # %%
-km_all = measures.kaplan_meier(d)
-first_row, last_row = trend.row(0, named=True), trend.row(-1, named=True)
-print(f"Liczba rodzin objętych wsparciem zmieniła się z {first_row['families_supported']} ({first_row['year']}) "
-      f"do {last_row['families_supported']} ({last_row['year']}).")
-print(f"Mediana czasu trwania współpracy (Kaplan–Meier, wszystkie asystentury): {km_all['median']} dni.")
+km_all = measures.kaplan_meier(durations)
+findings(notebook_findings.trends(trend, km_all["median"], km_all["n"]))
 
 # %% tags=["summary"]
-print(json.dumps({"years": years, "families_supported": trend["families_supported"].to_list(),
-                  "families_closed_goals_achieved": trend["families_closed_goals_achieved"].to_list(),
-                  "km_median_days": km_all["median"]}))
+record_summary({"years": years, "families_supported": trend["families_supported"].to_list() if trend.height else [],
+                "families_closed_goals_achieved": trend["families_closed_goals_achieved"].to_list() if trend.height else [],
+                "km_median_days": km_all["median"]})

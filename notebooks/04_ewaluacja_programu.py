@@ -1,97 +1,112 @@
 # %% [markdown]
 # # Ewaluacja programu „Asystent rodziny”
 #
-# **Na co odpowiada ten notatnik:** ile kosztowała praca asystentów w kolejnych latach i z jakich
-# źródeł, ile wyniósł koszt na rodzinę objętą wsparciem, na zakończenie z osiągnięciem celów i na etat,
-# oraz jak wyglądają lata z dofinansowaniem z programu na tle lat bezpośrednio wcześniejszych.
+# **Na co odpowiada ten notatnik:** ile kosztowała praca asystentów w kolejnych latach (do wybranego roku
+# włącznie) i z jakich źródeł, jaką część kosztu pokrył program, ile wyniósł koszt na rodzinę objętą
+# wsparciem, na zakończenie z osiągnięciem celów i na etat asystenta (etaty z `wymiar_etatu`, średnio
+# w roku, a nie liczba osób), oraz jak wyglądają lata z dofinansowaniem z programu na tle lat
+# bezpośrednio wcześniejszych. Kwoty pochodzą z pliku finansowania (`finansowanie.csv`), rodziny
+# i zakończenia z rejestru wskaźników.
 #
 # **Zastrzeżenia, które ewaluator musi podać:** nie ma grupy kontrolnej (nie wiemy, co by się stało
 # bez programu); liczby rodzin i zakończeń są małe, więc przypadkowe wahania są duże; w tym samym
 # czasie zmieniały się inne rzeczy (wynagrodzenia, inflacja, przepisy, skład zespołu). Porównanie
-# „przed i po” opisuje różnicę, nie dowodzi, że spowodował ją program.
+# „przed i z programem” opisuje różnicę, nie dowodzi, że spowodował ją program.
+#
+# **Spis treści:** 1. [Środki według źródła i roku](#Środki-według-źródła-i-roku) · 2. [Koszty jednostkowe](#Koszty-jednostkowe) ·
+# 3. [Lata z programem na tle lat wcześniejszych](#Lata-z-programem-na-tle-lat-wcześniejszych) ·
+# 4. [Analiza wrażliwości](#Analiza-wrażliwości) · 5. [Tabela do sprawozdania z programu](#Tabela-do-sprawozdania-z-programu) ·
+# 6. [Co znaleźliśmy](#Co-znaleźliśmy)
 
 # %% tags=["parameters"]
-db = "data/warehouse.duckdb"
-year = 2024
-unit = None
-figures_dir = None
-caseload_limit = 15
+from pipeline.config import DEFAULT_CASELOAD_LIMIT, default_db
+
+db = str(default_db())  # $ASYSTENCI_DB, else data/warehouse.duckdb in the project (whatever the working folder)
+year = None  # None: the latest complete year in the warehouse
+unit = None  # a TERYT code, or None: all units together
+caseload_limit = DEFAULT_CASELOAD_LIMIT
+figures_dir = None  # a folder to save the charts in (PNG and SVG), or None
 
 # %%
-import json
+from pipeline.outputs.notebook_setup import findings, open_notebook, record_summary, table
+
+nb = open_notebook(db, year, unit, caseload_limit, figures_dir)
+con, year = nb.con, nb.year
+nb.header()
+
+# %%
+from pathlib import Path
 
 import altair as alt
-import polars as pl
 
-from pipeline.outputs import notebook_tables
-from pipeline.outputs.charts import show, theme_config
-from pipeline.warehouse.connection import connect
+from pipeline.outputs import evaluation
+from pipeline.outputs.charts import show
 
-con = connect(db, read_only=True)
-_ = pl.Config.set_tbl_rows(30)
+result = evaluation.evaluate(con, year, unit, caseload_limit)
+costs = result.costs
 
 # %% [markdown]
 # ## Środki według źródła i roku
 
 # %%
-money = notebook_tables.funding(con, unit)
+money = evaluation.money_by_source(con, year, unit)
 if money.height:
     show(alt.Chart(money.to_pandas()).mark_bar().encode(
-        x=alt.X("year:O", title="rok", axis=alt.Axis(labelAngle=0)), y=alt.Y("kwota:Q", title="zł", axis=alt.Axis(format=",d")),
-        color=alt.Color("zrodlo:N", title="źródło"), tooltip=["year:O", "zrodlo:N", alt.Tooltip("kwota:Q", format=",.2f")],
-    ).properties(width=560, height=260, title="Finansowanie pracy asystentów rodziny").configure(**theme_config()),
-        "program_finansowanie", figures_dir)
-money
+        x=alt.X("year:O", title="rok", axis=alt.Axis(labelAngle=0)), y=alt.Y("amount:Q", title="zł", axis=alt.Axis(format=",d")),
+        color=alt.Color("source:N", title="źródło"),
+        tooltip=[alt.Tooltip("year:O", title="rok"), alt.Tooltip("source:N", title="źródło"),
+                 alt.Tooltip("amount:Q", title="kwota (zł)", format=",.2f")],
+    ).properties(width=560, height=260, title="Finansowanie pracy asystentów rodziny"), "program_finansowanie", figures_dir)
+table(costs, evaluation.COST_COLUMNS[:6], f"Środki według źródła (do {year} r.)",
+      empty="Brak danych o finansowaniu: plik finansowanie.csv nie został wczytany (python -m pipeline funding ŚCIEŻKA).")
 
 # %% [markdown]
 # ## Koszty jednostkowe
+# Koszt = wszystkie środki roku. Puste pole (—) oznacza, że wartości nie da się policzyć,
+# np. w roku nie było zakończenia z osiągnięciem celów.
 
 # %%
-costs = notebook_tables.cost_table(con, unit, caseload_limit)
-costs
+table(costs, [evaluation.COST_COLUMNS[0], *evaluation.COST_COLUMNS[6:]], "Koszty jednostkowe według roku",
+      empty="Brak danych o finansowaniu: kosztów jednostkowych nie da się policzyć.")
 
 # %% [markdown]
 # ## Lata z programem na tle lat wcześniejszych
+# Średnie roczne kwot i liczby rodzin; koszty jednostkowe jako suma kosztów przez sumę rodzin
+# (zakończeń, etatów) w okresie. Okres przed programem: do trzech lat bezpośrednio wcześniejszych.
 
 # %%
-comparison = notebook_tables.before_after(costs, years_before=3) if costs.height else pl.DataFrame()
-comparison
+table(result.periods, evaluation.PERIOD_COLUMNS, "Przed programem i z programem",
+      empty="Porównania nie ma: w danych brak roku przed programem albo roku z programem (szczegóły w „Co znaleźliśmy”).")
 
 # %% [markdown]
 # ### Analiza wrażliwości
 # Czy wniosek zależy od wyboru okresu porównawczego? Porównujemy z 2, 3 i 5 latami przed programem.
 
 # %%
-sensitivity = pl.concat([notebook_tables.before_after(costs, n).with_columns(pl.lit(n).alias("lat_przed")) for n in (2, 3, 5)]) \
-    if costs.height and comparison.height else pl.DataFrame()
-sensitivity
+table(result.sensitivity, evaluation.SENSITIVITY_COLUMNS, "Koszt na rodzinę przy różnych okresach przed programem",
+      empty="Analizy wrażliwości nie ma: brak porównania „przed i z programem”.")
 
 # %% [markdown]
 # ## Tabela do sprawozdania z programu
+# Te same tabele w pliku Excel (polskie nagłówki, formaty liczb, puste pole zamiast dzielenia przez zero).
 
 # %%
-if costs.height and figures_dir:
-    from pathlib import Path
-
-    out = Path(figures_dir).parent / "ewaluacja_programu.xlsx"
-    costs.write_excel(out, worksheet="koszty")
-    print(f"zapisano {out}")
+if not costs.height:
+    note = "Bez danych o finansowaniu nie ma tabeli do sprawozdania."
+elif figures_dir:
+    workbook = evaluation.write_funding_workbook(Path(figures_dir).parent / f"ewaluacja_programu_{year}.xlsx", result)
+    note = f"Zapisano plik {workbook.name} (obok tego raportu)."
+else:
+    note = "Plik Excel zapisuje polecenie python -m pipeline notebooks (obok raportów HTML) albo ustawiony parametr figures_dir."
+findings([note])
 
 # %% [markdown]
 # ## Co znaleźliśmy
 
 # %%
-found = {}
-if costs.height and comparison.height:
-    before_row, after_row = comparison.row(0, named=True), comparison.row(1, named=True)
-    found = {"cost_per_family_before": before_row["koszt_na_rodzine"], "cost_per_family_with": after_row["koszt_na_rodzine"]}
-    print(f"Średni koszt na rodzinę: {before_row['okres']}: {before_row['koszt_na_rodzine']:,.0f} zł; "
-          f"{after_row['okres']}: {after_row['koszt_na_rodzine']:,.0f} zł.".replace(",", " "))
-    print("Program pokrył część kosztów ośrodka; różnica w koszcie na rodzinę odzwierciedla głównie wzrost wynagrodzeń, "
-          "a nie efekt programu (brak grupy kontrolnej).")
-else:
-    print("Brak danych o finansowaniu (data/reference/finansowanie.csv nie został wczytany).")
+findings(result.conclusions)
 
 # %% tags=["summary"]
-print(json.dumps({"years_with_funding": costs["year"].to_list() if costs.height else [],
-                  "families_supported": costs["families_supported"].to_list() if costs.height else []} | found))
+record_summary({"year": year, "years_with_funding": costs["year"].to_list(),
+                "families_supported": costs["families_supported"].to_list(), "conclusions": result.conclusions,
+                "cost_per_family": costs["cost_per_family"].to_list(), "cost_per_goal": costs["cost_per_goal"].to_list()})

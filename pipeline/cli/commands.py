@@ -244,7 +244,7 @@ def notebooks(args: argparse.Namespace) -> int:
     if year is None:
         print("brak wczytanych eksportów", file=sys.stderr)
         return EXIT_REJECTED
-    for path in run_notebooks(Path(args.db), year, args.unit, Path(args.out)):
+    for path in run_notebooks(Path(args.db), year, args.unit, Path(args.out), caseload_limit=args.caseload_limit):
         print(f"zapisano {path}")
     return EXIT_OK
 

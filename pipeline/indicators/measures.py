@@ -3,6 +3,9 @@
 - caseload: families per assistant, head count and per FTE — the mean over the
   days of Y of (families with an active assignment, summed over assistants) /
   (assistants employed that day, or their summed wymiar_etatu).
+- mean FTE: the assistants' summed wymiar_etatu averaged over every day of Y
+  (a full-time assistant employed half the year counts 0.5; days with nobody
+  employed count 0).
 - duration: cooperation length as a Kaplan–Meier curve (lifelines); ongoing
   episodes are censored at their unit's latest export date.
 - re-entry: closures in Y followed within 365 days by a new episode of the same
@@ -14,7 +17,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from pipeline.indicators.registry import measure_sql, run_sql
+from pipeline.indicators.registry import measure_sql, run_sql, year_period
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, year: int, unit: str | None) -> pl.DataFrame:
@@ -31,6 +34,13 @@ def caseload(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None)
         "families_per_fte": float((days["families"] / days["fte"]).mean()),
         "days": days.height,
     }
+
+
+def mean_fte(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) -> float:
+    """The assistants' FTE (wymiar_etatu) averaged over every day of the year, not a head count."""
+    d0, d1 = year_period(year)
+    fte = _run(con, "daily_caseload", year, unit)["fte"].cast(pl.Float64).sum()
+    return float(fte) / ((d1 - d0).days + 1)
 
 
 def episode_durations(con: duckdb.DuckDBPyConnection, unit: str | None = None) -> pl.DataFrame:

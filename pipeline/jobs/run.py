@@ -74,7 +74,7 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
         _step("Notatniki analityczne")
         from pipeline.outputs.notebooks import run_notebooks
 
-        for path in run_notebooks(db, report_year, None, out / "notebooks"):
+        for path in run_notebooks(db, report_year, None, out / "notebooks", caseload_limit=caseload_limit):
             print(f"zapisano {path}")
     _step("Podsumowanie")
     print(f"magazyn danych: {db}")

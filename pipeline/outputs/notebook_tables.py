@@ -1,7 +1,10 @@
-"""Tables the notebooks show: quality over time, the annual table, funding, unit comparison.
+"""Tables the notebooks show: quality over time, the annual table, trends, unit comparison.
 
-Notebooks only call these and draw; every figure comes from the indicator
-registry or the measures module, so a notebook cannot disagree with the CLI.
+Notebooks only call these and draw; every figure comes from the indicator registry or the
+measures module, so a notebook cannot disagree with the CLI.  Each table has its `Column`s
+(key, Polish header, kind) beside it: `notebook_setup.table` renders a frame with them in a
+notebook and `spreadsheets.write_workbook` in a workbook, both through `formats`.  The
+programme evaluation has its own module (`evaluation`).
 """
 
 from __future__ import annotations
@@ -11,15 +14,61 @@ import polars as pl
 
 from pipeline.indicators import measures, registry
 from pipeline.outputs.annual_report import indicator_rows
+from pipeline.outputs.formats import cell
+from pipeline.outputs.spreadsheets import Column
 from pipeline.sql import query
 
-PROGRAMME = "program Asystent rodziny"
+OUTCOMES = {"loaded": "wczytany", "rejected": "odrzucony"}
+LOAD_COLUMNS = (
+    Column("load_id", "nr", "count"), Column("file_name", "plik"), Column("jednostka", "jednostka"),
+    Column("data_eksportu", "data eksportu", "date"), Column("okres_od", "okres od", "date"),
+    Column("okres_do", "okres do", "date"), Column("zakres", "zakres"), Column("wynik", "wynik"),
+    Column("findings", "ustalenia", "count"),
+)
+REASON_COLUMNS = (Column("code", "kod reguły"), Column("message", "powód"), Column("exports", "odrzucone eksporty", "count"))
+FINDING_COLUMNS = (Column("year", "rok", "year"), Column("code", "kod"), Column("message", "ustalenie"),
+                   Column("records", "rekordy", "count"))
+BREACH_COLUMNS = (Column("jednostka", "jednostka"), Column("id_asystenta", "asystent (identyfikator)"),
+                  Column("max_families", "najwięcej rodzin naraz", "count"),
+                  Column("days_above_limit", "dni ponad limit", "count"))
+DEFINITION_COLUMNS = (Column("label", "wskaźnik"), Column("definition", "definicja"))
+REASONS_COLUMNS = (Column("przyczyna", "przyczyna zakończenia"), Column("rodziny", "rodziny", "count"))
+COHORT_COLUMNS = (Column("kohorta", "rok rozpoczęcia"), Column("n", "asystentury", "count"),
+                  Column("events", "zakończone", "count"), Column("q25", "25% zakończonych po (dniach)", "count"),
+                  Column("median", "mediana (dni)", "count"), Column("q75", "75% zakończonych po (dniach)", "count"))
+REENTRY_COLUMNS = (Column("year", "rok zakończenia", "year"), Column("closures", "zakończenia (obserwowane 12 miesięcy)", "count"),
+                   Column("reentries", "powroty do wsparcia w 12 miesięcy", "count"), Column("share", "udział powrotów", "percent"))
+CASELOAD_COLUMNS = (Column("year", "rok", "year"), Column("families_per_assistant", "rodzin na asystenta (średnio dziennie)", "decimal"),
+                    Column("families_per_fte", "rodzin na etat (średnio dziennie)", "decimal"))
+UNIT_COLUMNS = (Column("jednostka", "jednostka"), Column("rodziny", "rodziny objęte wsparciem", "count"),
+                Column("rodzin_na_asystenta", "rodzin na asystenta", "decimal"),
+                Column("udzial_celow", "zakończenia z osiągnięciem celów", "percent"),
+                Column("udzial_sadu", "rodziny zobowiązane przez sąd", "percent"),
+                Column("koszt_na_rodzine", "koszt na rodzinę", "money"))
+STANDING_MEASURES = {c.key: c for c in UNIT_COLUMNS[2:]}
+STANDING_COLUMNS = (Column("label", "miara"), Column("ta_jednostka_text", "ta jednostka"), Column("q1_text", "dolny kwartyl"),
+                    Column("mediana_text", "mediana"), Column("q3_text", "górny kwartyl"), Column("pozycja", "pozycja", "count"),
+                    Column("z", "z jednostek", "count"))
+
+
+def annual_columns(year: int) -> tuple[Column, ...]:
+    """The annual table's columns: the indicator, last year, this year (as formatted text), the change."""
+    return (Column("label", "wskaźnik"), Column("previous_text", str(year - 1)), Column("current_text", str(year)),
+            Column("change", "zmiana"))
+
+
+def indicator_columns(keys: list[str], first: Column | None = None) -> tuple[Column, ...]:
+    """Columns for indicators of the registry: their Polish labels, counts or decimals by their definition."""
+    found = [registry.BY_KEY[k] for k in keys]
+    columns = tuple(Column(i.key, i.label, "decimal" if i.decimals else "count") for i in found)
+    return ((first,) if first else ()) + columns
 
 
 def loads(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The load log: one row per load attempt (the reasons are codes and places, never values)."""
-    return query(con, """SELECT load_id, file_name, jednostka, data_eksportu, okres_od, okres_do, zakres, loaded_at,
-                                outcome, findings, reasons FROM raw.loads ORDER BY load_id""")
+    frame = query(con, """SELECT load_id, file_name, jednostka, data_eksportu, okres_od, okres_do, zakres, loaded_at,
+                                 outcome, findings, reasons FROM raw.loads ORDER BY load_id""")
+    return frame.with_columns(pl.col("outcome").replace(OUTCOMES).alias("wynik"))
 
 
 def rejection_reasons(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -45,14 +94,31 @@ def caseload_breaches_by_assistant(con: duckdb.DuckDBPyConnection, year: int, un
 
 
 def annual_table(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> pl.DataFrame:
-    """The year's indicators beside last year's, with the change and the definition in Polish."""
+    """The year's indicators beside last year's (none when last year had no family), the change, the Polish definition."""
     now = registry.compute(con, year, unit, limit)
     before = registry.compute(con, year - 1, unit, limit)
-    return pl.DataFrame([
-        {"wskaźnik": row["label"], "klucz": row["key"], f"{year - 1}": row["previous"], f"{year}": row["current"],
-         "zmiana": row["change"], "definicja": row["definition"]}
-        for row in indicator_rows(now, before)
-    ], strict=False)
+    previous = before if before["families_supported"] else None
+    rows = []
+    for row in indicator_rows(now, previous):
+        kind = "decimal" if row["decimals"] else "count"
+        rows.append({"key": row["key"], "label": row["label"], "previous": row["previous"], "current": row["current"],
+                     "previous_text": cell(row["previous"], kind, row["decimals"]),
+                     "current_text": cell(row["current"], kind, row["decimals"]),
+                     "change": row["change"], "definition": row["definition"]})
+    return pl.DataFrame(rows, strict=False)
+
+
+def closed_by_reason(values: dict) -> pl.DataFrame:
+    """The year's closures by reason, from computed values."""
+    reasons = values[registry.CLOSED_BY_REASON]
+    return pl.DataFrame({"przyczyna": list(reasons), "rodziny": list(reasons.values())},
+                        schema={"przyczyna": pl.String, "rodziny": pl.Int64})
+
+
+def caseload_by_year(con: duckdb.DuckDBPyConnection, years: list[int], unit: str | None) -> pl.DataFrame:
+    """Mean daily families per assistant and per FTE, by year."""
+    schema = {"year": pl.Int64, "families_per_assistant": pl.Float64, "families_per_fte": pl.Float64, "days": pl.Int64}
+    return pl.DataFrame([{"year": y} | measures.caseload(con, y, unit) for y in years], schema=schema)
 
 
 def cohort_durations(con: duckdb.DuckDBPyConnection, unit: str | None, cohorts: list[tuple[int, int]]) -> pl.DataFrame:
@@ -72,48 +138,7 @@ def reentry_by_year(con: duckdb.DuckDBPyConnection, years: list[int], unit: str 
         r = measures.reentry(con, y, unit)
         n, k = int(r["closures"].sum()) if r.height else 0, int(r["reentries"].sum()) if r.height else 0
         rows.append({"year": y, "closures": n, "reentries": k, "share": k / n if n else None})
-    return pl.DataFrame(rows, strict=False)
-
-
-def funding(con: duckdb.DuckDBPyConnection, unit: str | None) -> pl.DataFrame:
-    """Money by year and source (from finansowanie.csv)."""
-    return query(con, """SELECT rok AS year, zrodlo, sum(kwota) AS kwota, max(liczba_asystentow) AS liczba_asystentow
-                         FROM raw.funding WHERE CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit
-                         GROUP BY ALL ORDER BY year, zrodlo""", {"unit": unit})
-
-
-def cost_table(con: duckdb.DuckDBPyConnection, unit: str | None, limit: int) -> pl.DataFrame:
-    """Per year: total money, the programme's part, and cost per family, per goal-achieved closure, per FTE."""
-    money = funding(con, unit)
-    if money.height == 0:
-        return pl.DataFrame()
-    by_year = money.group_by("year").agg(
-        pl.col("kwota").sum().alias("koszt_ogolem"),
-        pl.col("kwota").filter(pl.col("zrodlo") == PROGRAMME).sum().alias("program"),
-        pl.col("liczba_asystentow").max().alias("etaty_finansowane"),
-    ).sort("year")
-    trend = registry.trend(con, by_year["year"].to_list(), unit, limit).select(
-        "year", "families_supported", "families_closed_goals_achieved", "assistants")
-    return by_year.join(trend, on="year").with_columns(
-        (pl.col("koszt_ogolem") / pl.col("families_supported")).alias("koszt_na_rodzine"),
-        (pl.col("koszt_ogolem") / pl.col("families_closed_goals_achieved")).alias("koszt_na_zakonczenie_z_celem"),
-        (pl.col("koszt_ogolem") / pl.col("etaty_finansowane")).alias("koszt_na_etat"),
-        (pl.col("program") > 0).alias("z_programem"),
-    )
-
-
-def before_after(costs: pl.DataFrame, years_before: int = 3) -> pl.DataFrame:
-    """Mean yearly figures in the programme's years against the `years_before` years just before it."""
-    with_programme = costs.filter(pl.col("z_programem"))
-    if with_programme.height == 0:
-        return pl.DataFrame()
-    first = with_programme["year"].min()
-    before = costs.filter(pl.col("year").is_between(first - years_before, first - 1))
-    cols = ["families_supported", "families_closed_goals_achieved", "koszt_na_rodzine", "koszt_na_etat"]
-    return pl.DataFrame([
-        {"okres": f"przed programem ({before['year'].min()}-{before['year'].max()})"} | {c: before[c].mean() for c in cols},
-        {"okres": f"z programem ({first}-{with_programme['year'].max()})"} | {c: with_programme[c].mean() for c in cols},
-    ])
+    return pl.DataFrame(rows, schema={"year": pl.Int64, "closures": pl.Int64, "reentries": pl.Int64, "share": pl.Float64})
 
 
 def units_table(con: duckdb.DuckDBPyConnection, year: int, limit: int) -> pl.DataFrame:
@@ -129,7 +154,7 @@ def units_table(con: duckdb.DuckDBPyConnection, year: int, limit: int) -> pl.Dat
             "rodzin_na_asystenta": c["families_per_assistant"],
             "udzial_celow": v["families_closed_goals_achieved"] / v["families_closed"] if v["families_closed"] else None,
             "udzial_sadu": v["families_court_obliged"] / v["families_supported"] if v["families_supported"] else None,
-            "koszt_na_rodzine": cost[u] / v["families_supported"] if u in cost and v["families_supported"] else None,
+            "koszt_na_rodzine": cost[u] / v["families_supported"] if cost.get(u) is not None and v["families_supported"] else None,
         })
     return pl.DataFrame(rows, strict=False)
 
@@ -137,13 +162,14 @@ def units_table(con: duckdb.DuckDBPyConnection, year: int, limit: int) -> pl.Dat
 def standing(units: pl.DataFrame, unit: str) -> pl.DataFrame:
     """Where one unit stands: its value, the others' quartiles, and its rank per measure."""
     rows = []
-    for col in ("rodzin_na_asystenta", "udzial_celow", "udzial_sadu", "koszt_na_rodzine"):
+    for col, column in STANDING_MEASURES.items():
         values = units.select(col).drop_nulls()[col]
         mine = units.filter(pl.col("jednostka") == unit)[col]
         v = mine[0] if len(mine) else None
-        rows.append({
-            "miara": col, "ta_jednostka": v, "q1": values.quantile(0.25) if len(values) else None,
+        row = {
+            "miara": col, "label": column.label, "ta_jednostka": v, "q1": values.quantile(0.25) if len(values) else None,
             "mediana": values.median() if len(values) else None, "q3": values.quantile(0.75) if len(values) else None,
             "pozycja": int((values < v).sum()) + 1 if v is not None else None, "z": len(values),
-        })
+        }
+        rows.append(row | {f"{k}_text": cell(row[k], column.kind) for k in ("ta_jednostka", "q1", "mediana", "q3")})
     return pl.DataFrame(rows, strict=False)

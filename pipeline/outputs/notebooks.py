@@ -1,20 +1,24 @@
-"""Execute the analysts' notebooks with parameters and export them as self-contained HTML.
+"""Execute the analysts' notebooks with parameters and export them as HTML a person can hand on.
 
-Notebooks are jupytext percent files (notebooks/*.py, paired with .ipynb in
-JupyterLab).  A cell tagged `parameters` holds the defaults; the runner adds
-an `injected-parameters` cell after it, executes the notebook with nbclient
-and writes HTML with embedded images (charts are shown as PNG as well as
-interactive Vega-Lite, so the HTML needs no network).
+Notebooks are jupytext percent files (notebooks/*.py, paired with .ipynb in JupyterLab).  A cell
+tagged `parameters` holds the defaults (from `pipeline.config`); the runner adds an
+`injected-parameters` cell after it only for the values it is given, and executes the notebook
+with nbclient in `notebooks/`, as JupyterLab would.  The kernel's connection file and sockets live
+in a temporary folder that is removed after the run.  The HTML has no code cells (the .py files
+are where the code is read), no prompts, and no summary cell; charts are embedded as PNG, so it
+needs no network.
 """
 
 from __future__ import annotations
 
-import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from nbformat import NotebookNode
 
-from pipeline.config import NOTEBOOK_DIR, PROJECT_ROOT
+from pipeline.config import DEFAULT_CASELOAD_LIMIT, NOTEBOOK_DIR
+from pipeline.outputs.notebook_setup import SUMMARY_MIME
 
 SUMMARY_TAG = "summary"
 
@@ -23,36 +27,53 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.py"))
 
 
-def execute(path: Path, parameters: dict, timeout: int = 600) -> NotebookNode:
-    """Execute one notebook with `parameters`; return the executed nbformat notebook."""
+def execute(path: Path, parameters: dict[str, Any] | None = None, timeout: int = 600, cwd: Path = NOTEBOOK_DIR) -> NotebookNode:
+    """Execute one notebook (with `parameters` injected when given) in `cwd`; return the executed notebook."""
     import jupytext
     import nbformat
     from jupyter_client import KernelManager
     from nbclient import NotebookClient
 
     nb = jupytext.read(path)
-    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
-    source = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
-    injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
-    nb.cells.insert(index + 1, injected)
-    km = KernelManager(kernel_name="python3", transport="ipc")  # a local socket file, not TCP
-    NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(PROJECT_ROOT)}}).execute()
+    if parameters:
+        index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
+        source = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
+        nb.cells.insert(index + 1, nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]}))
+    with tempfile.TemporaryDirectory(prefix="asystenci-kernel-") as runtime:
+        # a local socket (not TCP) and the connection file, both in the temporary folder, never in `cwd`
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(runtime) / "kernel-ipc"),
+                           connection_file=str(Path(runtime) / "kernel.json"))
+        try:
+            NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}}).execute()
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+            km.cleanup_resources()
     return nb
 
 
 def summary(nb: NotebookNode) -> dict:
-    """The JSON printed by the notebook's cell tagged `summary` (what the notebook found)."""
+    """The figures the notebook's cell tagged `summary` recorded (what the notebook found)."""
     for cell in nb.cells:
         if SUMMARY_TAG in cell.get("metadata", {}).get("tags", []):
-            text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
-            return json.loads(text)
+            for output in cell.get("outputs", []):
+                if SUMMARY_MIME in output.get("data", {}):
+                    return dict(output["data"][SUMMARY_MIME])
     raise ValueError("notebook has no summary cell")
 
 
 def to_html(nb: NotebookNode, path: Path) -> Path:
+    """Write the executed notebook as HTML without code, prompts or the summary cell."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
 
-    exporter = HTMLExporter(template_name="lab")
+    config = Config()
+    config.TagRemovePreprocessor.remove_cell_tags = {SUMMARY_TAG, "parameters", "injected-parameters"}
+    config.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(config=config, template_name="lab")
+    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb)
@@ -60,13 +81,15 @@ def to_html(nb: NotebookNode, path: Path) -> Path:
     return path
 
 
-def run_notebooks(db: Path, year: int, unit: str | None, out: Path, only: list[str] | None = None) -> list[Path]:
+def run_notebooks(db: Path, year: int, unit: str | None, out: Path, only: list[str] | None = None,
+                  caseload_limit: int = DEFAULT_CASELOAD_LIMIT) -> list[Path]:
     """Execute every notebook (or those named) and write out/<name>.html; return the paths."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for path in notebook_paths():
         if only and path.stem not in only:
             continue
-        nb = execute(path, {"db": str(db), "year": year, "unit": unit, "figures_dir": str(out / "figures")})
+        nb = execute(path, {"db": str(db), "year": year, "unit": unit, "caseload_limit": caseload_limit,
+                            "figures_dir": str(out / "figures")})
         written.append(to_html(nb, out / f"{path.stem}.html"))
     return written

@@ -1,0 +1,146 @@
+"""The opening every notebook shares: parameters -> connection -> theme, and what a notebook shows.
+
+A notebook's `parameters` cell takes its defaults from `pipeline.config` (the warehouse from
+`ASYSTENCI_DB` or the project, the caseload limit), so it runs wherever its kernel starts;
+`open_notebook` resolves the year, opens the warehouse read-only and sets the display.
+`table` renders a frame for people (pandas' Styler with the shared `formats`), `findings`
+prints the notebook's conclusions as text, and `record_summary` leaves the notebook's figures
+for the runner and the tests without showing a JSON dump to the reader.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipeline.config import DB_ENV, default_db
+from pipeline.indicators import coverage
+from pipeline.outputs.formats import MISSING, cell
+from pipeline.outputs.spreadsheets import Column
+
+SUMMARY_MIME = "application/x.asystenci-summary+json"
+TABLE_CSS = [
+    {"selector": "", "props": "border-collapse: collapse; font-size: 13px; margin: 0.5em 0 1em 0;"},
+    {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold; padding: 4px 0;"},
+    {"selector": "th", "props": "background: #eeeeee; text-align: left; padding: 4px 8px; border: 1px solid #cccccc;"},
+    {"selector": "td", "props": "padding: 4px 8px; border: 1px solid #dddddd; vertical-align: top;"},
+]
+NUMERIC_KINDS = ("count", "decimal", "percent", "money", "year")
+
+
+class NotebookError(Exception):
+    """A notebook cannot start; the message says why and what to do, in Polish (shown without a traceback)."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return [str(self)]
+
+
+@dataclass
+class Notebook:
+    """What a notebook works with after its opening."""
+
+    con: duckdb.DuckDBPyConnection
+    db: Path
+    year: int
+    unit: str | None
+    caseload_limit: int
+    figures_dir: str | None
+    years: list[int]  # the years with data, up to and including `year`
+
+    def header(self) -> Any:
+        """The parameters as a line a reader understands."""
+        from IPython.display import Markdown
+
+        unit = f"jednostka {self.unit}" if self.unit else "wszystkie jednostki w magazynie razem"
+        span = f"; lata z danymi: {self.years[0]}–{self.years[-1]}" if len(self.years) > 1 else ""
+        return Markdown(f"*Rok: {self.year}; {unit}; limit rodzin na asystenta: {self.caseload_limit}{span}.*")
+
+
+def missing_warehouse_message(path: Path) -> str:
+    """What to tell a person whose warehouse file is not where it was looked for."""
+    return (f"Nie znaleziono magazynu danych: {path}. Wczytaj eksporty (python -m pipeline run albo "
+            f"python -m pipeline ingest ŚCIEŻKA) albo wskaż istniejący magazyn zmienną środowiskową {DB_ENV}, "
+            f"np. export {DB_ENV}=/ścieżka/do/warehouse.duckdb przed uruchomieniem JupyterLab, "
+            f"albo wpisz ścieżkę w komórce parametrów (db = \"...\").")
+
+
+def open_notebook(db: str | Path | None, year: int | None, unit: str | None, caseload_limit: int,
+                  figures_dir: str | None = None) -> Notebook:
+    """Open the warehouse read-only, pick the year (default: the latest complete one) and set the display."""
+    from pipeline.warehouse.connection import WarehouseError, connect
+
+    path = Path(db).expanduser() if db else default_db()
+    if not path.exists():
+        raise NotebookError(missing_warehouse_message(path))
+    try:
+        con = connect(path, read_only=True)
+    except WarehouseError as e:
+        raise NotebookError(str(e)) from None
+    chosen = year if year is not None else coverage.latest_complete_year(con)
+    if chosen is None:
+        con.close()
+        raise NotebookError(f"Magazyn danych {path} nie zawiera żadnego wczytanego eksportu: najpierw wczytaj eksporty.")
+    apply_theme()
+    years = [y for y in coverage.data_years(con, unit) if y <= chosen]
+    return Notebook(con, path, int(chosen), unit, int(caseload_limit), figures_dir, years)
+
+
+def apply_theme() -> None:
+    """Charts drawn in a notebook get the project's theme (the shared charts configure themselves)."""
+    import altair as alt
+
+    from pipeline.outputs.charts import theme_config
+
+    @alt.theme.register("asystenci", enable=True)
+    def _theme() -> alt.theme.ThemeConfig:
+        return {"config": theme_config()}  # type: ignore[return-value]
+
+
+def formatted(frame: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFrame:
+    """The frame's columns as text of their kinds (Polish labels as headers)."""
+    data = {c.label: [cell(v, c.kind) for v in frame[c.key].to_list()] for c in columns}
+    return pl.DataFrame(data, schema={c.label: pl.String for c in columns})
+
+
+def table(frame: pl.DataFrame, columns: Sequence[Column], caption: str | None = None, empty: str = "Brak danych.",
+          right: Sequence[str] = ()) -> Any:
+    """A table a person reads: Polish headers, numbers formatted by kind, no index, no dtype row, every row.
+
+    Returns a pandas Styler (it renders as an HTML table in JupyterLab and in the exported HTML);
+    an empty frame gives the sentence `empty` instead.  Numbers are right-aligned, and so are the
+    columns named in `right` (numbers already formatted as text)."""
+    from IPython.display import Markdown
+
+    if frame.height == 0:
+        return Markdown(empty)
+    text = formatted(frame, columns).to_pandas()
+    styler = text.style.hide(axis="index").set_table_styles(TABLE_CSS)
+    numeric = [c.label for c in columns if c.kind in NUMERIC_KINDS or c.key in right]
+    text_columns = [c.label for c in columns if c.label not in numeric]
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+    if text_columns:  # JupyterLab's stylesheet right-aligns every cell; words read from the left
+        styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler
+
+
+def findings(sentences: Sequence[str]) -> Any:
+    """The notebook's conclusions as a bulleted list (Markdown)."""
+    from IPython.display import Markdown
+
+    return Markdown("\n".join(f"- {s}" for s in sentences) if sentences else MISSING)
+
+
+def record_summary(values: dict) -> None:
+    """Leave the notebook's figures in its output for the runner and the tests; a reader sees nothing."""
+    from IPython.display import display
+
+    display({SUMMARY_MIME: values, "text/plain": ""}, raw=True)
