@@ -11,13 +11,17 @@ import sys
 from pathlib import Path
 
 from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, UsageError, existing_paths
+from pipeline.cli.validate import csv_safe, writable_file, writable_folder
 
 
 def ingest(args: argparse.Namespace) -> int:
     from pipeline.jobs.ingest import IngestOptions, ingest, progress_printer
 
     paths = existing_paths(args.paths)
-    options = IngestOptions(db=Path(args.db), reports=Path(args.reports) / "quality", caseload_limit=args.caseload_limit)
+    writable_file(Path(args.db), "magazyn danych")
+    writable_folder(Path(args.reports) / "quality", "folder raportów")
+    options = IngestOptions(db=Path(args.db), reports=Path(args.reports) / "quality", caseload_limit=args.caseload_limit,
+                            allow_shrink=args.allow_shrink)
     results = ingest(paths, options, on_result=progress_printer(len(paths)))
     return EXIT_REJECTED if any(r.outcome == "rejected" for r in results) else EXIT_OK
 
@@ -66,13 +70,15 @@ def indicators(args: argparse.Namespace) -> int:
 
     if args.year is None and args.years is None:
         raise UsageError("podaj --year ROK albo --years OD-DO")
+    if args.out:
+        writable_file(Path(args.out), "plik wyjściowy")
     con = connect(Path(args.db), read_only=True)
     try:
         if args.explain:
             if args.explain not in registry.EXPLAINABLE:
                 raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.EXPLAINABLE)}")
             frame = registry.explain(con, args.explain, args.year or args.years[-1], args.unit, args.caseload_limit)
-            sys.stdout.write(frame.write_csv())
+            sys.stdout.write(csv_safe(frame).write_csv())
             return EXIT_OK
         if args.years is not None:
             frame = registry.trend(con, args.years, args.unit, args.caseload_limit)
@@ -99,6 +105,8 @@ def indicators(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     from pipeline.jobs.run import run
 
+    writable_file(Path(args.db), "magazyn danych")
+    writable_folder(Path(args.out), "folder wyjściowy")
     return run(Path(args.db), Path(args.out), existing_paths(args.paths), args.caseload_limit, not args.no_notebooks)
 
 
@@ -120,6 +128,7 @@ def report(args: argparse.Namespace) -> int:
     from pipeline.outputs.annual_report import write_report
     from pipeline.warehouse.connection import connect
 
+    writable_folder(Path(args.out), "folder wyjściowy")
     year = _report_year(args)
     if year is None:
         print("brak wczytanych eksportów: nie ma za jaki rok napisać informacji", file=sys.stderr)
@@ -137,6 +146,7 @@ def report(args: argparse.Namespace) -> int:
 def notebooks(args: argparse.Namespace) -> int:
     from pipeline.outputs.notebooks import run_notebooks
 
+    writable_folder(Path(args.out), "folder wyjściowy")
     year = _report_year(args)
     if year is None:
         print("brak wczytanych eksportów", file=sys.stderr)
@@ -158,6 +168,9 @@ def funding(args: argparse.Namespace) -> int:
     from pipeline.jobs.funding import load_funding_file
 
     (path,) = existing_paths([args.path])
+    if not path.is_file():
+        raise UsageError(f"{path} nie jest plikiem: podaj plik finansowanie.csv")
+    writable_file(Path(args.db), "magazyn danych")
     return EXIT_OK if load_funding_file(Path(args.db), path) else EXIT_REJECTED
 
 

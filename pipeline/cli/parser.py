@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli import commands
+from pipeline.cli import commands, validate
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, DEFAULT_REPORTS, default_db
-
-
-def _years(text: str) -> list[int]:
-    try:
-        if "-" in text:
-            a, b = (int(x) for x in text.split("-", 1))
-            return list(range(a, b + 1))
-        return [int(text)]
-    except ValueError:
-        raise argparse.ArgumentTypeError("oczekiwano roku albo zakresu lat, np. 2012-2025") from None
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -38,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("--reports", default=str(DEFAULT_REPORTS), help="folder raportów (raporty jakości w quality/)")
     _add_limit(p)
+    p.add_argument("--allow-shrink", action="store_true",
+                   help="wczytaj eksport pełny, nawet jeśli usuwa ponad 10%% bieżących rekordów jednostki")
     p.set_defaults(func=commands.ingest)
 
     p = sub.add_parser("validate", help="sprawdź eksporty bez wczytywania")
@@ -50,9 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=commands.suites)
 
     p = sub.add_parser("indicators", help="wskaźniki informacji rocznej za rok (albo --years: tabela trendu)")
-    p.add_argument("--year", type=int)
-    p.add_argument("--years", type=_years, help="zakres lat, np. 2012-2025: jeden wiersz na rok")
-    p.add_argument("--unit", help="kod TERYT jednostki (bez: wszystkie jednostki razem)")
+    p.add_argument("--year", type=validate.year)
+    p.add_argument("--years", type=validate.years, help="zakres lat, np. 2012-2025: jeden wiersz na rok")
+    p.add_argument("--unit", type=validate.unit, help="kod TERYT jednostki (bez: wszystkie jednostki razem)")
     _add_db(p)
     p.add_argument("--format", choices=["json", "csv", "table"], default="table")
     p.add_argument("--out", help="z --years: plik .csv albo .xlsx (domyślnie CSV na wyjście)")
@@ -86,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         ("notebooks", commands.notebooks, "wykonaj notatniki analityczne do HTML", DEFAULT_REPORTS / "notebooks"),
     ):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--year", type=int, help="rok (domyślnie ostatni pełny rok w magazynie)")
-        p.add_argument("--unit", help="kod TERYT jednostki (bez: wszystkie razem)")
+        p.add_argument("--year", type=validate.year, help="rok (domyślnie ostatni pełny rok w magazynie)")
+        p.add_argument("--unit", type=validate.unit, help="kod TERYT jednostki (bez: wszystkie razem)")
         _add_db(p)
         p.add_argument("--out", default=str(default_out))
         _add_limit(p)

@@ -151,22 +151,22 @@ _COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zi
 def _zip_limits(infos: list[zipfile.ZipInfo], limits: ReadLimits) -> list[Problem]:
     """Encryption, compression method and the sizes the archive declares (checked again while reading)."""
     problems: list[Problem] = []
-    encrypted = [n for n, i in enumerate(infos, start=1) if i.flag_bits & 0x1]
-    unsupported = [n for n, i in enumerate(infos, start=1) if i.compress_type not in _COMPRESSIONS]
-    if encrypted:
-        problems.append(ENCRYPTED.problem(f"archiwum zip jest zaszyfrowane (hasło): człon nr {cut_list(encrypted)}; "
+    names = {id(i): shown_name(i.filename, "człon archiwum", n) for n, i in enumerate(infos, start=1)}
+
+    def listed(test: Callable[[zipfile.ZipInfo], bool]) -> list[str]:
+        return [names[id(i)] for i in infos if test(i)]
+
+    if encrypted := listed(lambda i: bool(i.flag_bits & 0x1)):
+        problems.append(ENCRYPTED.problem(f"archiwum zip jest zaszyfrowane (hasło): {cut_list(encrypted)}; "
                                           "prosimy o eksport bez hasła"))
-    if unsupported:
-        problems.append(ENCRYPTED.problem(f"nieobsługiwana metoda kompresji: człon nr {cut_list(unsupported)}; "
+    if unsupported := listed(lambda i: i.compress_type not in _COMPRESSIONS):
+        problems.append(ENCRYPTED.problem(f"nieobsługiwana metoda kompresji: {cut_list(unsupported)}; "
                                           "obsługiwane: bez kompresji, Deflate, BZIP2, LZMA"))
-    big = [n for n, i in enumerate(infos, start=1) if i.file_size > limits.member_bytes]
-    packed = [n for n, i in enumerate(infos, start=1)
-              if i.file_size > limits.ratio_floor and i.file_size > limits.ratio * max(i.compress_size, 1)]
-    if big:
-        problems.append(TOO_BIG.problem(f"człon nr {cut_list(big)} po rozpakowaniu przekracza {limits.member_bytes // MIB} MiB"))
-    if packed:
-        problems.append(TOO_BIG.problem(f"człon nr {cut_list(packed)} jest skompresowany ponad {limits.ratio}:1 "
-                                        "(archiwum podejrzane: tak wygląda m.in. plik z samych pustych wierszy)"))
+    if big := listed(lambda i: i.file_size > limits.member_bytes):
+        problems.append(TOO_BIG.problem(f"po rozpakowaniu przekracza {limits.member_bytes // MIB} MiB: {cut_list(big)}"))
+    if packed := listed(lambda i: i.file_size > limits.ratio_floor and i.file_size > limits.ratio * max(i.compress_size, 1)):
+        problems.append(TOO_BIG.problem(f"skompresowany ponad {limits.ratio}:1 (archiwum podejrzane: tak wygląda m.in. "
+                                        f"plik z samych pustych wierszy): {cut_list(packed)}"))
     if sum(i.file_size for i in infos) > limits.export_bytes:
         problems.append(TOO_BIG.problem(f"archiwum po rozpakowaniu przekracza {limits.export_bytes // MIB} MiB"))
     return problems

@@ -242,21 +242,21 @@ def _read_table(exports: list[ExportData], table: str, excel: bool, stacked: pl.
         found[i][table] += problems.get(i, [])
 
 
-def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None, *, first_position: int = 1,
+def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None, *, positions: Sequence[int] | None = None,
                  limits: ReadLimits = DEFAULT_LIMITS) -> list[ExportData]:
     """Read a batch of exports into typed frames; problems are collected per export, not raised.
 
     Files are parsed one by one; trimming, typing and their checks run once per table for the
     whole batch (see `pipeline.read.batch`).  `hashes`: their content hashes, if already known;
-    `first_position`: the place of the first among the exports of the call.
+    `positions`: their places among the exports of the call (1, 2, ... if not given).
     """
     with spool_folder() as spool:
-        return _read_exports(paths, hashes, spool, first_position, limits)
+        return _read_exports(paths, hashes, spool, positions or range(1, len(paths) + 1), limits)
 
 
-def _read_exports(paths: Sequence[Path], hashes: Sequence[str] | None, spool: Path, first_position: int,
+def _read_exports(paths: Sequence[Path], hashes: Sequence[str] | None, spool: Path, positions: Sequence[int],
                   limits: ReadLimits) -> list[ExportData]:
-    exports = [ExportData(path, first_position + i) for i, path in enumerate(paths)]
+    exports = [ExportData(path, n) for path, n in zip(paths, positions, strict=True)]
     found: dict[int, dict[str, list[Problem]]] = {}  # per export, per table in member order
     parts: dict[tuple[str, bool], list[tuple[int, pl.DataFrame]]] = defaultdict(list)
     scannable: dict[str, dict[tuple[str, ...], list[tuple[int, CsvFile]]]] = defaultdict(lambda: defaultdict(list))

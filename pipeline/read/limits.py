@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.problems import issue
+
 MIB = 1 << 20
 
 
@@ -33,3 +35,7 @@ class Budget:
 
     limits: ReadLimits = DEFAULT_LIMITS
     used: int = 0
+
+SHRINK_SHARE = 0.1  # a `pełny` export may remove at most this share of a unit's current records
+# checked by pipeline.warehouse.shrink against the warehouse; defined here with the other limits
+TOO_MUCH_REMOVED = issue("STR-040", "eksport pełny usunąłby zbyt dużą część bieżących rekordów jednostki (--allow-shrink)")

@@ -315,7 +315,7 @@ def inspect_csv_member(member: Member, spool_as: Path | None = None, budget: Bud
     if lines.blank > budget.limits.blank_lines and lines.blank > lines.lines - lines.blank:
         raise ExportRejected([MOSTLY_BLANK.problem(
             f"plik składa się głównie z pustych wierszy ({number(lines.blank)} pustych, "
-            f"{number(lines.lines - lines.blank)} z danymi)", file=member.label, table=member.table)])
+            f"{number(max(lines.lines - lines.blank - 1, 0))} z danymi)", file=member.label, table=member.table)])
     return CsvFile(member, columns, encoding, payload, source)
 
 
