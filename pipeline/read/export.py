@@ -7,10 +7,11 @@ no reading problem are passed on to the checks.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -47,6 +48,9 @@ UNKNOWN_KEY = issue("STR-030", "nieznany klucz metadanych")
 REPEATED_KEY = issue("STR-031", "klucz metadanych występuje więcej niż raz")
 MISSING_KEY = issue("STR-032", "brak wartości klucza metadanych")
 BAD_METADATA = issue("STR-033", "niepoprawna wartość metadanych (kod TERYT, data, zakres albo wersja formatu)")
+FUTURE_EXPORT = issue("STR-034", "data_eksportu jest z przyszłości (późniejsza niż dziś)")
+CONTROL_IN_NAME = issue("STR-035", "nazwa jednostki zawiera znaki sterujące")
+FUTURE_MARGIN_DAYS = 2  # clocks and time zones: an export may be dated this many days after today
 
 
 @dataclass
@@ -170,11 +174,22 @@ def _metadata(values: Values, dates: dict[str, date | None], label: str,
     jednostka = values["jednostka"][0] or ""
     if excel and jednostka.isdigit() and len(jednostka) == 6:
         jednostka = "0" + jednostka  # Excel drops the leading zero of a TERYT code stored as a number
-    if not (jednostka.isdigit() and len(jednostka) == 7):
-        bad("jednostka", "oczekiwano 7-cyfrowego kodu TERYT gminy")
+    if not (jednostka.isascii() and jednostka.isdigit() and len(jednostka) == 7):
+        bad("jednostka", "oczekiwano 7-cyfrowego kodu TERYT gminy (cyfry 0-9)")
     for key in _DATE_KEYS:
         if dates[key] is None:
-            bad(key, "oczekiwano daty RRRR-MM-DD albo DD.MM.RRRR")
+            bad(key, "oczekiwano daty RRRR-MM-DD albo DD.MM.RRRR, nie wcześniejszej niż 01.01.1900")
+    exported = dates["data_eksportu"]
+    if exported is not None and exported > date.today() + timedelta(days=FUTURE_MARGIN_DAYS):
+        problems.append(FUTURE_EXPORT.problem(
+            "data_eksportu jest późniejsza niż dzisiejsza data (czy to literówka w roku?); taki eksport "
+            "zastąpiłby na zawsze każdy późniejszy", file=label, table=METADATA_TABLE, column="wartosc",
+            rows=[values["data_eksportu"][1]]))
+    name = values["nazwa_jednostki"][0] or ""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        problems.append(CONTROL_IN_NAME.problem(
+            "nazwa_jednostki zawiera znaki sterujące albo niewidoczne (np. tabulator, nowy wiersz)", file=label,
+            table=METADATA_TABLE, column="wartosc", rows=[values["nazwa_jednostki"][1]]))
     zakres = {fold(v): v for v in ZAKRES_VALUES}.get(fold(values["zakres"][0] or ""))
     if zakres is None:
         bad("zakres", "dozwolone: " + ", ".join(ZAKRES_VALUES))
