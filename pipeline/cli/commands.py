@@ -208,3 +208,23 @@ def synth(args: argparse.Namespace) -> int:
     rows = write_national(NationalOptions(out, args.units, args.seed, args.workers, dialect), progress)
     print(f"zapisano eksporty {args.units} jednostek ({rows} wierszy) w {out} w {time.monotonic() - started:.0f} s")
     return EXIT_OK
+
+
+def migrate(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipeline.warehouse.connection import WarehouseError
+    from pipeline.warehouse.migrate import migrate as migrate_file
+
+    path = Path(args.db)
+    if not path.is_file():
+        raise UsageError(f"nie ma pliku magazynu danych {path}")
+    try:
+        before, after = migrate_file(path)
+    except ValueError as e:
+        raise WarehouseError(str(e)) from None
+    except duckdb.Error as e:
+        raise WarehouseError(f"nie można zaktualizować magazynu danych {path} ({type(e).__name__}); pozostał bez zmian") from None
+    print(f"magazyn danych {path}: wersja schematu {before} -> {after}" if before != after
+          else f"magazyn danych {path} ma już obecną wersję schematu ({after})")
+    return EXIT_OK

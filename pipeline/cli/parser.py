@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", help="wygeneruj strony docs/ z kodu (wskaźniki, reguły)")
     p.set_defaults(func=commands.docs)
 
+    p = sub.add_parser("migrate", help="zaktualizuj magazyn danych starszej wersji schematu do obecnej")
+    _add_db(p)
+    p.set_defaults(func=commands.migrate)
+
     p = sub.add_parser("funding", help="wczytaj plik finansowania (finansowanie.csv) do magazynu")
     p.add_argument("path", metavar="PATH")
     _add_db(p)
