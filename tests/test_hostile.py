@@ -297,7 +297,7 @@ def test_outputs_that_cannot_be_written_are_refused_before_any_work(tmp_path, cl
     a_file = tmp_path / "plik"
     a_file.write_text("x", encoding="utf-8")
     db = tmp_path / "w.duckdb"
-    code, out, err = cli("ingest", str(good), "--db", str(db), "--reports", str(a_file))
+    code, _, err = cli("ingest", str(good), "--db", str(db), "--reports", str(a_file))
     assert code == 2 and "jest plikiem" in err and not db.exists()
     code, _, err = cli("report", "--db", str(db), "--out", str(a_file / "pod"))
     assert code == 2 and "jest plikiem" in err
