@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.warehouse.schema import SCHEMA_VERSION, ddl
+from pipeline.warehouse.transaction import transaction
 from pipeline.warehouse.version import PRE_VERSION, stored_version
 
 
@@ -36,14 +37,9 @@ def migrate(path: Path) -> tuple[int, int]:
             raise ValueError(f"magazyn danych {path} ma nowszą wersję schematu ({before}) niż ten program ({SCHEMA_VERSION})")
         version = before
         while version < SCHEMA_VERSION:
-            con.begin()
-            try:
+            with transaction(con):
                 STEPS[version](con)
                 con.execute("UPDATE raw.warehouse_info SET value = $v WHERE key = 'schema_version'", {"v": str(version + 1)})
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
             version += 1
         return before, version
     finally:
