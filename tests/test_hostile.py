@@ -427,3 +427,14 @@ def test_many_extra_files_make_one_cut_line_and_control_characters_are_escaped(t
     assert len(lines) == 1 and "i 291 więcej" in lines[0]
     assert not any(line.startswith("[STR-999]") for line in out.splitlines()) and "a\\x0a[STR-999]" in out
     assert _loaded(db)["dobry_eksport"] == "loaded"
+
+
+def test_failing_rows_are_kept_up_to_the_limit_and_counted_exactly():
+    import polars as pl
+
+    from pipeline.read.batch import EXPORT, ROW, first_rows_by_export
+
+    frame = pl.DataFrame({EXPORT: [0] * 12 + [1] * 10 + [2], ROW: list(range(2, 14)) + list(range(2, 12)) + [2],
+                          "bad": [True] * 11 + [False] + [True] * 10 + [False]})
+    found = first_rows_by_export(frame, pl.col("bad"), 10)
+    assert found == {0: (list(range(2, 12)), 11), 1: (list(range(2, 12)), 10)}

@@ -14,8 +14,8 @@ from functools import cache
 import polars as pl
 
 from pipeline.contract import TABLES, Column, Table, dictionary_lookup
-from pipeline.problems import Problem, issue
-from pipeline.read.batch import EXPORT, ROW, rows_by_export
+from pipeline.problems import MAX_ROWS_SHOWN, Problem, issue
+from pipeline.read.batch import EXPORT, ROW, first_rows_by_export
 
 EXCEL_EPOCH = date(1899, 12, 30)
 DATE_FLOOR = date(1900, 1, 1)  # an earlier date is a typo (1020 for 2020), read as not a date
@@ -154,9 +154,9 @@ def coerce_table(df: pl.DataFrame, table: Table, labels: dict[int, str],
     for c in table.columns:
         if not counts[c.name]:
             continue
-        for export, rows in rows_by_export(failed, pl.col(c.name)).items():
+        for export, (rows, count) in first_rows_by_export(failed, pl.col(c.name), MAX_ROWS_SHOWN).items():
             problems[export].append(
                 TYPE_ERRORS[c.type].problem(type_error_message(c), file=labels[export],
-                        table=table.name, column=c.name, rows=rows[:10], count=len(rows))
+                        table=table.name, column=c.name, rows=rows, count=count)
             )
     return typed, dict(problems), failed

@@ -21,8 +21,8 @@ import polars as pl
 
 from pipeline.contract import METADATA_COLUMNS, METADATA_TABLE, TABLES, UNDEFINED_CP1250_BYTES
 from pipeline.grammar import number
-from pipeline.problems import ExportRejected, Problem, issue
-from pipeline.read.batch import EXPORT, ROW, rows_by_export
+from pipeline.problems import MAX_ROWS_SHOWN, ExportRejected, Problem, issue
+from pipeline.read.batch import EXPORT, ROW, first_rows_by_export
 from pipeline.read.containers import TOO_BIG, UNREADABLE_CONTAINER, Container, Member
 from pipeline.read.limits import MIB, Budget
 
@@ -355,11 +355,11 @@ def scan_csv_files(files: list[tuple[int, CsvFile]]) -> pl.DataFrame | None:
         return None
 
 
-def finish_text(stacked: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, dict[int, list[int]]]:
+def finish_text(stacked: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, dict[int, tuple[list[int], int]]]:
     """Trim a stacked table of many files, without its blank lines; return it and, per export, the rows
     with more fields than the header."""
     has_extra = pl.col(_EXTRA).str.strip_chars().str.len_chars() > 0
-    extra = rows_by_export(stacked, has_extra) if _EXTRA in stacked.columns else {}
+    extra = first_rows_by_export(stacked, has_extra, MAX_ROWS_SHOWN) if _EXTRA in stacked.columns else {}
     trimmed = stacked.select(pl.col(ROW).cast(pl.Int64), *(_trimmed(c) for c in columns), EXPORT,
                              has_extra.fill_null(False).alias(_EXTRA) if _EXTRA in stacked.columns else pl.lit(False).alias(_EXTRA))
     # a line with no value at all (a blank line, or separators only) carries no data: it is not a row
@@ -367,10 +367,11 @@ def finish_text(stacked: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame
     return trimmed.filter(~blank).drop(_EXTRA), extra
 
 
-def extra_fields_problem(label: str, table: str, columns: int, rows: list[int]) -> Problem:
-    """The problem of rows with more fields than the header."""
+def extra_fields_problem(label: str, table: str, columns: int, rows: tuple[list[int], int]) -> Problem:
+    """The problem of rows with more fields than the header (the first rows, and how many)."""
+    first, count = rows
     return EXTRA_FIELDS.problem(f"wiersz ma więcej pól niż nagłówek ({columns})", file=label, table=table,
-                   rows=rows, count=len(rows))
+                   rows=first, count=count)
 
 
 def read_xlsx_member(container: Container, member: Member) -> pl.DataFrame:
