@@ -438,3 +438,15 @@ def test_failing_rows_are_kept_up_to_the_limit_and_counted_exactly():
                           "bad": [True] * 11 + [False] + [True] * 10 + [False]})
     found = first_rows_by_export(frame, pl.col("bad"), 10)
     assert found == {0: (list(range(2, 12)), 11), 1: (list(range(2, 12)), 10)}
+
+
+def test_a_funding_file_with_a_full_width_unit_is_rejected(tmp_path):
+    from pipeline.problems import ExportRejected
+    from pipeline.read.funding import read_funding
+
+    path = tmp_path / "finansowanie.csv"
+    path.write_text("jednostka;rok;zrodlo;kwota;liczba_asystentow\n1603011;2024;inne;10,5;1\n"
+                    "\uff11\uff16\uff10\uff13\uff10\uff11\uff11;2024;inne;10,5;1\n", encoding="utf-8")
+    with pytest.raises(ExportRejected) as e:
+        read_funding(path)
+    assert [(p.code, p.column, p.rows) for p in e.value.problems] == [("REF-003", "jednostka", [3])]
