@@ -13,11 +13,33 @@ a test fails if one disappears or changes its meaning.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Severity = Literal["critical", "warning"]
 MAX_ROWS_SHOWN = 10
+MAX_ITEMS_SHOWN = 10
+
+
+def escape_controls(text: str) -> str:
+    """A name as it may be printed: control, format and line-separator characters escaped as \\xNN or \\uNNNN,
+    so that a name cannot fake output lines or break a document."""
+    out = []
+    for ch in text:
+        if ch != " " and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def cut_list(items: Sequence[object], shown: int = MAX_ITEMS_SHOWN) -> str:
+    """Items joined with commas, at most `shown` of them, then "i N więcej"."""
+    text = ", ".join(str(i) for i in items[:shown])
+    return f"{text} i {len(items) - shown} więcej" if len(items) > shown else text
 
 
 @dataclass
@@ -42,7 +64,7 @@ class Problem:
         """Where the problem is, in words."""
         parts = []
         if self.file:
-            parts.append(f"plik {self.file}")
+            parts.append(f"plik {escape_controls(self.file)}")
         if self.table:
             parts.append(f"tabela {self.table}")
         if self.column:

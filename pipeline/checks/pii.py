@@ -4,6 +4,11 @@ Vectorised with polars regular expressions.  Cells whose column typed them to
 something that cannot hold personal data (a parsed date, a dictionary label,
 a boolean, a birth month) are skipped; ids, numbers, free text and every cell
 that failed its type are scanned.  Messages name table, column and rows only.
+
+Each cell is scanned as it is and, where it could read differently once normalised (a non-ASCII
+character, a separator between digits), also normalised (`pipeline.read.personal`): NFKC, ASCII
+digits, no spaces, hyphens, dots, zero-width characters or quotes between digits.  Numbers that
+parsed as numbers are scanned only as they are (`12.5` is not `125`).
 """
 
 from __future__ import annotations
@@ -16,21 +21,19 @@ from pipeline.contract import METADATA_TABLE, TABLES
 from pipeline.problems import Problem, issue
 from pipeline.read.batch import EXPORT, ROW, rows_by_export, stack
 from pipeline.read.export import ExportData
+from pipeline.read.personal import BETWEEN_DIGITS, EMAIL, NEEDS_NORMALISING, PESEL_WEIGHTS, PHONE, unicode_digits
 
-PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
-EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
-_NINE = r"(\d{9}|\d{3}[ \-]\d{3}[ \-]\d{3}|\d{2}[ \-]\d{3}[ \-]\d{2}[ \-]\d{2})"
-PHONE = r"(^|[^0-9\pL])((\+48|0048)[ \-]?)?" + _NINE + r"($|[^0-9\pL])"
 _SAFE_TYPES = ("date", "month", "bool", "dict")
+_NUMBER_TYPES = ("decimal", "integer")
 _META_DATE_KEYS = ("data_eksportu", "okres_od", "okres_do")
 
 
 def _pesel_expr(s: pl.Expr, excel: bool) -> pl.Expr:
     """True where a cell holds an 11-digit run (not part of a longer run) with a valid check digit."""
-    runs = s.str.extract_all(r"\d+")
+    runs = s.str.extract_all(r"[0-9]+")
     if excel:
         # Excel drops the leading zero of a number: a whole 10-digit number is checked as 0 + digits.
-        runs = pl.when(s.str.contains(r"^\d{10}$")).then(pl.concat_list(runs, pl.concat_list(pl.lit("0") + s))).otherwise(runs)
+        runs = pl.when(s.str.contains(r"^[0-9]{10}$")).then(pl.concat_list(runs, pl.concat_list(pl.lit("0") + s))).otherwise(runs)
     eleven = runs.list.eval(pl.element().filter(pl.element().str.len_chars() == 11))
     checks = eleven.list.eval(
         (
@@ -45,9 +48,9 @@ def _pesel_expr(s: pl.Expr, excel: bool) -> pl.Expr:
 
 def _pesel_candidate(s: pl.Expr, excel: bool) -> pl.Expr:
     """A cheap test that a cell may hold a PESEL (11 digits in a row, or 10 in an Excel number)."""
-    candidate = s.str.contains(r"\d{11}")
+    candidate = s.str.contains(r"[0-9]{11}")
     if excel:
-        candidate = candidate | s.str.contains(r"^\d{10}$")
+        candidate = candidate | s.str.contains(r"^[0-9]{10}$")
     return candidate.fill_null(False)
 
 
@@ -57,41 +60,81 @@ PHONE_FOUND = issue("PII-003", "komórka zawiera numer telefonu (dane osobowe)")
 _KINDS = (("pesel", PESEL_FOUND, "numer PESEL"), ("email", EMAIL_FOUND, "adres e-mail"), ("phone", PHONE_FOUND, "numer telefonu"))
 
 
-def _scan_stacked(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame | None, safe: set[str],
-                  excel: bool, table: str, labels: dict[int, str]) -> dict[int, list[Problem]]:
-    """Scan a stacked table's cells in one pass (one flag column per column and kind), then locate the rare hits."""
-    scanned = [c for c in columns if c not in safe or failed is not None]
-    if not scanned or text.height == 0:
-        return {}
+Hits = dict[tuple[int, str, str], list[int]]  # (export, column, kind) -> rows
 
-    def cells(column: str) -> pl.Expr:
-        s = pl.col(column)
-        if column in safe:  # only the cells that failed their type can hold free text
-            s = pl.when(failed[column]).then(s)
-        return s
 
+def normalised(s: pl.Expr) -> pl.Expr:
+    """A cell as scanned the second time: NFKC, ASCII digits, no separators between digits."""
+    source, target = unicode_digits()
+    s = s.str.normalize("NFKC").str.replace_many(source, target)
+    for _ in range(2):  # a match consumes the digit after its separator: two passes join every gap
+        s = s.str.replace_all(BETWEEN_DIGITS, "${1}${2}")
+    return s
+
+
+def _flag_hits(text: pl.DataFrame, scanned: list[str], cells: dict[str, pl.Expr], excel: bool) -> Hits:
+    """The rows of each column and kind that hold personal data (one pass; the check digit only where needed)."""
     flags = text.select(
         pl.col(ROW), pl.col(EXPORT),
-        *(_pesel_candidate(cells(c), excel).alias(f"{c}\x00pesel") for c in scanned),
-        *(cells(c).str.contains(EMAIL).fill_null(False).alias(f"{c}\x00email") for c in scanned),
-        *(cells(c).str.contains(PHONE).fill_null(False).alias(f"{c}\x00phone") for c in scanned),
+        *(_pesel_candidate(cells[c], excel).alias(f"{c}\x00pesel") for c in scanned),
+        *(cells[c].str.contains(EMAIL).fill_null(False).alias(f"{c}\x00email") for c in scanned),
+        *(cells[c].str.contains(PHONE).fill_null(False).alias(f"{c}\x00phone") for c in scanned),
     )
     totals = flags.select(pl.exclude(ROW, EXPORT).sum()).row(0, named=True)
     for column in scanned:  # the exact check digit only where a candidate was seen (rarely anywhere)
         name = f"{column}\x00pesel"
         if totals[name]:
-            exact = text.select(_pesel_expr(cells(column), excel).alias(name))
+            exact = text.select(_pesel_expr(cells[column], excel).alias(name))
             flags = flags.with_columns(exact[name] & flags[name])
             totals[name] = int(flags[name].sum())
-    problems: dict[int, list[Problem]] = defaultdict(list)
+    hits: Hits = {}
     for column in scanned:
-        for kind, code, what in _KINDS:
+        for kind, _, _ in _KINDS:
             name = f"{column}\x00{kind}"
-            if not totals[name]:
-                continue
-            for export, rows in rows_by_export(flags, pl.col(name)).items():
-                problems[export].append(code.problem(f"komórka zawiera {what} (dane osobowe); wartości nie pokazujemy",
-                                                     file=labels[export], table=table, column=column, rows=rows[:10], count=len(rows)))
+            if totals[name]:
+                for export, rows in rows_by_export(flags, pl.col(name)).items():
+                    hits[(export, column, kind)] = rows
+    return hits
+
+
+def _scan_stacked(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame | None, safe: set[str],
+                  excel: bool, table: str, labels: dict[int, str], numbers: set[str] = frozenset()) -> dict[int, list[Problem]]:
+    """Scan a stacked table's cells as they are, then the cells that may read differently normalised; locate the rare hits."""
+    scanned = [c for c in columns if c not in safe or failed is not None]
+    if not scanned or text.height == 0:
+        return {}
+
+    def cells(frame: pl.DataFrame, mask: pl.DataFrame | None, column: str) -> pl.Expr:
+        s = pl.col(column)
+        if column in safe and mask is not None:  # only the cells that failed their type can hold free text
+            s = pl.when(mask[column]).then(s)
+        return s
+
+    hits = _flag_hits(text, scanned, {c: cells(text, failed, c) for c in scanned}, excel)
+    # the second pass: only rows with a cell that may read differently once normalised, and not numbers that parsed
+    second = [c for c in scanned if not (c in numbers and failed is None)]
+    need = text.select(pl.any_horizontal(pl.col(c).str.contains(NEEDS_NORMALISING).fill_null(False) for c in second)).to_series()
+    if second and need.any():
+        subset, mask = text.filter(need), failed.filter(need) if failed is not None else None
+
+        def normal_cells(column: str) -> pl.Expr:
+            s = cells(subset, mask, column)
+            if column in numbers and mask is not None:  # a number that parsed is scanned only as it is
+                s = pl.when(mask[column]).then(s)
+            return normalised(s)
+
+        for key, rows in _flag_hits(subset, second, {c: normal_cells(c) for c in second}, excel).items():
+            hits[key] = sorted(set(hits.get(key, [])) | set(rows))
+    problems: dict[int, list[Problem]] = defaultdict(list)
+    whats = {kind: (code, what) for kind, code, what in _KINDS}
+    for column in scanned:
+        for kind, _, _ in _KINDS:
+            for (export, c, k), rows in sorted(hits.items()):
+                if c == column and k == kind:
+                    code, what = whats[kind]
+                    problems[export].append(code.problem(f"komórka zawiera {what} (dane osobowe); wartości nie pokazujemy",
+                                                         file=labels[export], table=table, column=column, rows=rows[:10],
+                                                         count=len(rows)))
     return problems
 
 
@@ -113,8 +156,9 @@ def scan_exports(exports: list[ExportData]) -> list[list[Problem]]:
         else:
             spec = TABLES[table]
             safe = {c.name for c in spec.columns if c.type in _SAFE_TYPES}
+            numbers = {c.name for c in spec.columns if c.type in _NUMBER_TYPES}
             failed = stack([(i, exports[i].failed[table]) for i in indexes]) if all(table in exports[i].failed for i in indexes) else None
-            hits = _scan_stacked(text, spec.column_names, failed, safe, excel, table, labels)
+            hits = _scan_stacked(text, spec.column_names, failed, safe, excel, table, labels, numbers)
         for i, problems in hits.items():
             found[(i, table)] = problems
     return [[p for table in data.text for p in found.get((i, table), [])] for i, data in enumerate(exports)]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, UsageError, existing_paths
+from pipeline.cli.validate import csv_safe, writable_file, writable_folder
 from pipeline.indicators.periods import Period, parse_period
 
 if TYPE_CHECKING:
@@ -28,8 +29,11 @@ def ingest(args: argparse.Namespace) -> int:
     from pipeline.jobs.ingest import IngestOptions, ingest, progress_printer
 
     paths = existing_paths(args.paths)
+    writable_file(Path(args.db), "magazyn danych")
     reports = Path(args.reports) / "quality" if args.reports else quality_folder(Path(args.db))
-    options = IngestOptions(db=Path(args.db), reports=reports, caseload_limit=args.caseload_limit)
+    writable_folder(reports, "folder raportów")
+    options = IngestOptions(db=Path(args.db), reports=reports, caseload_limit=args.caseload_limit,
+                            allow_shrink=args.allow_shrink)
     with _mapped(args, paths) as paths:
         results = ingest(paths, options, on_result=progress_printer(len(paths)))
     return EXIT_REJECTED if any(r.outcome == "rejected" for r in results) else EXIT_OK
@@ -93,6 +97,8 @@ def indicators(args: argparse.Namespace) -> int:
             raise UsageError(f"--out: plik .xlsx albo .csv, nie {Path(args.out).name}")
         if args.period is not None and not args.period.is_year:
             raise UsageError("--out zapisuje tabelę lat; zestawienie za półrocze albo kwartał zapisuje polecenie statement")
+    if args.out:
+        writable_file(Path(args.out), "plik wyjściowy")
     con = connect(Path(args.db), read_only=True)
     try:
         unit = guards.resolve_unit(con, args.unit)
@@ -105,7 +111,7 @@ def indicators(args: argparse.Namespace) -> int:
             if args.explain not in registry.EXPLAINABLE:
                 raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.EXPLAINABLE)}")
             frame = registry.explain(con, args.explain, when or args.years[-1], unit, args.caseload_limit)
-            sys.stdout.write(frame.write_csv())
+            sys.stdout.write(csv_safe(frame).write_csv())
             return EXIT_OK
         if args.publish:
             return _published_indicators(con, args, unit)
@@ -188,6 +194,8 @@ def statement(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     from pipeline.jobs.run import run
 
+    writable_file(Path(args.db), "magazyn danych")
+    writable_folder(Path(args.out), "folder wyjściowy")
     return run(Path(args.db), Path(args.out), existing_paths(args.paths), args.caseload_limit, not args.no_notebooks)
 
 
@@ -223,6 +231,7 @@ def report(args: argparse.Namespace) -> int:
     templates = Path(args.templates) if args.templates else None
     if templates is not None and not templates.is_dir():
         raise UsageError(f"nie ma folderu szablonów {templates} (utwórz go: python -m pipeline report --init-templates DIR)")
+    writable_folder(Path(args.out), "folder wyjściowy")
     year = _report_year(args)
     if year is None:
         print("brak wczytanych eksportów: nie ma za jaki rok napisać informacji", file=sys.stderr)
@@ -240,6 +249,7 @@ def report(args: argparse.Namespace) -> int:
 def notebooks(args: argparse.Namespace) -> int:
     from pipeline.outputs.notebooks import run_notebooks
 
+    writable_folder(Path(args.out), "folder wyjściowy")
     year = _report_year(args)
     if year is None:
         print("brak wczytanych eksportów", file=sys.stderr)
@@ -283,6 +293,9 @@ def funding(args: argparse.Namespace) -> int:
     from pipeline.jobs.funding import load_funding_file
 
     (path,) = existing_paths([args.path])
+    if not path.is_file():
+        raise UsageError(f"{path} nie jest plikiem: podaj plik finansowanie.csv")
+    writable_file(Path(args.db), "magazyn danych")
     return EXIT_OK if load_funding_file(Path(args.db), path) else EXIT_REJECTED
 
 
@@ -435,4 +448,24 @@ def pseudonymise(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     for line in outcome.messages:
         print(line)
+    return EXIT_OK
+
+
+def migrate(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipeline.warehouse.connection import WarehouseError
+    from pipeline.warehouse.migrate import migrate as migrate_file
+
+    path = Path(args.db)
+    if not path.is_file():
+        raise UsageError(f"nie ma pliku magazynu danych {path}")
+    try:
+        before, after = migrate_file(path)
+    except ValueError as e:
+        raise WarehouseError(str(e)) from None
+    except duckdb.Error as e:
+        raise WarehouseError(f"nie można zaktualizować magazynu danych {path} ({type(e).__name__}); pozostał bez zmian") from None
+    print(f"magazyn danych {path}: wersja schematu {before} -> {after}" if before != after
+          else f"magazyn danych {path} ma już obecną wersję schematu ({after})")
     return EXIT_OK

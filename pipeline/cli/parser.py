@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli import commands, guards
+from pipeline.cli import commands, validate
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, DEFAULT_REPORTS, default_db
 from pipeline.indicators.periods import Period, PeriodError, parse_period
 from pipeline.outputs.disclosure import DEFAULT_THRESHOLD
-
-
-def _years(text: str) -> list[int]:
-    try:
-        if "-" in text:
-            a, b = (int(x) for x in text.split("-", 1))
-        else:
-            a = b = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("oczekiwano roku albo zakresu lat, np. 2012-2025") from None
-    try:
-        return guards.ordered_range(a, b)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -68,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "<folder magazynu>/quality/)")
     _add_limit(p)
     _add_mapping(p)
+    p.add_argument("--allow-shrink", action="store_true",
+                   help="wczytaj eksport pełny, nawet jeśli usuwa ponad 10%% bieżących rekordów jednostki")
     p.set_defaults(func=commands.ingest)
 
     p = sub.add_parser("validate", help="sprawdź eksporty bez wczytywania")
@@ -81,9 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=commands.suites)
 
     p = sub.add_parser("indicators", help="wskaźniki informacji rocznej za rok (albo --years: tabela trendu)")
-    p.add_argument("--year", type=int)
-    p.add_argument("--years", type=_years, help="zakres lat, np. 2012-2025: jeden wiersz na rok")
-    p.add_argument("--unit", help="kod TERYT jednostki (bez: wszystkie jednostki razem)")
+    p.add_argument("--year", type=validate.year)
+    p.add_argument("--years", type=validate.years, help="zakres lat, np. 2012-2025: jeden wiersz na rok")
+    p.add_argument("--unit", type=validate.unit, help="kod TERYT jednostki (bez: wszystkie jednostki razem)")
     _add_db(p)
     p.add_argument("--format", choices=["json", "csv", "table"], default="table")
     p.add_argument("--out", help="plik .xlsx (z arkuszem definicje) albo .csv (średnik, przecinek dziesiętny) z tabelą lat")
@@ -121,8 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         ("notebooks", commands.notebooks, "wykonaj notatniki analityczne do HTML", DEFAULT_REPORTS / "notebooks"),
     ):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--year", type=int, help="rok (domyślnie ostatni pełny rok w magazynie)")
-        p.add_argument("--unit", help="kod TERYT jednostki (bez: wszystkie razem)")
+        p.add_argument("--year", type=validate.year, help="rok (domyślnie ostatni pełny rok w magazynie)")
+        p.add_argument("--unit", type=validate.unit, help="kod TERYT jednostki (bez: wszystkie razem)")
         _add_db(p)
         p.add_argument("--out", default=str(default_out))
         _add_limit(p)
@@ -146,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("docs", help="wygeneruj strony docs/ z kodu (wskaźniki, reguły)")
     p.set_defaults(func=commands.docs)
+
+    p = sub.add_parser("migrate", help="zaktualizuj magazyn danych starszej wersji schematu do obecnej")
+    _add_db(p)
+    p.set_defaults(func=commands.migrate)
 
     p = sub.add_parser("funding", help="wczytaj plik finansowania (finansowanie.csv) do magazynu")
     p.add_argument("path", metavar="PATH")

@@ -8,6 +8,8 @@ state rebuilt.  A rejected export leaves only a load-log line.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,10 +27,12 @@ if TYPE_CHECKING:
     from pipeline.checks.gx_runner import GxValidator
 from pipeline.grammar import count
 from pipeline.read.containers import content_hash
-from pipeline.read.export import ExportData, read_exports
+from pipeline.read.export import ExportData, display_name, read_exports
+from pipeline.read.limits import SHRINK_SHARE
 from pipeline.warehouse.connection import WarehouseError, open_for_writing
 from pipeline.warehouse.load import Checked, LoadResult, already_loaded, write_batch
 from pipeline.warehouse.recovery import refresh_stale_units
+from pipeline.warehouse.shrink import shrink_problem
 
 CHUNK_ROWS = 2_000_000
 
@@ -41,6 +45,7 @@ class IngestOptions:
     reports: Path | None = None
     caseload_limit: int = DEFAULT_CASELOAD_LIMIT
     chunk_rows: int = CHUNK_ROWS
+    allow_shrink: bool = False  # load a `pełny` export even if it removes much of its unit's records
     stage_seconds: dict[str, float] = field(default_factory=dict)  # filled in as the stages run
 
     @contextmanager
@@ -67,40 +72,82 @@ def _chunks(paths: list[Path], max_rows_hint: int) -> list[list[Path]]:
     return [c for c in chunks if c]
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) during `ingest`: raised where the process is, so that every transaction
+    rolls back or commits whole and the spool folder is removed on the way out."""
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """While ingesting, SIGTERM and SIGINT raise `Interrupted` (in the main thread only)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    before = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
 def ingest(paths: list[Path], options: IngestOptions,
            on_result: Callable[[LoadResult], None] | None = None) -> list[LoadResult]:
-    """Ingest exports in order; return what happened to each.  Raises WarehouseError."""
-    results: list[LoadResult] = []
-    con = open_for_writing(options.db)
-    validator_box: list[GxValidator] = []  # the GX context: made once per call, only if something is validated
-    try:
-        for chunk in _chunks(paths, options.chunk_rows):
-            with options.timed("hash"):
-                hashes = [content_hash(path) for path in chunk]
-                known = already_loaded(con, hashes)
-            fresh = [(path, h) for path, h in zip(chunk, hashes, strict=True) if h not in known]
-            with options.timed("read"):
-                exports = read_exports([path for path, _ in fresh], [h for _, h in fresh])
-            verdicts = _check(exports, options, validator_box) if exports else []
-            with options.timed("load"):
-                written = _write(con, [Checked(v.export, v.problems, v.findings) for v in verdicts])
-            if options.reports is not None:
-                from pipeline.outputs.quality_report import write_quality_report
+    """Ingest exports in order; return what happened to each.  Raises WarehouseError.
 
-                with options.timed("report"):
-                    for verdict, result in zip(verdicts, written, strict=True):
-                        write_quality_report(options.reports, verdict, result)
-            fresh_results = iter(written)
-            for path, h in zip(chunk, hashes, strict=True):
-                result = LoadResult(path.name, "already loaded", known[h]) if h in known else next(fresh_results)
-                results.append(result)
+    Each chunk is written and its units' current state rebuilt before its results are reported,
+    so a reader that fails (a closed pipe) never stops a load between write and rebuild."""
+    results: list[LoadResult] = []
+    with _signals_interrupt():
+        con = open_for_writing(options.db)
+        validator_box: list[GxValidator] = []  # the GX context: made once per call, only if something is validated
+        try:
+            position = 1
+            for chunk in _chunks(paths, options.chunk_rows):
+                chunk_results = _ingest_chunk(con, chunk, position, options, validator_box)
+                position += len(chunk)
+                results += chunk_results
                 if on_result:
-                    on_result(result)
-            with options.timed("current state"):
-                _refresh(con)
-    finally:
-        con.close()
+                    for result in chunk_results:
+                        on_result(result)
+        finally:
+            con.close()
     return results
+
+
+def _ingest_chunk(con: duckdb.DuckDBPyConnection, chunk: list[Path], position: int, options: IngestOptions,
+                  validator_box: list[GxValidator]) -> list[LoadResult]:
+    """Read, check, write one chunk and rebuild its units; return what happened to each export."""
+    with options.timed("hash"):
+        hashes = [content_hash(path) for path in chunk]
+        known = already_loaded(con, hashes)
+    fresh = [(n, path, h) for n, (path, h) in enumerate(zip(chunk, hashes, strict=True), start=position) if h not in known]
+    with options.timed("read"):
+        exports = read_exports([p for _, p, _ in fresh], [h for _, _, h in fresh], positions=[n for n, _, _ in fresh])
+    verdicts = _check(exports, options, validator_box) if exports else []
+    if not options.allow_shrink:
+        for v in verdicts:
+            if v.accepted and (problem := shrink_problem(con, v.export, SHRINK_SHARE)) is not None:
+                v.problems.append(problem)
+    with options.timed("load"):
+        written = _write(con, [Checked(v.export, v.problems, v.findings) for v in verdicts])
+    with options.timed("current state"):
+        _refresh(con)
+    if options.reports is not None:
+        from pipeline.outputs.quality_report import write_quality_report
+
+        with options.timed("report"):
+            for verdict, result in zip(verdicts, written, strict=True):
+                write_quality_report(options.reports, verdict, result)
+    fresh_results = iter(written)
+    return [LoadResult(display_name(path, n), "already loaded", known[h]) if h in known else next(fresh_results)
+            for n, (path, h) in enumerate(zip(chunk, hashes, strict=True), start=position)]
 
 
 def _check(pending: list[ExportData], options: IngestOptions, validator_box: list[GxValidator]) -> list[Verdict]:
@@ -154,14 +201,24 @@ def describe(result: LoadResult) -> str:
 
 
 def progress_printer(total: int) -> Callable[[LoadResult], None]:
-    """Print each result; on a terminal with several exports, show a counter too."""
+    """Print each result; on a terminal with several exports, show a counter too.  When the reader
+    goes away (`ingest ... | head -1`), printing stops and the work goes on."""
     done = 0
     tty = sys.stdout.isatty() and total > 1
+    closed = False
 
     def show(result: LoadResult) -> None:
-        nonlocal done
+        nonlocal done, closed
         done += 1
+        if closed:
+            return
         prefix = f"[{done}/{total}] " if tty else ""
-        print(prefix + describe(result), flush=True)
+        try:
+            print(prefix + describe(result), flush=True)
+        except BrokenPipeError:
+            closed = True
+            devnull = os.open(os.devnull, os.O_WRONLY)  # so that the final flush at exit does not fail either
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
 
     return show

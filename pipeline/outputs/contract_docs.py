@@ -231,6 +231,123 @@ def _table_section(table: Table, rules: list, lang: str) -> list[str]:
     return lines
 
 
+def _limits(lang: str) -> str:
+    """How cells and names are scanned, the reading limits, the plausibility gates and the warehouse's version."""
+    from pipeline.read.limits import DEFAULT_LIMITS as L
+    from pipeline.read.limits import MIB, SHRINK_SHARE
+    from pipeline.warehouse.schema import SCHEMA_VERSION
+
+    share = f"{SHRINK_SHARE * 100:.0f} %"
+    if lang == "en":
+        return f"""Each cell is scanned as written and, when it could read differently (a non-ASCII character, or a
+separator between two digits), once more normalised: Unicode NFKC, every decimal digit (full-width,
+Arabic-Indic, ...) as its ASCII digit, and spaces, hyphens and dashes, dots, non-breaking and
+zero-width spaces and quotes between two digits removed. So `4405 1401 458`, `4405-1401-458`,
+`4405"1401458`, a PESEL in full-width digits, `601.234.567` and `jan@żółw.pl` (an IDN domain, also
+as `xn--...`) are all found. A number that parsed as a number (`12.5`) is scanned only as written.
+
+Names are scanned too (`PII-004`): the export's own file or folder name, every file of a folder,
+every member of a zip (with its folder) and every sheet of a workbook. Such a name is never shown:
+messages, the load log and the quality report call it by kind and position ("eksport nr 2",
+"plik nr 3", "człon archiwum nr 1", "arkusz nr 4"). A normalised name can match by chance (a
+file called `1603011-2024` joins to eleven digits; one in ten such runs has a valid check digit):
+such a name is rejected too; name the export with an underscore (`1603011_2024`). Names that are
+shown have control characters escaped (`\\x0a`), so a name cannot fake an output line; long lists
+(files, members, columns, rows) are cut after ten with "i N więcej".
+
+## Limits
+
+An export is read in slices of 1 MiB, never whole, and these limits reject it unread
+(`pipeline/read/limits.py`; a real export of a big city is about 50 MB of CSV):
+
+| limit | default | code |
+|---|---|---|
+| one table file, decompressed | {L.member_bytes // MIB} MiB | `STR-005` |
+| every table of one export together, decompressed (an `.xlsx` file as it is) | {L.export_bytes // MIB} MiB | `STR-005` |
+| compression ratio of a zip member (checked past {L.ratio_floor // MIB} MiB decompressed) | {L.ratio}:1 | `STR-005` |
+| blank lines (nothing but spaces and `;`): more than {L.blank_lines:,} and more than the lines with data | | `STR-016` |
+
+Sizes a zip declares are checked before anything is decompressed, and again while reading. A
+blank line (or a line of separators only) is not a row: one at the end of a file is not an error.
+Table files must be regular files (a link to one is fine): a named pipe, a device, a dangling or
+looping link is `STR-006`, never opened. A password-protected zip or an unsupported compression
+method is `STR-007`; any other unreadable member is `STR-004`. Each is a rejection of that export
+only: the other exports of the call go on.
+
+Plausibility (a typo that would otherwise win for good):
+
+* `data_eksportu` after today (plus 2 days for clocks and time zones) is `STR-034`: since the
+  latest export date wins, an export dated 2205 could never be replaced. `okres_do` after
+  `data_eksportu` is `MET-002`.
+* A date or birth month before 01.01.1900 is not a date (`TYP-001`/`TYP-006`, `STR-033` in `metadane`).
+* `jednostka` is exactly seven ASCII digits 0-9 (`STR-033`; a full-width `１６０３０１１` is not
+  accepted), in exports and in the funding file (`REF-003`).
+* `nazwa_jednostki` holding a control or invisible character (tab, newline, ...) is `STR-035`.
+* A `pełny` export that would remove from the current state more than {share} of its unit's records
+  (those dated up to its `data_eksportu`), or all of them, is `STR-040`, with the counts in the
+  message, unless `ingest --allow-shrink` is given.
+
+Temporary copies (zip members and files in Windows-1250, as UTF-8) go to
+`$TMPDIR/pipeline-read-<pid>-*`, removed on every way out, SIGTERM and SIGINT included; the folders
+of processes that no longer run are removed by the next read.
+
+## The warehouse file
+
+`raw.warehouse_info` holds the schema version (now {SCHEMA_VERSION}), written when the warehouse is created.
+Every open checks it first: a DuckDB file that is not this project's warehouse, or one of a newer
+version, is refused and left as it is; an older one is refused with the command that brings it up
+to date, `python -m pipeline migrate --db FILE`."""
+    return f"""Każdą komórkę skanuje się tak, jak jest zapisana, a gdy mogłaby się czytać inaczej (znak spoza ASCII
+albo separator między cyframi) — jeszcze raz po normalizacji: Unicode NFKC, każda cyfra (pełnej szerokości,
+arabsko-indyjska, ...) jako cyfra ASCII, a spacje, łączniki i myślniki, kropki, spacje niełamiące i o zerowej
+szerokości oraz cudzysłowy między cyframi usunięte. Znajdzie się więc `4405 1401 458`, `4405-1401-458`, PESEL
+zapisany cyframi pełnej szerokości, `601.234.567` i `jan@żółw.pl`. Liczba odczytana jako liczba (`12.5`) jest
+skanowana tylko tak, jak jest zapisana.
+
+Skanuje się też nazwy (`PII-004`): nazwę pliku albo folderu eksportu, każdego pliku folderu, członu archiwum i
+arkusza skoroszytu. Takiej nazwy nigdy się nie pokazuje: komunikaty, dziennik wczytań i raport jakości nazywają ją
+rodzajem i numerem („eksport nr 2”, „plik nr 3”, „człon archiwum nr 1”, „arkusz nr 4”). Nazwę po normalizacji może
+przypadkiem wziąć za PESEL (np. `1603011-2024`); prosimy nazywać eksporty z podkreślnikiem (`1603011_2024`).
+Pokazywane nazwy mają znaki sterujące zapisane jako `\\x0a`, a długie listy są ucinane po dziesięciu („i N więcej”).
+
+## Limity
+
+Eksport czyta się porcjami po 1 MiB, nigdy w całości, a te limity odrzucają go bez czytania
+(`pipeline/read/limits.py`; prawdziwy eksport dużego miasta to ok. 50 MB plików CSV):
+
+| limit | domyślnie | kod |
+|---|---|---|
+| jeden plik tabeli po rozpakowaniu | {L.member_bytes // MIB} MiB | `STR-005` |
+| wszystkie tabele eksportu razem po rozpakowaniu (plik `.xlsx` taki, jaki jest) | {L.export_bytes // MIB} MiB | `STR-005` |
+| stopień kompresji członu archiwum (sprawdzany powyżej {L.ratio_floor // MIB} MiB po rozpakowaniu) | {L.ratio}:1 | `STR-005` |
+| puste wiersze (same spacje i `;`): ponad {L.blank_lines:,} i więcej niż wierszy z danymi | | `STR-016` |
+
+Rozmiary zapisane w archiwum zip sprawdza się przed rozpakowaniem i ponownie w trakcie czytania. Pusty wiersz nie
+jest wierszem danych: jeden na końcu pliku nie jest błędem. Pliki tabel muszą być zwykłymi plikami: potok nazwany,
+urządzenie albo zerwane lub zapętlone dowiązanie to `STR-006` (nigdy nie są otwierane). Archiwum z hasłem albo z
+nieobsługiwaną metodą kompresji to `STR-007`. Każdy z tych problemów odrzuca tylko ten eksport: pozostałe
+eksporty wywołania są wczytywane dalej.
+
+Wiarygodność (literówka, która inaczej wygrałaby na zawsze):
+
+* `data_eksportu` późniejsza niż dziś (plus 2 dni) to `STR-034`; `okres_do` późniejszy niż `data_eksportu` to `MET-002`.
+* Data albo miesiąc urodzenia przed 01.01.1900 to nie data (`TYP-001`/`TYP-006`, `STR-033` w `metadane`).
+* `jednostka` to dokładnie siedem cyfr ASCII 0-9 (`STR-033`), w eksportach i w pliku finansowania (`REF-003`).
+* `nazwa_jednostki` ze znakiem sterującym lub niewidocznym to `STR-035`.
+* Eksport `pełny`, który usunąłby z bieżącego stanu więcej niż {share} rekordów jednostki (albo wszystkie), to
+  `STR-040` (z liczbami w komunikacie), chyba że podano `ingest --allow-shrink`.
+
+Kopie robocze (człony archiwów i pliki w Windows-1250 zapisane jako UTF-8) trafiają do
+`$TMPDIR/pipeline-read-<pid>-*` i są usuwane przy każdym zakończeniu, także po SIGTERM i SIGINT; foldery procesów,
+które już nie działają, usuwa następne czytanie.
+
+## Plik magazynu danych
+
+`raw.warehouse_info` przechowuje wersję schematu (obecnie {SCHEMA_VERSION}), zapisaną przy tworzeniu magazynu. Każde
+otwarcie najpierw ją sprawdza: plik DuckDB, który nie jest magazynem tego programu, albo magazyn nowszej wersji jest
+odrzucany i zostaje bez zmian; starszy — z poleceniem, które go zaktualizuje: `python -m pipeline migrate --db PLIK`."""
+
+
 def contract_markdown(lang: str) -> str:
     """The whole contract page in `lang` ("en" or "pl")."""
     from pipeline.checks.rules import all_rules
@@ -245,7 +362,7 @@ def contract_markdown(lang: str) -> str:
         lines += _rule_rows(by_table[METADATA_TABLE], lang)
     for table in TABLES.values():
         lines += ["", *_table_section(table, by_table.get(table.name, []), lang)]
-    lines += ["", _PERSONAL[lang], "", _MERGE[lang], ""]
+    lines += ["", _PERSONAL[lang], "", _limits(lang), "", _MERGE[lang], ""]
     return "\n".join(lines)
 
 

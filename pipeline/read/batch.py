@@ -43,3 +43,11 @@ def rows_by_export(stacked: pl.DataFrame, mask: pl.Expr, row: str = ROW) -> dict
         found[export].append(number)
     return dict(found)
 
+
+
+def first_rows_by_export(stacked: pl.DataFrame, mask: pl.Expr, limit: int, row: str = ROW) -> dict[int, tuple[list[int], int]]:
+    """Per export, the first `limit` row numbers where `mask` holds and how many rows it holds in (exact);
+    a million failing rows cost a count, not a million-item list."""
+    grouped = (stacked.filter(mask).group_by(EXPORT, maintain_order=True)
+               .agg(pl.col(row).head(limit).alias("rows"), pl.len().alias("count")))
+    return {export: (rows, count) for export, rows, count in grouped.iter_rows()}

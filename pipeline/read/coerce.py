@@ -14,19 +14,20 @@ from functools import cache
 import polars as pl
 
 from pipeline.contract import TABLES, Column, Table, dictionary_lookup
-from pipeline.problems import Problem, issue
-from pipeline.read.batch import EXPORT, ROW, rows_by_export
+from pipeline.problems import MAX_ROWS_SHOWN, Problem, issue
+from pipeline.read.batch import EXPORT, ROW, first_rows_by_export
 
 EXCEL_EPOCH = date(1899, 12, 30)
+DATE_FLOOR = date(1900, 1, 1)  # an earlier date is a typo (1020 for 2020), read as not a date
 _DIACRITIC_FROM = list("ąćęłńóśźż")
 _DIACRITIC_TO = list("acelnoszz")
 
 _EXPECTED = {
-    "date": "oczekiwano daty RRRR-MM-DD albo DD.MM.RRRR",
+    "date": "oczekiwano daty RRRR-MM-DD albo DD.MM.RRRR, nie wcześniejszej niż 01.01.1900",
     "decimal": "oczekiwano liczby (przecinek albo kropka dziesiętna)",
     "integer": "oczekiwano liczby całkowitej",
     "bool": "oczekiwano T/N, Tak/Nie albo 1/0",
-    "month": "oczekiwano miesiąca RRRR-MM",
+    "month": "oczekiwano miesiąca RRRR-MM, nie wcześniejszego niż 1900-01",
 }
 TYPE_ERRORS = {
     "id": issue("TYP-000", "niepoprawny identyfikator"),
@@ -55,7 +56,7 @@ def date_expr(s: pl.Expr, excel: bool) -> pl.Expr:
             s.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
         )
         out = pl.coalesce(out, dt, _excel_serial(s))
-    return out
+    return pl.when(out >= DATE_FLOOR).then(out)
 
 
 def month_expr(s: pl.Expr, excel: bool) -> pl.Expr:
@@ -63,7 +64,7 @@ def month_expr(s: pl.Expr, excel: bool) -> pl.Expr:
     ym = pl.when(s.str.contains(r"^\d{4}-\d{2}$")).then((s + "-01").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
     if excel:
         ym = pl.coalesce(ym, date_expr(s, excel=True).dt.truncate("1mo"))
-    return ym
+    return pl.when(ym >= DATE_FLOOR).then(ym)
 
 
 def decimal_expr(s: pl.Expr) -> pl.Expr:
@@ -153,9 +154,9 @@ def coerce_table(df: pl.DataFrame, table: Table, labels: dict[int, str],
     for c in table.columns:
         if not counts[c.name]:
             continue
-        for export, rows in rows_by_export(failed, pl.col(c.name)).items():
+        for export, (rows, count) in first_rows_by_export(failed, pl.col(c.name), MAX_ROWS_SHOWN).items():
             problems[export].append(
                 TYPE_ERRORS[c.type].problem(type_error_message(c), file=labels[export],
-                        table=table.name, column=c.name, rows=rows[:10], count=len(rows))
+                        table=table.name, column=c.name, rows=rows, count=count)
             )
     return typed, dict(problems), failed

@@ -1,12 +1,15 @@
 """Open an export container (folder, .zip, .xlsx) and find its tables.
 
 Nothing is parsed here: a container lists its members (one per table) and
-says which files or sheets are missing, duplicated or not allowed.
+says which files or sheets are missing, duplicated or not allowed; only
+regular files are ever opened, and a zip's declared sizes are checked first.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,13 +18,18 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from pipeline.contract import ALL_TABLE_NAMES, TABLES
-from pipeline.problems import ExportRejected, Problem, issue
+from pipeline.problems import ExportRejected, Problem, cut_list, issue
 from pipeline.read.instruction_sheet import unchanged_instruction_sheets
+from pipeline.read.limits import DEFAULT_LIMITS, MIB, ReadLimits
+from pipeline.read.personal import NAME_WITH_PERSONAL_DATA, personal_kinds, shown_name
 
 MISSING_TABLE = issue("STR-001", "brak wymaganej tabeli")
 NOT_ALLOWED = issue("STR-002", "niedozwolony plik, arkusz albo folder w eksporcie")
 DUPLICATE_TABLE = issue("STR-003", "tabela występuje w eksporcie dwa razy")
 UNREADABLE_CONTAINER = issue("STR-004", "eksportu nie da się otworzyć (uszkodzony, pusty albo nieznanego rodzaju)")
+TOO_BIG = issue("STR-005", "eksport albo jego plik przekracza limit rozmiaru albo stopnia kompresji")
+NOT_A_FILE = issue("STR-006", "plik tabeli nie jest zwykłym plikiem (potok, urządzenie albo zerwane dowiązanie)")
+ENCRYPTED = issue("STR-007", "archiwum zip jest zaszyfrowane albo używa nieobsługiwanej metody kompresji")
 
 ContainerKind = Literal["folder", "zip", "xlsx"]
 _CHUNK = 1 << 20
@@ -36,6 +44,7 @@ class Member:
     open_csv: Callable[[], BinaryIO] | None = None
     sheet: str | None = None
     path: Path | None = None  # the CSV file itself, when it lies in a folder
+    compressed: int | None = None  # a zip member's compressed size (for the ratio limit)
 
 
 @dataclass
@@ -47,7 +56,7 @@ class Container:
     content_hash: str
     members: dict[str, Member] = field(default_factory=dict)
     xlsx_bytes: bytes | None = None
-    problems: list[Problem] = field(default_factory=list)  # files or sheets not allowed, or missing: its tables are still read
+    problems: list[Problem] = field(default_factory=list)  # files or sheets not allowed, missing or doubled
 
     @property
     def name(self) -> str:
@@ -59,34 +68,75 @@ def _hash_stream(h: hashlib._Hash, stream: BinaryIO) -> None:
         h.update(chunk)
 
 
+def _not_allowed(shown: list[str], what: str, rule: str) -> list[Problem]:
+    """One problem for every file, member or sheet that is not allowed (the list cut after ten)."""
+    if not shown:
+        return []
+    return [NOT_ALLOWED.problem(f"niedozwolon{'y' if len(shown) == 1 else 'e'} {what} ({len(shown)}): {cut_list(shown)}; {rule}")]
+
+
 def _classify(names: list[tuple[str, str]], ext: str, where: str) -> tuple[dict[str, str], list[Problem]]:
     """Match member names (original, stem) to tables; report unknown and duplicate ones."""
     found: dict[str, str] = {}
     problems: list[Problem] = []
-    for original, stem in names:
+    unknown: list[str] = []
+    for position, (original, stem) in enumerate(names, start=1):
         table = stem.strip().lower()
         if table not in ALL_TABLE_NAMES:
-            problems.append(NOT_ALLOWED.problem(
-                f"niedozwolony {where} {original!s}: eksport może zawierać tylko tabele "
-                f"{', '.join(ALL_TABLE_NAMES)} (inne pliki mogą zawierać dane osobowe)"))
+            unknown.append(shown_name(original, where, position))
         elif table in found:
             problems.append(DUPLICATE_TABLE.problem(f"tabela {table} występuje w eksporcie dwa razy"))
         else:
             found[table] = original
+    problems += _not_allowed(unknown, where, f"eksport może zawierać tylko tabele {', '.join(ALL_TABLE_NAMES)} "
+                             "(inne pliki mogą zawierać dane osobowe)")
     for table in ALL_TABLE_NAMES:
         if table not in found and not (table in TABLES and TABLES[table].optional):
             problems.append(MISSING_TABLE.problem(f"brak wymaganej tabeli {table} ({where} {table}{ext})", table=table))
     return found, problems
 
 
+_KINDS = ((stat.S_ISFIFO, "potok nazwany"), (stat.S_ISCHR, "urządzenie"), (stat.S_ISBLK, "urządzenie"),
+          (stat.S_ISSOCK, "gniazdo"), (stat.S_ISDIR, "folder"))
+
+
+def file_kind(path: Path) -> str | None:
+    """None for a regular file (a link to one counts), else what it is, in words; never opens it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # a dangling or looping link, or no permission
+        return "zerwane albo zapętlone dowiązanie" if os.path.islink(path) else "plik niedostępny"
+    if stat.S_ISREG(mode):
+        return None
+    return next((word for test, word in _KINDS if test(mode)), "plik specjalny")
+
+
+def _personal_names(names: list[str], what: str) -> list[Problem]:
+    """A problem naming by position every name that holds personal data."""
+    hits = [f"{what} nr {i}" for i, name in enumerate(names, start=1) if personal_kinds(name)]
+    if not hits:
+        return []
+    return [NAME_WITH_PERSONAL_DATA.problem(
+        f"nazwa zawiera dane osobowe ({len(hits)}): {cut_list(hits)}; nazwy nie pokazujemy")]
+
+
 def _open_folder(path: Path, known_hash: str | None) -> Container:
     names = []
     problems: list[Problem] = []
-    for f in sorted(path.iterdir()):  # hidden files too: the contract allows nothing but the tables
-        if f.is_dir() or f.suffix.lower() != ".csv":
-            problems.append(NOT_ALLOWED.problem(f"niedozwolony plik {f.name}: w folderze eksportu mogą być tylko pliki tabel .csv"))
-            continue
-        names.append((f.name, f.stem))
+    entries = sorted(path.iterdir())  # hidden files too: the contract allows nothing but the tables
+    problems += _personal_names([f.name for f in entries], "plik")
+    wrong, special = [], []
+    for position, f in enumerate(entries, start=1):
+        kind = file_kind(f)
+        if kind == "folder" or f.suffix.lower() != ".csv":
+            wrong.append(shown_name(f.name, "plik", position))
+        elif kind is not None:
+            special.append(f"{shown_name(f.name, 'plik', position)} ({kind})")
+        else:
+            names.append((f.name, f.stem))
+    problems += _not_allowed(wrong, "plik", "w folderze eksportu mogą być tylko pliki tabel .csv")
+    if special:
+        problems.append(NOT_A_FILE.problem(f"plik tabeli nie jest zwykłym plikiem ({len(special)}): {cut_list(special)}"))
     found, more = _classify(names, ".csv", "plik")
     problems += more
     container = Container(path, "folder", known_hash or content_hash(path), problems=problems)
@@ -96,34 +146,63 @@ def _open_folder(path: Path, known_hash: str | None) -> Container:
     return container
 
 
-def _open_zip(path: Path, known_hash: str | None) -> Container:
+_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+
+
+def _zip_limits(infos: list[zipfile.ZipInfo], limits: ReadLimits) -> list[Problem]:
+    """Encryption, compression method and the sizes the archive declares (checked again while reading)."""
+    problems: list[Problem] = []
+    names = {id(i): shown_name(i.filename, "człon archiwum", n) for n, i in enumerate(infos, start=1)}
+
+    def listed(test: Callable[[zipfile.ZipInfo], bool]) -> list[str]:
+        return [names[id(i)] for i in infos if test(i)]
+
+    if encrypted := listed(lambda i: bool(i.flag_bits & 0x1)):
+        problems.append(ENCRYPTED.problem(f"archiwum zip jest zaszyfrowane (hasło): {cut_list(encrypted)}; "
+                                          "prosimy o eksport bez hasła"))
+    if unsupported := listed(lambda i: i.compress_type not in _COMPRESSIONS):
+        problems.append(ENCRYPTED.problem(f"nieobsługiwana metoda kompresji: {cut_list(unsupported)}; "
+                                          "obsługiwane: bez kompresji, Deflate, BZIP2, LZMA"))
+    if big := listed(lambda i: i.file_size > limits.member_bytes):
+        problems.append(TOO_BIG.problem(f"po rozpakowaniu przekracza {limits.member_bytes // MIB} MiB: {cut_list(big)}"))
+    if packed := listed(lambda i: i.file_size > limits.ratio_floor and i.file_size > limits.ratio * max(i.compress_size, 1)):
+        problems.append(TOO_BIG.problem(f"skompresowany ponad {limits.ratio}:1 (archiwum podejrzane: tak wygląda m.in. "
+                                        f"plik z samych pustych wierszy): {cut_list(packed)}"))
+    if sum(i.file_size for i in infos) > limits.export_bytes:
+        problems.append(TOO_BIG.problem(f"archiwum po rozpakowaniu przekracza {limits.export_bytes // MIB} MiB"))
+    return problems
+
+
+def _open_zip(path: Path, known_hash: str | None, limits: ReadLimits) -> Container:
     try:
-        zf = zipfile.ZipFile(path)
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-        bad = zf.testzip()
+        with zipfile.ZipFile(path) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         raise ExportRejected(
             [UNREADABLE_CONTAINER.problem(f"archiwum zip jest uszkodzone lub niekompletne ({type(e).__name__})")]
         ) from None
-    if bad is not None:
-        raise ExportRejected([UNREADABLE_CONTAINER.problem(f"archiwum zip jest uszkodzone (plik {bad})")])
+    unsafe = _zip_limits(infos, limits)  # reading such a member is not safe: the export is not read at all
+    if unsafe:
+        raise ExportRejected(_personal_names([i.filename for i in infos], "człon archiwum") + unsafe)
+    problems = _personal_names([i.filename for i in infos], "człon archiwum")
     folders = {Path(i.filename).parent.as_posix() for i in infos}
-    problems: list[Problem] = []
     if len(folders) > 1:
         problems.append(NOT_ALLOWED.problem("pliki tabel muszą leżeć w korzeniu archiwum albo w jednym folderze"))
-    names = []
-    for i in infos:
+    names, wrong = [], []
+    for position, i in enumerate(infos, start=1):
         p = Path(i.filename)
         if p.suffix.lower() != ".csv":
-            problems.append(NOT_ALLOWED.problem(f"niedozwolony plik {p.name} w archiwum: dozwolone są tylko pliki tabel .csv"))
+            wrong.append(shown_name(p.name, "człon archiwum", position))
             continue
         names.append((i.filename, p.stem))
+    problems += _not_allowed(wrong, "plik w archiwum", "dozwolone są tylko pliki tabel .csv")
     found, more = _classify(names, ".csv", "plik")
     problems += more
     container = Container(path, "zip", known_hash or _file_hash(path), problems=problems)
+    sizes = {i.filename: i.compress_size for i in infos}
     for table, original in found.items():
         container.members[table] = Member(
-            table, f"{path.name}/{original}", open_csv=lambda o=original: _zip_member(path, o)
+            table, f"{path.name}/{original}", open_csv=lambda o=original: _zip_member(path, o), compressed=sizes[original]
         )
     return container
 
@@ -135,11 +214,14 @@ def _zip_member(path: Path, name: str) -> Iterator[BinaryIO]:
         yield member
 
 
-def _open_xlsx(path: Path) -> Container:
+def _open_xlsx(path: Path, limits: ReadLimits) -> Container:
     import fastexcel
 
-    data = path.read_bytes()
+    if path.stat().st_size > limits.export_bytes:
+        raise ExportRejected([TOO_BIG.problem(f"skoroszyt przekracza {limits.export_bytes // MIB} MiB")])
+    _check_xlsx_parts(path, limits)
     try:
+        data = path.read_bytes()
         reader = fastexcel.read_excel(data)
         sheets = list(reader.sheet_names)
     except Exception as e:  # fastexcel raises its own error types for broken workbooks
@@ -147,12 +229,25 @@ def _open_xlsx(path: Path) -> Container:
             [UNREADABLE_CONTAINER.problem(f"skoroszyt .xlsx jest uszkodzony lub nieczytelny ({type(e).__name__})")]
         ) from None
     help_sheets = unchanged_instruction_sheets(reader, sheets)  # the template's own help, unchanged
+    problems = _personal_names(sheets, "arkusz")
     sheets = [s for s in sheets if s not in help_sheets]
-    found, problems = _classify([(s, s) for s in sheets], "", "arkusz")
-    container = Container(path, "xlsx", hashlib.sha256(data).hexdigest(), xlsx_bytes=data, problems=problems)
+    found, more = _classify([(s, s) for s in sheets], "", "arkusz")
+    container = Container(path, "xlsx", hashlib.sha256(data).hexdigest(), xlsx_bytes=data, problems=problems + more)
     for table, sheet in found.items():
         container.members[table] = Member(table, f"{path.name}[{sheet}]", sheet=sheet)
     return container
+
+
+def _check_xlsx_parts(path: Path, limits: ReadLimits) -> None:
+    """A workbook is a zip too: its parts must keep the size and ratio limits before it is opened."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return  # fastexcel says what is wrong with it
+    problems = [p for p in _zip_limits(infos, limits) if p.code != ENCRYPTED.code]
+    if problems:
+        raise ExportRejected(problems)
 
 
 def _file_hash(path: Path) -> str:
@@ -164,29 +259,42 @@ def _file_hash(path: Path) -> str:
 
 def content_hash(path: Path) -> str:
     """The hash that identifies an export's content (folder: names and bytes of its files)."""
-    if path.is_dir():
-        h = hashlib.sha256()
-        for f in sorted(p for p in path.iterdir() if p.is_file()):
+    kind = file_kind(path)
+    h = hashlib.sha256()
+    if kind == "folder":
+        for f in sorted(p for p in path.iterdir() if file_kind(p) is None):  # never opens a pipe or a device
             h.update(f.name.lower().encode() + b"\0")
-            with f.open("rb") as s:
-                _hash_stream(h, s)
+            try:
+                with f.open("rb") as s:
+                    _hash_stream(h, s)
+            except OSError:  # unreadable: the reader rejects it
+                h.update(b"\0unreadable")
         return h.hexdigest()
-    return _file_hash(path)
+    if kind is not None:  # not a file: the reader rejects it; its hash is never that of content
+        return "not-a-file:" + hashlib.sha256(str(path).encode(errors="surrogateescape")).hexdigest()
+    try:
+        return _file_hash(path)
+    except OSError:
+        return "unreadable:" + hashlib.sha256(str(path).encode(errors="surrogateescape")).hexdigest()
 
 
-def open_container(path: Path, known_hash: str | None = None) -> Container:
+def open_container(path: Path, known_hash: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> Container:
     """Open an export (its `content_hash` may be given if already computed); raise ExportRejected when
-    it cannot be opened.  Files or sheets that are not allowed, missing or doubled are the container's
+    it cannot be opened or reading it would not be safe (size, compression, encryption).  Files or sheets
+    that are not allowed, missing or doubled, and names holding personal data, are the container's
     `problems`: the export is rejected, but its tables are still read, so that one run reports everything."""
-    if path.is_dir():
+    kind = file_kind(path)
+    if kind == "folder":
         return _open_folder(path, known_hash)
+    if kind is not None:
+        raise ExportRejected([NOT_A_FILE.problem(f"eksport nie jest zwykłym plikiem ani folderem ({kind})")])
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise ExportRejected([UNREADABLE_CONTAINER.problem("plik eksportu jest pusty (0 bajtów)")])
     if suffix == ".zip":
-        return _open_zip(path, known_hash)
+        return _open_zip(path, known_hash, limits)
     if suffix == ".xlsx":
-        return _open_xlsx(path)
+        return _open_xlsx(path, limits)
     raise ExportRejected(
         [UNREADABLE_CONTAINER.problem("nieznany rodzaj eksportu: oczekiwano folderu z plikami .csv, archiwum .zip albo skoroszytu .xlsx")]
     )

@@ -7,11 +7,11 @@ no reading problem are passed on to the checks.
 
 from __future__ import annotations
 
-import tempfile
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +31,9 @@ from pipeline.problems import ExportRejected, Problem, issue
 from pipeline.read.batch import EXPORT, ROW, split, stack
 from pipeline.read.coerce import coerce_table, column_expr, date_expr
 from pipeline.read.containers import Container, open_container
+from pipeline.read.limits import DEFAULT_LIMITS, Budget, ReadLimits
+from pipeline.read.personal import NAME_WITH_PERSONAL_DATA, personal_kinds, shown_name
+from pipeline.read.spool import spool_folder
 from pipeline.read.tables import (
     CsvFile,
     extra_fields_problem,
@@ -45,6 +48,9 @@ UNKNOWN_KEY = issue("STR-030", "nieznany klucz metadanych")
 REPEATED_KEY = issue("STR-031", "klucz metadanych występuje więcej niż raz")
 MISSING_KEY = issue("STR-032", "brak wartości klucza metadanych")
 BAD_METADATA = issue("STR-033", "niepoprawna wartość metadanych (kod TERYT, data, zakres albo wersja formatu)")
+FUTURE_EXPORT = issue("STR-034", "data_eksportu jest z przyszłości (późniejsza niż dziś)")
+CONTROL_IN_NAME = issue("STR-035", "nazwa jednostki zawiera znaki sterujące")
+FUTURE_MARGIN_DAYS = 2  # clocks and time zones: an export may be dated this many days after today
 
 
 @dataclass
@@ -52,6 +58,7 @@ class ExportData:
     """One export as read: typed tables, the text they came from, and what went wrong."""
 
     path: Path
+    position: int = 1  # its place among the exports of the call (names it when its own name cannot be shown)
     container: Container | None = None
     meta: ExportMetadata | None = None
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
@@ -63,7 +70,8 @@ class ExportData:
 
     @property
     def name(self) -> str:
-        return self.path.name
+        """How messages, the load log and the reports name it (see `display_name`)."""
+        return display_name(self.path, self.position)
 
     @property
     def excel(self) -> bool:
@@ -73,8 +81,14 @@ class ExportData:
         return {t: df.height for t, df in self.tables.items()}
 
 
+def display_name(path: Path, position: int) -> str:
+    """An export's name as shown: its file or folder name with control characters escaped, or, when the
+    name holds personal data, "eksport nr N" (its position in the call)."""
+    return shown_name(path.name, "eksport", position)
+
+
 def _read_member(data: ExportData, i: int, table: str, parts: list[tuple[int, pl.DataFrame]],
-                 scannable: dict[tuple[str, ...], list[tuple[int, CsvFile]]], spool: Path) -> None:
+                 scannable: dict[tuple[str, ...], list[tuple[int, CsvFile]]], spool: Path, budget: Budget) -> None:
     """Read one table of an export: an xlsx sheet is parsed now, into `parts`; a CSV file waits in
     `scannable` (on disk as plain UTF-8, spooled if need be) to be parsed with others like it."""
     container = data.container
@@ -84,7 +98,7 @@ def _read_member(data: ExportData, i: int, table: str, parts: list[tuple[int, pl
         parts.append((i, read_xlsx_member(container, member)))
         data.encodings[table] = "xlsx"
         return
-    file = inspect_csv_member(member, spool / f"{i}_{table}.csv")
+    file = inspect_csv_member(member, spool / f"{i}_{table}.csv", budget)
     data.encodings[table] = file.encoding
     if file.source is not None:
         scannable[tuple(file.columns)].append((i, file))
@@ -160,11 +174,22 @@ def _metadata(values: Values, dates: dict[str, date | None], label: str,
     jednostka = values["jednostka"][0] or ""
     if excel and jednostka.isdigit() and len(jednostka) == 6:
         jednostka = "0" + jednostka  # Excel drops the leading zero of a TERYT code stored as a number
-    if not (jednostka.isdigit() and len(jednostka) == 7):
-        bad("jednostka", "oczekiwano 7-cyfrowego kodu TERYT gminy")
+    if not (jednostka.isascii() and jednostka.isdigit() and len(jednostka) == 7):
+        bad("jednostka", "oczekiwano 7-cyfrowego kodu TERYT gminy (cyfry 0-9)")
     for key in _DATE_KEYS:
         if dates[key] is None:
-            bad(key, "oczekiwano daty RRRR-MM-DD albo DD.MM.RRRR")
+            bad(key, "oczekiwano daty RRRR-MM-DD albo DD.MM.RRRR, nie wcześniejszej niż 01.01.1900")
+    exported = dates["data_eksportu"]
+    if exported is not None and exported > date.today() + timedelta(days=FUTURE_MARGIN_DAYS):
+        problems.append(FUTURE_EXPORT.problem(
+            "data_eksportu jest późniejsza niż dzisiejsza data (czy to literówka w roku?); taki eksport "
+            "zastąpiłby na zawsze każdy późniejszy", file=label, table=METADATA_TABLE, column="wartosc",
+            rows=[values["data_eksportu"][1]]))
+    name = values["nazwa_jednostki"][0] or ""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        problems.append(CONTROL_IN_NAME.problem(
+            "nazwa_jednostki zawiera znaki sterujące albo niewidoczne (np. tabulator, nowy wiersz)", file=label,
+            table=METADATA_TABLE, column="wartosc", rows=[values["nazwa_jednostki"][1]]))
     zakres = {fold(v): v for v in ZAKRES_VALUES}.get(fold(values["zakres"][0] or ""))
     if zakres is None:
         bad("zakres", "dozwolone: " + ", ".join(ZAKRES_VALUES))
@@ -232,34 +257,43 @@ def _read_table(exports: list[ExportData], table: str, excel: bool, stacked: pl.
         found[i][table] += problems.get(i, [])
 
 
-def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None) -> list[ExportData]:
+def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None, *, positions: Sequence[int] | None = None,
+                 limits: ReadLimits = DEFAULT_LIMITS) -> list[ExportData]:
     """Read a batch of exports into typed frames; problems are collected per export, not raised.
 
     Files are parsed one by one; trimming, typing and their checks run once per table for the
-    whole batch (see `pipeline.read.batch`).  `hashes`: their content hashes, if already known.
+    whole batch (see `pipeline.read.batch`).  `hashes`: their content hashes, if already known;
+    `positions`: their places among the exports of the call (1, 2, ... if not given).
     """
-    with tempfile.TemporaryDirectory(prefix="pipeline-read-") as spool:
-        return _read_exports(paths, hashes, Path(spool))
+    with spool_folder() as spool:
+        return _read_exports(paths, hashes, spool, positions or range(1, len(paths) + 1), limits)
 
 
-def _read_exports(paths: Sequence[Path], hashes: Sequence[str] | None, spool: Path) -> list[ExportData]:
-    exports = [ExportData(path) for path in paths]
+def _read_exports(paths: Sequence[Path], hashes: Sequence[str] | None, spool: Path, positions: Sequence[int],
+                  limits: ReadLimits) -> list[ExportData]:
+    exports = [ExportData(path, n) for path, n in zip(paths, positions, strict=True)]
     found: dict[int, dict[str, list[Problem]]] = {}  # per export, per table in member order
     parts: dict[tuple[str, bool], list[tuple[int, pl.DataFrame]]] = defaultdict(list)
     scannable: dict[str, dict[tuple[str, ...], list[tuple[int, CsvFile]]]] = defaultdict(lambda: defaultdict(list))
     for i, data in enumerate(exports):
+        if personal_kinds(data.path.name):
+            data.problems.append(NAME_WITH_PERSONAL_DATA.problem(
+                "nazwa eksportu (pliku albo folderu) zawiera dane osobowe; nazwy nie pokazujemy, "
+                "prosimy nadać eksportowi nazwę bez danych osobowych", file=data.name))
+            continue
         try:
-            data.container = open_container(data.path, hashes[i] if hashes else None)
+            data.container = open_container(data.path, hashes[i] if hashes else None, limits)
         except ExportRejected as e:
             data.problems += [_named(p, data.name) for p in e.problems]
             continue
         data.problems += [_named(p, data.name) for p in data.container.problems]
         found[i] = {}
+        budget = Budget(limits)
         for table, member in data.container.members.items():
             data.labels[table] = member.label
             found[i][table] = []
             try:
-                _read_member(data, i, table, parts[(table, data.excel)], scannable[table], spool)
+                _read_member(data, i, table, parts[(table, data.excel)], scannable[table], spool, budget)
             except ExportRejected as e:
                 found[i][table] += e.problems
     scanned: dict[tuple[str, bool], tuple[list[pl.DataFrame], list[int]]] = {}
@@ -287,9 +321,9 @@ def _named(problem: Problem, name: str) -> Problem:
     return problem
 
 
-def read_export(path: Path) -> ExportData:
+def read_export(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> ExportData:
     """Read one export (see `read_exports`)."""
-    return read_exports([path])[0]
+    return read_exports([path], limits=limits)[0]
 
 
 @cache

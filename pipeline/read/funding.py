@@ -60,13 +60,13 @@ def read_funding(path: Path) -> pl.DataFrame:
         decimal_expr(pl.col("liczba_asystentow")).alias("liczba_asystentow"),
     )
     checks = {
-        "jednostka": (~pl.col("jednostka").str.contains(r"^\d{7}$")).fill_null(True), "rok": pl.col("rok").is_null()
+        "jednostka": (~pl.col("jednostka").str.contains(r"^[0-9]{7}$")).fill_null(True), "rok": pl.col("rok").is_null()
         | ~pl.col("rok").is_between(2000, 2100), "zrodlo": pl.col("zrodlo").is_null(),
         "kwota": pl.col("kwota").is_null() | (pl.col("kwota") < 0),
         "liczba_asystentow": pl.col("liczba_asystentow").is_null() | (pl.col("liczba_asystentow") < 0),
     }
     messages = {
-        "jednostka": "oczekiwano 7-cyfrowego kodu TERYT", "rok": "oczekiwano roku",
+        "jednostka": "oczekiwano 7-cyfrowego kodu TERYT (cyfry 0-9)", "rok": "oczekiwano roku",
         "zrodlo": "dozwolone źródła: " + ", ".join(FUNDING_SOURCES),
         "kwota": "oczekiwano kwoty >= 0 w złotych, np. 85 400,00 albo 85400.00",
         "liczba_asystentow": "oczekiwano liczby >= 0",

@@ -7,17 +7,24 @@ Encoding is detected per file: UTF-8 if it decodes, otherwise Windows-1250.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 import polars as pl
 
 from pipeline.contract import METADATA_COLUMNS, METADATA_TABLE, TABLES, UNDEFINED_CP1250_BYTES
-from pipeline.problems import ExportRejected, Problem, issue
-from pipeline.read.batch import EXPORT, ROW, rows_by_export
-from pipeline.read.containers import UNREADABLE_CONTAINER, Container, Member
+from pipeline.grammar import number
+from pipeline.problems import MAX_ROWS_SHOWN, ExportRejected, Problem, issue
+from pipeline.read.batch import EXPORT, ROW, first_rows_by_export
+from pipeline.read.containers import TOO_BIG, UNREADABLE_CONTAINER, Container, Member
+from pipeline.read.limits import MIB, Budget
 
 BAD_BOM = issue("STR-010", "plik ze znacznikiem UTF-8 (BOM) nie jest poprawnym UTF-8")
 BAD_ENCODING = issue("STR-011", "plik nie jest ani w UTF-8, ani w Windows-1250")
@@ -28,6 +35,7 @@ EXTRA_FIELDS = issue("STR-015", "wiersz ma więcej pól niż nagłówek")
 UNKNOWN_COLUMN = issue("STR-020", "nieznana kolumna (dodatkowe kolumny mogą zawierać dane osobowe)")
 MISSING_COLUMN = issue("STR-021", "brak wymaganej kolumny")
 DUPLICATE_COLUMN = issue("STR-022", "kolumna występuje dwa razy")
+MOSTLY_BLANK = issue("STR-016", "plik składa się głównie z pustych wierszy")
 HEADER_LIMIT = 64 * 1024
 _EXTRA = "__extra__"
 
@@ -123,28 +131,192 @@ class CsvFile:
     source: Path | None = None
 
 
-def inspect_csv_member(member: Member, spool_as: Path | None = None) -> CsvFile:
-    """Check a CSV table's header (from its first 64 KiB) and encoding; raise ExportRejected if wrong.
+_BOM = b"\xef\xbb\xbf"
+_READ = 1 << 20  # bytes read at a time: a member is never held whole in memory
 
-    Content that is not already plain UTF-8 on disk is written, as UTF-8, to `spool_as` (if given)."""
+
+class _Lines:
+    """Counts the lines of a stream, and those that hold nothing but spaces and separators."""
+
+    def __init__(self) -> None:
+        self.lines = self.blank = 0
+        self._ended_line = False  # the header line is not blank; counting starts after it
+
+    def add(self, chunk: bytes) -> None:
+        squeezed = np.frombuffer(chunk.translate(None, b" \t\r;"), dtype=np.uint8)
+        if not squeezed.size:
+            return
+        newline = squeezed == 10
+        self.lines += int(newline.sum())
+        self.blank += int((newline[1:] & newline[:-1]).sum()) + int(self._ended_line and newline[0])
+        self._ended_line = bool(newline[-1])
+
+
+def _opened(member: Member) -> BinaryIO:
+    """Open a member's bytes; a member that cannot be opened or read is a rejection of its export."""
     assert member.open_csv is not None
-    with member.open_csv() as s:
-        head = s.read(HEADER_LIMIT)
-        columns = _header_columns(head, member)
-        data = head + s.read()
-    text, encoding = decode(data, member.label)
-    bom = data.startswith(b"\xef\xbb\xbf")
-    if encoding == "utf-8" and not bom and member.path is not None:
-        return CsvFile(member, columns, encoding, None, member.path)
-    payload = data[3:] if bom else data
-    file = CsvFile(member, columns, encoding, payload if encoding == "utf-8" else text.encode("utf-8"))
-    if spool_as is not None:
+    try:
+        return member.open_csv()
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, ValueError) as e:
+        raise ExportRejected([UNREADABLE_CONTAINER.problem(f"nie można otworzyć pliku ({type(e).__name__})",
+                                                           file=member.label, table=member.table)]) from None
+
+
+def _open_spool(path: Path) -> BinaryIO:
+    """The spool file a member is copied to (a function of its own so that a test can fill the disk)."""
+    return path.open("wb")
+
+
+class _Sink:
+    """Where a member's UTF-8 copy goes: the spool file, or memory if the spool has no room."""
+
+    def __init__(self, spool_as: Path | None) -> None:
+        self.path = spool_as
+        self.file: BinaryIO | None = None
+        self.memory: list[bytes] | None = [] if spool_as is None else None
+        if spool_as is not None:
+            try:
+                self.file = _open_spool(spool_as)
+            except OSError:
+                self.memory = []
+
+    def write(self, data: bytes) -> None:
+        if self.file is not None:
+            try:
+                self.file.write(data)
+                return
+            except OSError:  # no room for the copy: keep it in memory (it is within the size limit)
+                self.file.close()
+                self.file = None
+                assert self.path is not None
+                with self.path.open("rb") as written:
+                    self.memory = [written.read()]
+        assert self.memory is not None
+        self.memory.append(data)
+
+    def close(self) -> tuple[bytes | None, Path | None]:
+        """Finish the copy (again: the same answer); return (content in memory, or the spool file)."""
+        if self.file is not None:
+            try:
+                self.file.close()
+                self.memory = None
+                return None, self.path
+            except OSError:
+                self.file = None
+                assert self.path is not None
+                with self.path.open("rb") as written:
+                    self.memory = [written.read()]
+        if self.memory is None:  # closed before, on disk
+            return None, self.path
+        return b"".join(self.memory), None
+
+
+def _too_big(member: Member, read: int, budget: Budget) -> Problem | None:
+    limits = budget.limits
+    if read > limits.member_bytes:
+        return TOO_BIG.problem(f"plik po rozpakowaniu przekracza {limits.member_bytes // MIB} MiB",
+                               file=member.label, table=member.table)
+    if budget.used + read > limits.export_bytes:
+        return TOO_BIG.problem(f"eksport po rozpakowaniu przekracza {limits.export_bytes // MIB} MiB",
+                               file=member.label, table=member.table)
+    if member.compressed is not None and read > limits.ratio_floor and read > limits.ratio * max(member.compressed, 1):
+        return TOO_BIG.problem(f"plik jest skompresowany ponad {limits.ratio}:1 (archiwum podejrzane)",
+                               file=member.label, table=member.table)
+    return None
+
+
+def _stream(member: Member, budget: Budget, sink: _Sink | None, bad_offset: int | None = None) -> tuple[_Lines, int | None]:
+    """Read a member once, in slices: check its limits, count its lines and copy it to `sink` as UTF-8.
+    Read as UTF-8 unless `bad_offset` (where a UTF-8 pass failed) is given, then as Windows-1250.
+    Return the line counts and, reading as UTF-8, the offset of the first byte that is not UTF-8
+    (None if every byte is)."""
+    encoding = "utf-8" if bad_offset is None else "windows-1250"
+    lines = _Lines()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    read = 0
+    with _opened(member) as s:
+        while True:
+            try:
+                chunk = s.read(_READ)
+            except (OSError, zipfile.BadZipFile, EOFError, zlib.error, ValueError) as e:
+                raise ExportRejected([UNREADABLE_CONTAINER.problem(f"plik jest uszkodzony albo urwany ({type(e).__name__})",
+                                                                   file=member.label, table=member.table)]) from None
+            if not chunk:
+                break
+            start = read
+            read += len(chunk)
+            if (too_big := _too_big(member, read, budget)) is not None:
+                raise ExportRejected([too_big])
+            lines.add(chunk)
+            if start == 0 and chunk.startswith(_BOM):
+                chunk = chunk[3:]
+                start = 3
+            if encoding == "utf-8":
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as e:
+                    return lines, start - pending + e.start
+                if sink is not None:
+                    sink.write(chunk)
+            else:
+                if any(bytes([b]) in chunk for b in UNDEFINED_CP1250_BYTES):
+                    raise ExportRejected([BAD_ENCODING.problem(
+                        "plik nie jest ani w UTF-8, ani w Windows-1250: pierwszy bajt "
+                        f"niepoprawny w UTF-8 na pozycji {bad_offset} (licząc od 0)", file=member.label)])
+                assert sink is not None
+                sink.write(chunk.decode("cp1250").encode("utf-8"))
+        if encoding == "utf-8":
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                return lines, read - len(decoder.getstate()[0])
+    budget.used += read
+    return lines, None
+
+
+def inspect_csv_member(member: Member, spool_as: Path | None = None, budget: Budget | None = None) -> CsvFile:
+    """Check a CSV table's header (from its first 64 KiB), encoding, limits and blank lines, reading it
+    once in slices; raise ExportRejected if wrong.
+
+    Content that is not already plain UTF-8 on disk is written, as UTF-8, to `spool_as` (if given, else
+    kept in memory)."""
+    budget = budget or Budget()
+    with _opened(member) as s:
         try:
-            spool_as.write_bytes(file.payload)
-            file.source, file.payload = spool_as, None  # on disk now: not kept in memory twice
-        except OSError:  # no room for the copy: this file is parsed on its own
-            pass
-    return file
+            head = s.read(HEADER_LIMIT)
+        except (OSError, zipfile.BadZipFile, EOFError, zlib.error, ValueError) as e:
+            raise ExportRejected([UNREADABLE_CONTAINER.problem(f"plik jest uszkodzony albo urwany ({type(e).__name__})",
+                                                               file=member.label, table=member.table)]) from None
+    columns = _header_columns(head, member)
+    bom = head.startswith(_BOM)
+    in_place = member.path is not None and not bom
+    used = budget.used
+    sink = None if in_place else _Sink(spool_as)
+    try:
+        lines, bad_offset = _stream(member, budget, sink)
+    finally:
+        if sink is not None:
+            sink.close()
+    encoding = "utf-8"
+    if bad_offset is not None:
+        if bom:
+            raise ExportRejected(
+                [BAD_BOM.problem(f"plik zaczyna się znacznikiem UTF-8 (BOM), ale nie jest poprawnym UTF-8: "
+                         f"pierwszy błędny bajt na pozycji {bad_offset} (licząc od 0)", file=member.label)])
+        budget.used = used
+        sink = _Sink(spool_as)
+        try:
+            lines, _ = _stream(member, budget, sink, bad_offset)
+        finally:
+            sink.close()
+        encoding = "windows-1250"
+    payload, source = sink.close() if sink is not None else (None, member.path)
+    if lines.blank > budget.limits.blank_lines and lines.blank > lines.lines - lines.blank:
+        raise ExportRejected([MOSTLY_BLANK.problem(
+            f"plik składa się głównie z pustych wierszy ({number(lines.blank)} pustych, "
+            f"{number(max(lines.lines - lines.blank - 1, 0))} z danymi)", file=member.label, table=member.table)])
+    return CsvFile(member, columns, encoding, payload, source)
 
 
 def _csv_options(columns: list[str]) -> dict:
@@ -183,17 +355,23 @@ def scan_csv_files(files: list[tuple[int, CsvFile]]) -> pl.DataFrame | None:
         return None
 
 
-def finish_text(stacked: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, dict[int, list[int]]]:
-    """Trim a stacked table of many files; return it and, per export, the rows with more fields than the header."""
-    extra = rows_by_export(stacked, pl.col(_EXTRA).str.strip_chars().str.len_chars() > 0) if _EXTRA in stacked.columns else {}
-    trimmed = stacked.select(pl.col(ROW).cast(pl.Int64), *(_trimmed(c) for c in columns), EXPORT)
-    return trimmed, extra
+def finish_text(stacked: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, dict[int, tuple[list[int], int]]]:
+    """Trim a stacked table of many files, without its blank lines; return it and, per export, the rows
+    with more fields than the header."""
+    has_extra = pl.col(_EXTRA).str.strip_chars().str.len_chars() > 0
+    extra = first_rows_by_export(stacked, has_extra, MAX_ROWS_SHOWN) if _EXTRA in stacked.columns else {}
+    trimmed = stacked.select(pl.col(ROW).cast(pl.Int64), *(_trimmed(c) for c in columns), EXPORT,
+                             has_extra.fill_null(False).alias(_EXTRA) if _EXTRA in stacked.columns else pl.lit(False).alias(_EXTRA))
+    # a line with no value at all (a blank line, or separators only) carries no data: it is not a row
+    blank = pl.all_horizontal(pl.col(c).is_null() for c in columns) & ~pl.col(_EXTRA)
+    return trimmed.filter(~blank).drop(_EXTRA), extra
 
 
-def extra_fields_problem(label: str, table: str, columns: int, rows: list[int]) -> Problem:
-    """The problem of rows with more fields than the header."""
+def extra_fields_problem(label: str, table: str, columns: int, rows: tuple[list[int], int]) -> Problem:
+    """The problem of rows with more fields than the header (the first rows, and how many)."""
+    first, count = rows
     return EXTRA_FIELDS.problem(f"wiersz ma więcej pól niż nagłówek ({columns})", file=label, table=table,
-                   rows=rows, count=len(rows))
+                   rows=first, count=count)
 
 
 def read_xlsx_member(container: Container, member: Member) -> pl.DataFrame:

@@ -19,6 +19,7 @@ import duckdb
 from pipeline.config import WRITER_WAIT_SECONDS
 from pipeline.warehouse.recovery import is_stale, refresh_stale_units
 from pipeline.warehouse.schema import ddl
+from pipeline.warehouse.version import refusal, stored_version
 
 
 class WarehouseError(Exception):
@@ -57,6 +58,14 @@ def connect(path: Path, *, read_only: bool = False, wait: float = WRITER_WAIT_SE
             raise WarehouseError(f"nie można otworzyć magazynu danych {path}: {e}") from None
         except duckdb.Error as e:
             raise WarehouseError(f"nie można otworzyć magazynu danych {path}: {e}") from None
+    try:
+        why = refusal(path, stored_version(con))
+    except duckdb.Error as e:
+        con.close()
+        raise WarehouseError(f"nie można odczytać magazynu danych {path} ({type(e).__name__})") from None
+    if why is not None:
+        con.close()
+        raise WarehouseError(why)
     if read_only and is_stale(con):
         con.close()
         raise WarehouseError(

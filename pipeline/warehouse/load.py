@@ -22,6 +22,7 @@ from pipeline.problems import Problem
 from pipeline.read.batch import EXPORT, ROW, stack
 from pipeline.read.export import ExportData
 from pipeline.sql import scalar
+from pipeline.warehouse.transaction import transaction
 
 
 @dataclass
@@ -127,8 +128,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: list[Checked]) -> list[Lo
         results.append(LoadResult(data.name, "loaded", load_id, [], c.findings, counts))
     if not log_rows:
         return results
-    con.begin()
-    try:
+    with transaction(con):
         con.executemany("INSERT INTO raw.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", log_rows)
         if units:
             unit_of = pl.DataFrame({EXPORT: list(units), "jednostka": list(units.values())},
@@ -139,9 +139,5 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: list[Checked]) -> list[Lo
                 _insert(con, f"raw.{name}", rows)
             _insert_findings(con, finding_rows)
             con.executemany("INSERT INTO raw.stale_units VALUES (?) ON CONFLICT DO NOTHING", [[u] for u in sorted(set(units.values()))])
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return results
 

@@ -13,6 +13,7 @@ import duckdb
 
 from pipeline.contract import TABLES
 from pipeline.sql import sql_text, statements
+from pipeline.warehouse.transaction import transaction
 
 
 def refresh_current_state(con: duckdb.DuckDBPyConnection) -> None:
@@ -34,14 +35,9 @@ def refresh_stale_units(con: duckdb.DuckDBPyConnection) -> list[str]:
     units = stale_units(con)
     if not units:
         return units
-    con.begin()
-    try:
+    with transaction(con):
         refresh_current_state(con)
         clear_stale_marks(con)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return units
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipeline.contract import TABLES, Column
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: the first written version; 2: the optional table `projekty`
 
 _SQL_TYPES = {
     "id": "VARCHAR",
