@@ -120,6 +120,40 @@ def test_blank_lines_and_a_zip_bomb_are_rejected_within_a_capped_address_space(t
     assert not list(Path("/tmp").glob(f"pipeline-read-{proc.pid}-*"))
 
 
+def test_a_million_junk_rows_are_rejected_before_the_rules_within_a_capped_address_space(tmp_path, good):
+    """1 000 000 lines holding only a first cell (2 MB; 2.1 GB and ~1 min in the rules before) are rejected as
+    too broken to check rule by rule (STR-017, with the exact count), under a 4 GiB address-space limit and in
+    well under 1 GB of memory."""
+    junk = write(tmp_path / "smieci")
+    (junk / "dzialania.csv").write_bytes(_header(junk, "dzialania") + b"x\n" * 1_000_000)
+    db, reports = tmp_path / "w.duckdb", tmp_path / "reports"
+    measured = _CAPPED.replace("sys.exit(main(sys.argv[1:]))", "code = main(sys.argv[1:])\n"
+                               "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+                               "sys.exit(code)")
+    proc = subprocess.run([sys.executable, "-c", measured, "ingest", str(junk), str(good), "--db", str(db), "--reports",
+                           str(reports)], capture_output=True, text=True, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)},
+                          timeout=300)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert "[STR-017]" in proc.stdout and f"{number(1_000_000)} wierszy bez wymaganej wartości" in proc.stdout
+    assert "wiersze 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 i 999" in proc.stdout   # the first ten rows, the count exact
+    assert _loaded(db) == {"smieci": "rejected", "dobry_eksport": "loaded"}
+    peak_kb = int(proc.stderr.rsplit("peak ", 1)[1].split()[0])
+    assert peak_kb < 1_000_000, f"peak RSS {peak_kb / 1024:.0f} MB"
+
+
+def test_a_table_just_at_the_broken_rows_limit_is_still_checked_rule_by_rule(tmp_path):
+    from builders import read_export
+
+    from pipeline.checks.broken_rows import too_broken
+
+    path = write(tmp_path / "na_granicy")
+    (path / "dzialania.csv").write_bytes(_header(path, "dzialania") + b"x\n" * 12)
+    data = read_export(path)
+    assert too_broken(data, limit=12) == []                       # 12 broken rows, limit 12: still checked
+    assert [p.count for p in too_broken(data, limit=11)] == [12]  # one more than the limit: rejected with the count
+
+
 def test_a_trailing_blank_line_and_separator_only_lines_are_not_rows(tmp_path, cli, good):
     path = write(tmp_path / "z_pustym_wierszem")
     csv = path / "oceny.csv"

@@ -8,7 +8,9 @@ Every problem in one pass: the rules run on every export whose metadata could be
 read, even when it already has reading, typing or personal-data problems.  A rule
 is skipped only where it cannot run (its table, or a table it reads, was not read),
 a rule's failure on a cell that already failed its type is not repeated, and a
-note (`STR-090`) says what was not checked.
+note (`STR-090`) says what was not checked.  An export with thousands of rows
+missing their required values is not checked rule by rule (`STR-017`, see
+`broken_rows`): that bounds the memory the rules' row lists take.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from pipeline.checks.broken_rows import too_broken
 from pipeline.checks.context import build_context
 from pipeline.checks.gx_runner import GxValidator, RuleOutcome, load_suites
 from pipeline.checks.headers import hide_personal_headers
@@ -136,6 +139,10 @@ def check_exports(exports: list[ExportData], caseload_limit: int = DEFAULT_CASEL
         unread = _unread(v.export) if v.export.container is not None else list(TABLES)
         if v.export.meta is None or METADATA_TABLE not in v.export.tables:
             v.problems.append(not_checked_note(v.export, unread, []))
+            continue
+        broken = too_broken(v.export)
+        if broken:  # thousands of junk rows: the rules would hold every one of them (memory), and they say nothing more
+            v.problems += broken
             continue
         skipped = [code for code, tables in needs.items() if tables & set(unread)]
         if unread:

@@ -146,15 +146,17 @@ def suite_json(table: str) -> dict[str, Any]:
 
 
 def problem_codes() -> dict[str, Code]:
-    """The codes of the reading, typing, personal-data and funding checks (defined beside their checks)."""
-    import pipeline.checks.pii
-    import pipeline.checks.skipped
-    import pipeline.read.coerce
-    import pipeline.read.containers
-    import pipeline.read.export
-    import pipeline.read.funding
-    import pipeline.read.tables  # noqa: F401  (importing them issues their codes)
+    """The codes of the reading, typing, personal-data and funding checks (defined beside their checks, in the
+    modules of pipeline.read and pipeline.checks: importing them issues their codes)."""
+    import importlib
+    import pkgutil
 
+    import pipeline.checks
+    import pipeline.read
+
+    for package in (pipeline.read, pipeline.checks):
+        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)
     return dict(sorted(ISSUED.items()))
 
 
