@@ -57,6 +57,7 @@ PROBLEM_COLUMNS = (Column("problem", "problem"), Column("families", "rodziny", "
 LEADING_PROBLEMS = 5  # the problems a trend follows: the most frequent in the chosen year
 NOT_OBSERVABLE = "nieobserwowalne"
 COHORT_HORIZONS = {"episodes": ("12", "24", "36"), "placements": ("12", "24")}
+COHORT_UNITS = 5  # notebook 03 without a unit shows the cohorts of at most this many loaded units
 COHORT_SHORT = {"goals": "cele", "other": "inne", "returned": "powrót"}
 
 
@@ -234,3 +235,9 @@ def cohort_table(cohorts: list[Cohort], what: str, last_year: int | None = None)
         rows.append(row)
     schema = {c.key: (pl.Int64 if c.key == "n" else pl.String) for c in columns}
     return pl.DataFrame(rows, schema=schema, orient="row"), tuple(columns)
+
+
+def loaded_units(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The units with a loaded export, by code."""
+    return query(con, "SELECT DISTINCT jednostka FROM raw.loads WHERE outcome = 'loaded' AND jednostka IS NOT NULL "
+                      "ORDER BY 1")["jednostka"].to_list()
