@@ -150,11 +150,13 @@ for u in shown_units:
         continue
     display(Markdown(f"**Jednostka {u}** — trwające ucięte na {day(censored)} (ostatni eksport)."))
     frame, columns = notebook_tables.cohort_table(episodes, "episodes", year)
-    display(table(frame, columns, f"Asystentury według roku rozpoczęcia — jednostka {u}",
+    display(table(frame, columns, f"Asystentury według roku rozpoczęcia — jednostka {u} (m. = miesięcy od rozpoczęcia)",
+                  right=[c.key for c in columns[1:]],
                   empty="Jednostka nie ma asystentur rozpoczętych do wybranego roku."))
     cohort_tables[u] = frame
     frame, columns = notebook_tables.cohort_table(placements, "placements", year)
-    display(table(frame, columns, f"Dzieci umieszczone w pieczy w czasie asystentury — jednostka {u}",
+    display(table(frame, columns, f"Dzieci umieszczone w pieczy w czasie asystentury — jednostka {u} (m. = miesięcy od umieszczenia)",
+                  right=[c.key for c in columns[1:]],
                   empty="Nie ma dzieci umieszczonych w pieczy zastępczej w czasie asystentury rodziny."))
 
 # %% [markdown]

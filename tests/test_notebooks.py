@@ -217,7 +217,7 @@ def test_trends_show_cohorts_with_recent_ones_not_observable(executed, demo_db, 
     assert censored.isoformat() == "2026-01-15" and year == 2025
     assert found["cohort_units"] == ["1603011"] and found["cohorts_not_observable"] == {"1603011": 1}
     html = to_html(nb, tmp_path / "03.html").read_text(encoding="utf-8")
-    assert "Asystentury według roku rozpoczęcia — jednostka 1603011" in html and "w ryzyku po 12 mies." in html
+    assert "Asystentury według roku rozpoczęcia — jednostka 1603011" in html and "w ryzyku 12 m." in html
     assert "nieobserwowalne" in html and "tylko jedna: 1603011" in html and "15.01.2026" in html
     by_year = {k.year: k for k in episodes}
     assert by_year[2024].incidence["goals"]["24"] is None and by_year[2025].incidence["goals"]["12"] is None

@@ -219,8 +219,8 @@ def cohort_table(cohorts: list[Cohort], what: str, last_year: int | None = None)
     columns = [Column("rok", "rok rozpoczęcia" if what == "episodes" else "rok umieszczenia"),
                Column("n", "w kohorcie", "count")]
     for h in horizons:
-        columns += [Column(f"{o}_{h}", f"{COHORT_SHORT[o]}: {h} mies.") for o in outcomes]
-        columns.append(Column(f"risk_{h}", f"w ryzyku po {h} mies."))
+        columns += [Column(f"{o}_{h}", f"{COHORT_SHORT[o]} {h} m.") for o in outcomes]
+        columns.append(Column(f"risk_{h}", f"w ryzyku {h} m."))
     rows = []
     for k in cohorts:
         if last_year is not None and k.year > last_year:
