@@ -7,7 +7,8 @@
 # korzysta wiersz poleceń i generator dokumentu.
 #
 # **Spis treści:** 1. [Wskaźniki roku](#Wskaźniki-roku) · 2. [Zakończenia według przyczyny](#Zakończenia-według-przyczyny) ·
-# 3. [Wykresy do rozdziału](#Wykresy-do-rozdziału) · 4. [Definicje](#Definicje) · 5. [Co znaleźliśmy](#Co-znaleźliśmy)
+# 3. [Projekty roku](#Projekty-roku) · 4. [Problemy rodzin](#Problemy-rodzin) ·
+# 5. [Wykresy do rozdziału](#Wykresy-do-rozdziału) · 6. [Definicje](#Definicje) · 7. [Co znaleźliśmy](#Co-znaleźliśmy)
 
 # %% tags=["parameters"]
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, default_db
@@ -46,6 +47,24 @@ table(annual, notebook_tables.annual_columns(year), f"Wskaźniki za {year} r.", 
 values = registry.compute(con, year, unit, caseload_limit)
 table(notebook_tables.closed_by_reason(values), notebook_tables.REASONS_COLUMNS,
       empty=f"W {year} r. nie zakończono współpracy z żadną rodziną.")
+
+# %% [markdown]
+# ## Projekty roku
+# Projekty socjalne, zajęcia grupowe i wydarzenia zakończone w wybranym roku (te, które liczy wskaźnik
+# „zrealizowane projekty”); projekt trwający na przełomie lat należy do roku, w którym się zakończył.
+
+# %%
+projects, project_columns = notebook_tables.projects(con, year, unit)
+table(projects, project_columns, f"Projekty zakończone w {year} r.", empty=f"W {year} r. nie zakończył się żaden projekt.")
+
+# %% [markdown]
+# ## Problemy rodzin
+# Rodzina, u której zdiagnozowano kilka problemów, liczy się przy każdym z nich, więc liczby nie sumują się
+# do liczby rodzin objętych wsparciem.
+
+# %%
+table(notebook_tables.problems(values), notebook_tables.PROBLEM_COLUMNS, f"Rodziny objęte wsparciem w {year} r. według problemów",
+      empty=f"W {year} r. nie zapisano problemów rodzin.")
 
 # %% [markdown]
 # ## Wykresy do rozdziału

@@ -6,12 +6,14 @@
 # zakończenia według przyczyny i odsetek zakończeń z osiągnięciem celów (z przedziałem ufności — liczby
 # są małe), obciążenie asystentów na tle limitu, czas trwania współpracy (Kaplan–Meier według kohorty
 # rozpoczęcia, z trwającymi asystenturami jako obserwacjami uciętymi) i powroty rodzin do wsparcia
-# w ciągu 12 miesięcy.
+# w ciągu 12 miesięcy, losy rodzin według roku rozpoczęcia (kohorty wejścia), wizyty w domu, posiedzenia
+# grup „Niebieskie Karty”, treningi, projekty i najczęstsze problemy rodzin.
 #
 # **Spis treści:** 1. [Rodziny i dzieci](#Rodziny-i-dzieci) · 2. [Piecza zastępcza i powroty dzieci](#Piecza-zastępcza-i-powroty-dzieci) ·
 # 3. [Zakończenia i osiągnięcie celów](#Zakończenia-i-osiągnięcie-celów) · 4. [Obciążenie asystentów](#Obciążenie-asystentów) ·
-# 5. [Czas trwania współpracy](#Czas-trwania-współpracy) · 6. [Powroty do wsparcia](#Powroty-do-wsparcia) ·
-# 7. [Co znaleźliśmy](#Co-znaleźliśmy)
+# 5. [Czas trwania współpracy](#Czas-trwania-współpracy) · 6. [Kohorty wejścia](#Kohorty-wejścia) ·
+# 7. [Powroty do wsparcia](#Powroty-do-wsparcia) · 8. [Praca z rodzinami i projekty](#Praca-z-rodzinami-i-projekty) ·
+# 9. [Problemy rodzin](#Problemy-rodzin) · 10. [Co znaleźliśmy](#Co-znaleźliśmy)
 
 # %% tags=["parameters"]
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, default_db
@@ -114,12 +116,79 @@ if curves:
     ).properties(width=560, height=260, title="Czas trwania asystentury (Kaplan–Meier)"), "trend_kaplan_meier", figures_dir)
 
 # %% [markdown]
+# ## Kohorty wejścia
+# Z rodzin, które rozpoczęły współpracę w danym roku: jaka część zakończyła ją z osiągnięciem celów, a jaka
+# z innej przyczyny w ciągu 12, 24 i 36 miesięcy (skumulowana częstość Aalena–Johansena, oba zakończenia jako
+# zdarzenia konkurujące, trwające asystentury ucięte na dacie ostatniego eksportu jednostki); dla dzieci
+# umieszczonych w pieczy w czasie asystentury — jaka część wróciła do rodziny w ciągu 12 i 24 miesięcy od
+# umieszczenia. „W ryzyku” to liczba członków kohorty, którzy po tylu miesiącach nadal są obserwowani bez
+# żadnego z tych zdarzeń; „nieobserwowalne” — kohorta jest zbyt świeża, by ją tak długo obserwować (to nie zero).
+# Kohorty liczy się dla jednej jednostki (każda ma własną datę ostatniego eksportu).
+
+# %%
+from IPython.display import Markdown, display
+
+from pipeline.indicators.cohorts import unit_cohorts
+from pipeline.outputs.formats import day
+
+cohort_units = [unit] if unit else notebook_tables.loaded_units(con)
+shown_units = cohort_units[:notebook_tables.COHORT_UNITS]
+if not unit:
+    left = len(cohort_units) - len(shown_units)
+    display(Markdown(
+        "W magazynie nie ma wczytanej jednostki, więc kohort nie ma." if not cohort_units else
+        f"Nie wybrano jednostki (parametr unit), a w magazynie jest tylko jedna: {cohort_units[0]}." if len(cohort_units) == 1 else
+        f"Nie wybrano jednostki (parametr unit): kohorty pokazujemy dla każdej z {len(shown_units)} jednostek"
+        + (f" (pierwszych według kodu; pozostałych {left} — z parametrem unit albo `python -m pipeline indicators "
+           "--cohorts --unit KOD`)." if left else ".")))
+cohort_tables = {}
+for u in shown_units:
+    episodes, censored = unit_cohorts(con, u, "episodes")
+    placements, _ = unit_cohorts(con, u, "placements")
+    if censored is None:
+        display(Markdown(f"Jednostka {u} nie ma wczytanego eksportu: kohort nie ma."))
+        continue
+    display(Markdown(f"**Jednostka {u}** — trwające ucięte na {day(censored)} (ostatni eksport)."))
+    frame, columns = notebook_tables.cohort_table(episodes, "episodes", year)
+    display(table(frame, columns, f"Asystentury według roku rozpoczęcia — jednostka {u} (m. = miesięcy od rozpoczęcia)",
+                  right=[c.key for c in columns[1:]],
+                  empty="Jednostka nie ma asystentur rozpoczętych do wybranego roku."))
+    cohort_tables[u] = frame
+    frame, columns = notebook_tables.cohort_table(placements, "placements", year)
+    display(table(frame, columns, f"Dzieci umieszczone w pieczy w czasie asystentury — jednostka {u} (m. = miesięcy od umieszczenia)",
+                  right=[c.key for c in columns[1:]],
+                  empty="Nie ma dzieci umieszczonych w pieczy zastępczej w czasie asystentury rodziny."))
+
+# %% [markdown]
 # ## Powroty do wsparcia
 # Rodziny, z którymi zakończono współpracę, a które w ciągu 12 miesięcy znów ją rozpoczęły
 # (tylko zakończenia, po których minęło już 12 miesięcy obserwacji).
 
 # %%
 table(notebook_tables.reentry_by_year(con, years, unit), notebook_tables.REENTRY_COLUMNS, "Powroty do wsparcia w ciągu 12 miesięcy")
+
+# %% [markdown]
+# ## Praca z rodzinami i projekty
+# Z rejestru działań (pusta liczba = 1) i z tabeli projektów: projekt trwający na przełomie lat liczy się
+# w roku, w którym się zakończył.
+
+# %%
+if trend.height:
+    show(charts.home_and_group_work(trend), "trend_wizyty_grupy_treningi", figures_dir)
+table(trend, notebook_tables.indicator_columns(notebook_tables.SECTION3_KEYS, year_column),
+      "Wizyty w domu, posiedzenia grup diagnostyczno-pomocowych, treningi i projekty według roku")
+
+# %% [markdown]
+# ## Problemy rodzin
+# Najczęstsze problemy rodzin objętych wsparciem w wybranym roku i ich liczba w kolejnych latach (rodzina
+# liczy się przy każdym swoim problemie; „inny” pominięty).
+
+# %%
+problems = notebook_tables.problems_by_year(trend)
+if problems.height:
+    show(charts.leading_problems(problems), "trend_problemy", figures_dir)
+frame, columns = notebook_tables.problems_table(problems)
+table(frame, columns, "Rodziny według najczęstszych problemów", empty=f"W {year} r. nie zapisano problemów rodzin.")
 
 # %% [markdown]
 # ## Co znaleźliśmy
@@ -131,4 +200,7 @@ findings(notebook_findings.trends(trend, km_all["median"], km_all["n"]))
 # %% tags=["summary"]
 record_summary({"years": years, "families_supported": trend["families_supported"].to_list() if trend.height else [],
                 "families_closed_goals_achieved": trend["families_closed_goals_achieved"].to_list() if trend.height else [],
-                "km_median_days": km_all["median"]})
+                "km_median_days": km_all["median"], "cohort_units": list(cohort_tables),
+                "cohorts_not_observable": {u: int((f["goals_12"] == notebook_tables.NOT_OBSERVABLE).sum())
+                                           for u, f in cohort_tables.items() if f.height},
+                "leading_problems": problems["problem"].unique(maintain_order=True).to_list()})

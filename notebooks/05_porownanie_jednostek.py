@@ -1,21 +1,24 @@
 # %% [markdown]
 # # Porównanie jednostek
 #
-# **Na co odpowiada ten notatnik:** gdy magazyn obejmuje wiele ośrodków — gdzie wybrany ośrodek
-# plasuje się wśród pozostałych (mediana, kwartyle, pozycja) pod względem obciążenia asystentów,
-# odsetka zakończeń z osiągnięciem celów, udziału rodzin zobowiązanych przez sąd i kosztu na rodzinę.
+# **Na co odpowiada ten notatnik:** gdy magazyn obejmuje wiele ośrodków — gdzie wybrany ośrodek stoi wśród
+# *podobnych* (grupa porównawcza z kodu TERYT: rodzaj gminy, województwo albo wielkość) pod względem odsetka
+# zakończeń z osiągnięciem celów, udziału rodzin zobowiązanych przez sąd, rodzin z dziećmi w pieczy zastępczej,
+# powrotów do asystentury, rodzin na etat asystenta i kosztu na rodzinę: wartość jednostki, kwartyle i mediana
+# grupy, pozycja, a dla odsetków — czy wykracza poza granice kontrolne wykresu lejkowego dla swojego mianownika.
 #
-# **Spis treści:** 1. [Jednostki](#Jednostki) · 2. [Pozycja wybranej jednostki](#Pozycja-wybranej-jednostki) ·
-# 3. [Co znaleźliśmy](#Co-znaleźliśmy)
+# **Spis treści:** 1. [Jednostki](#Jednostki) · 2. [Grupa porównawcza](#Grupa-porównawcza) ·
+# 3. [Wykresy lejkowe](#Wykresy-lejkowe) · 4. [Co znaleźliśmy](#Co-znaleźliśmy)
 
 # %% tags=["parameters"]
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, default_db
 
 db = str(default_db())  # $ASYSTENCI_DB, else data/warehouse.duckdb in the project (whatever the working folder)
 year = None  # None: the latest complete year in the warehouse
-unit = None  # a TERYT code, or None: all units together
+unit = None  # a TERYT code, or None: the unit with the most families supported in the year
 caseload_limit = DEFAULT_CASELOAD_LIMIT
 figures_dir = None  # a folder to save the charts in (PNG and SVG), or None
+peers = "type"  # the peer group: "type" (gmina type), "voivodeship", "size" or "all"
 
 # %%
 from pipeline.outputs.notebook_setup import findings, open_notebook, record_summary, table
@@ -25,45 +28,72 @@ con, year = nb.con, nb.year
 nb.header()
 
 # %%
-import altair as alt
-import polars as pl
+from IPython.display import Markdown
 
+from pipeline.indicators.comparison import compare, unit_values
 from pipeline.outputs import notebook_findings, notebook_tables
 from pipeline.outputs.charts import show
+from pipeline.outputs.compare import DISPLAY_COLUMNS, NOTES, display_frame, headline
+from pipeline.outputs.funnel import FILE_NAMES, funnel_charts
 
 # %% [markdown]
 # ## Jednostki
 
 # %%
+values = unit_values(con, year, caseload_limit)
 units = notebook_tables.units_table(con, year, caseload_limit)
-chosen = unit or (units["jednostka"][0] if units.height else None)
 table(units, notebook_tables.UNIT_COLUMNS, f"Jednostki w {year} r.", empty=f"W {year} r. nie ma danych żadnej jednostki.")
 
 # %% [markdown]
-# ## Pozycja wybranej jednostki
+# ## Grupa porównawcza
+# Wartość jednostki obok kwartyli pozostałych jednostek grupy (tylko tych z wystarczającym mianownikiem);
+# pozycja 1 = najwyższa wartość w grupie. Jednostka z mianownikiem poniżej progu nie jest porównywana.
 
 # %%
-position = notebook_tables.standing(units, chosen) if units.height > 1 else pl.DataFrame()
-table(position, notebook_tables.STANDING_COLUMNS, f"Jednostka {chosen} na tle pozostałych",
-      empty="W magazynie jest tylko jedna jednostka — porównania nie ma.",
-      right=["ta_jednostka_text", "q1_text", "mediana_text", "q3_text"])
+chosen = unit or (values.sort(["families_supported", "jednostka"], descending=[True, False])["jednostka"][0]
+                  if values.height else None)
+comparison = compare(values, chosen, year, peers) if chosen in values["jednostka"].to_list() else None
+said = []
+if comparison is None:
+    said.append(f"Jednostki {chosen} nie ma w magazynie w {year} r.: porównania nie ma." if chosen
+                else f"W {year} r. w magazynie nie ma żadnej jednostki: porównania nie ma.")
+else:
+    if not unit and values.height > 1:
+        said.append(f"Nie wybrano jednostki (parametr unit): pokazujemy {chosen}, jednostkę z największą liczbą rodzin "
+                    f"objętych wsparciem w {year} r.")
+    said.append(headline(comparison))
+    if comparison.alone and comparison.loaded_units > 1 and comparison.families and peers != "all":
+        comparison = compare(values, chosen, year, "all")  # alone in its group: compared with every loaded unit instead
+        said.append(f"Dlatego porównujemy ją ze wszystkimi jednostkami w magazynie: {headline(comparison)}")
+Markdown("\n\n".join(said))
 
 # %%
-if units.height > 1:
-    show(alt.Chart(units.with_columns((pl.col("jednostka") == chosen).replace_strict({True: "tak", False: "nie"}).alias("wybrana"))
-                   .to_pandas()).mark_circle(size=70).encode(
-        x=alt.X("rodzin_na_asystenta:Q", title="średnio rodzin na asystenta"),
-        y=alt.Y("udzial_celow:Q", title="zakończenia z osiągnięciem celów", axis=alt.Axis(format="%")),
-        color=alt.Color("wybrana:N", title="wybrana jednostka"),
-        tooltip=[alt.Tooltip("jednostka:N", title="jednostka"), alt.Tooltip("rodziny:Q", title="rodziny")],
-    ).properties(width=520, height=300, title=f"Jednostki w {year} r."), "porownanie_jednostek", figures_dir)
+if comparison is not None and not comparison.alone and comparison.families:
+    right = ["wartosc", "licznik_mianownik", "q1", "mediana", "q3", "pozycja", "stopa_grupy"]
+    shown = table(display_frame(comparison), DISPLAY_COLUMNS, f"Jednostka {chosen} wśród podobnych — {year} r.", right=right)
+else:
+    shown = Markdown("Tabeli porównania nie ma: nie ma z kim (albo czego) porównać — zob. zdanie wyżej.")
+shown
+
+# %% [markdown]
+# ## Wykresy lejkowe
+# Każdy punkt to jednostka grupy: jej odsetek względem mianownika. Linie to dokładne granice dwumianowe
+# 95% i 99,8% wokół łącznej stopy grupy — im mniejszy mianownik, tym szerszy lejek, bo przy małych liczbach
+# przypadek znaczy więcej. Wybrana jednostka to duży kwadrat.
+
+# %%
+charts = funnel_charts(comparison) if comparison is not None and not comparison.alone and comparison.families else {}
+for key, chart in charts.items():
+    show(chart, FILE_NAMES[key], figures_dir)
+Markdown("\n".join(f"- {n}" for n in NOTES) if charts else "Wykresów lejkowych nie ma: nie ma z kim porównać.")
 
 # %% [markdown]
 # ## Co znaleźliśmy
 
 # %%
-findings(notebook_findings.units(units, position, chosen, year))
+findings(notebook_findings.units(comparison, year))
 
 # %% tags=["summary"]
-record_summary({"units": units.height, "chosen": chosen,
-                "families": dict(zip(units["jednostka"].to_list(), units["rodziny"].to_list(), strict=True)) if units.height else {}})
+record_summary({"units": values.height, "chosen": chosen, "group": comparison.group if comparison else None,
+                "members": comparison.members if comparison else [], "funnels": sorted(charts),
+                "families": dict(zip(values["jednostka"].to_list(), values["families_supported"].to_list(), strict=True))})

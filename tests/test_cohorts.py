@@ -124,3 +124,25 @@ def test_no_member_at_all_gives_empty_tables(db, load_rows):
     finally:
         con.close()
     assert out == {"unit": "1603011", "censored_at": "2025-01-15", "episodes": {}, "placements": {}}
+
+
+def test_cohorts_table_shows_the_number_at_risk(db, load_rows, capsys):
+    from pipeline.cli import main
+
+    _load(load_rows)
+    assert main(["indicators", "--cohorts", "--unit", "1603011", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    header = next(line for line in lines if line.strip().startswith("rok"))
+    assert header.rstrip().endswith("w ryzyku 12 m.  w ryzyku 24 m.  w ryzyku 36 m.")
+    # cohort 2024: 4 episodes; by day 365 two ended (t=91) and one (t=150); E4 is ongoing (594 days) -> 1 at risk;
+    # 24 and 36 months are not observable
+    row = next(line for line in lines if line.strip().startswith("2024") and "50,0%" in line).split()
+    assert row[-3:] == ["1", "nieobs.", "nieobs."]
+    assert "m. = miesięcy od rozpoczęcia" in out and "m. = miesięcy od umieszczenia" in out
+    placements = out.split("Umieszczenia w pieczy")[1].splitlines()
+    assert placements[1].rstrip().endswith("w ryzyku 12 m.  w ryzyku 24 m.") and placements[2].split()[0] == "2024"
+    # placements 2024: U1 returned at 121 days, U3 ongoing since 2024-04-01 (655 days at the export) -> 1 at risk at 12 m.
+    assert placements[2].split()[-2:] == ["1", "nieobs."]
+    assert main(["indicators", "--cohorts", "--unit", "1603011", "--db", str(db), "--format", "json"]) == 0
+    assert "at_risk" not in capsys.readouterr().out   # the JSON keeps the contract's keys

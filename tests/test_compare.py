@@ -113,3 +113,19 @@ def test_cli_compare_and_cohorts_on_a_one_unit_warehouse(db, load_rows, tmp_path
                                          "other": {"12": 0.0, "24": None, "36": None}}   # 455 days: after 12 months
     assert found["placements"] == {}
     assert main(["indicators", "--cohorts", "--db", str(db)]) == 2   # --cohorts needs --unit
+
+
+def test_a_unit_with_exports_but_no_episode_is_in_the_warehouse(db, load_rows, capsys):
+    from builders import episode, family
+
+    from pipeline.cli import main
+
+    load_rows({"rodziny": [family("F1")], "asystentury": [episode("E1", "F1", "2024-02-01")]})
+    load_rows({"rodziny": [], "asystentury": []}, unit="1661011")   # exports, no episode at all
+    assert main(["compare", "--unit", "1661011", "--year", "2024", "--db", str(db), "--peers", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "nie ma w magazynie" not in out
+    assert "ma wczytane eksporty, ale w 2024 r. nie miała żadnej asystentury" in out
+    assert main(["compare", "--unit", "1603011", "--year", "2024", "--db", str(db), "--peers", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "2 jednostki (z wybraną)" in out and "nie miała żadnej asystentury" not in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import polars as pl
@@ -135,22 +136,105 @@ def test_runner_passes_the_caseload_limit_and_writes_the_workbook(demo_db, tmp_p
     assert list(ROOT.rglob("kernel-ipc*")) == []
 
 
-def test_unit_comparison_on_several_units(tmp_path):
+@pytest.fixture(scope="module")
+def units_db(tmp_path_factory) -> Path:
+    """Six national synthetic units of different gmina types (synth --preset national --units 6 --workers 1)."""
     from pipeline.synth.national import NationalOptions, write_national
 
-    write_national(NationalOptions(tmp_path / "exports", units=5, seed=3, workers=1))
-    db = tmp_path / "units.duckdb"
-    _load_without_gate(db, sorted(p for unit in (tmp_path / "exports").iterdir() for p in unit.iterdir()))
-    nb = execute(ROOT / "notebooks" / "05_porownanie_jednostek.py", {"db": str(db), "year": 2024})
+    folder = tmp_path_factory.mktemp("units")
+    write_national(NationalOptions(folder / "exports", units=6, seed=3, workers=1))
+    db = folder / "units.duckdb"
+    _load_without_gate(db, sorted(p for unit in (folder / "exports").iterdir() for p in unit.iterdir()))
+    return db
+
+
+def test_unit_comparison_on_several_units_shows_the_peers_and_funnels(units_db, tmp_path):
+    from pipeline.indicators.comparison import compare, unit_values
+
+    nb = execute(ROOT / "notebooks" / "05_porownanie_jednostek.py", {"db": str(units_db), "year": 2024, "peers": "all"})
     assert _errors(nb) == []
     found = summary(nb)
-    assert found["units"] >= 4
-    con = connect(db, read_only=True)
+    con = connect(units_db, read_only=True)
     try:
         for unit, families in found["families"].items():
             assert families == registry.compute(con, 2024, unit)["families_supported"]
+        values = unit_values(con, 2024)
     finally:
         con.close()
+    assert found["units"] == 6
+    chosen = values.sort(["families_supported", "jednostka"], descending=[True, False])["jednostka"][0]
+    c = compare(values, chosen, 2024, "all")
+    assert found["chosen"] == chosen and found["members"] == c.members and len(c.members) == 6
+    assert found["funnels"] == sorted(["goals_share", "court_share", "foster_share", "reentry_share"])
+    html = to_html(nb, tmp_path / "05.html").read_text(encoding="utf-8")
+    assert f"Jednostka {chosen} wśród podobnych — 2024 r." in html and "grupa: mediana" in html  # the peer table
+    assert html.count("src=\"data:image/png;base64") == 4 and "dokładne granice dwumianowe 95% i 99,8%" in html  # 4 funnels
+    text = unescape(html)
+    for sentence in notebook_findings.units(c, 2024):   # the findings, computed from the comparison
+        assert sentence in text, sentence
+
+
+def test_unit_comparison_alone_in_its_type_widens_to_every_unit(units_db):
+    from pipeline.indicators.comparison import compare, unit_values
+
+    con = connect(units_db, read_only=True)
+    try:
+        values = unit_values(con, 2024)
+    finally:
+        con.close()
+    alone = [u for u in values["jednostka"] if compare(values, u, 2024, "type").alone]
+    assert alone   # six units of several gmina types: at least one is alone in its type
+    nb = execute(ROOT / "notebooks" / "05_porownanie_jednostek.py", {"db": str(units_db), "year": 2024, "unit": alone[0]})
+    assert _errors(nb) == []
+    found = summary(nb)
+    assert found["chosen"] == alone[0] and found["group"] == "wszystkie jednostki" and len(found["members"]) == 6
+    text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "w grupie nie ma innych jednostek" in text and "porównujemy ją ze wszystkimi jednostkami" in text
+
+
+def test_unit_comparison_on_the_demo_alone_says_there_is_nothing_to_compare(executed, tmp_path):
+    nb = executed["notebooks"]["05_porownanie_jednostek"]
+    found = summary(nb)
+    assert found["units"] == 1 and found["funnels"] == [] and found["members"] == ["1603011"]
+    html = to_html(nb, tmp_path / "05.html").read_text(encoding="utf-8")
+    assert "w magazynie jest tylko ta jedna jednostka: nie ma z kim porównać" in html
+    assert "W magazynie jest tylko jedna jednostka (1603011): nie ma z kim jej porównać" in html
+    assert "Wykresów lejkowych nie ma" in html and "src=\"data:image/png;base64" not in html
+
+
+def test_trends_show_cohorts_with_recent_ones_not_observable(executed, demo_db, tmp_path):
+    from pipeline.indicators.cohorts import unit_cohorts
+
+    nb = executed["notebooks"]["03_trendy"]
+    found = summary(nb)
+    con = connect(demo_db, read_only=True)
+    try:
+        episodes, censored = unit_cohorts(con, "1603011", "episodes")
+        year = coverage.latest_complete_year(con)
+    finally:
+        con.close()
+    # the demo's last export is 15.01.2026: the 2025 cohort is not yet observed 12 months, 2024 is
+    assert censored.isoformat() == "2026-01-15" and year == 2025
+    assert found["cohort_units"] == ["1603011"] and found["cohorts_not_observable"] == {"1603011": 1}
+    html = to_html(nb, tmp_path / "03.html").read_text(encoding="utf-8")
+    assert "Asystentury według roku rozpoczęcia — jednostka 1603011" in html and "w ryzyku 12 m." in html
+    assert "nieobserwowalne" in html and "tylko jedna: 1603011" in html and "15.01.2026" in html
+    by_year = {k.year: k for k in episodes}
+    assert by_year[2024].incidence["goals"]["24"] is None and by_year[2025].incidence["goals"]["12"] is None
+    episode_table = html.split("Asystentury według roku rozpoczęcia")[1].split("</table>")[0]
+    assert "2026" not in re.findall(r">(20\d\d)</td>", episode_table)   # no cohort after the notebook's year
+    assert "Wizyty w domu, posiedzenia grup diagnostyczno-pomocowych, treningi i projekty według roku" in html
+    assert "Rodziny według najczęstszych problemów" in html and found["leading_problems"][0] == \
+        "bezradność w sprawach opiekuńczo-wychowawczych"
+
+
+def test_annual_notebook_shows_projects_and_problems(executed, tmp_path):
+    html = to_html(executed["notebooks"]["02_informacja_roczna"], tmp_path / "02.html").read_text(encoding="utf-8")
+    for label in ("wizyty w domu rodziny", "posiedzenia grup diagnostyczno-pomocowych", "treningi umiejętności",
+                  "zrealizowane projekty socjalne i zajęcia grupowe", "dzieci uczestniczące w projektach"):
+        assert label in html, label
+    assert "Projekty zakończone w 2025 r." in html and "Rodziny objęte wsparciem w 2025 r. według problemów" in html
+    assert "bezradność w sprawach opiekuńczo-wychowawczych" in html and "56,9%" in html   # 37 of 65 families
 
 
 # ---- the shared opening and the table helper ----------------------------------------------------------------

@@ -124,17 +124,29 @@ def members(con: duckdb.DuckDBPyConnection, unit: str, what: str) -> pl.DataFram
     return run_sql(con, measure_sql(name), 2000, unit)  # not bound to a period
 
 
-def entry_cohorts(con: duckdb.DuckDBPyConnection, unit: str) -> dict[str, Any] | None:
+class CohortValues(dict):
+    """The JSON object of CLI.md (its keys exactly), with the numbers at risk beside it as an attribute.
+
+    `at_risk[what][year][months]` is the number still at risk at each horizon (None: not observable);
+    the table view shows it, while `json.dumps` prints only the contract's keys."""
+
+    def __init__(self, values: dict[str, Any], at_risk: dict[str, dict[str, dict[str, int | None]]]) -> None:
+        super().__init__(values)
+        self.at_risk = at_risk
+
+
+def entry_cohorts(con: duckdb.DuckDBPyConnection, unit: str) -> CohortValues | None:
     """Both entry-cohort tables of one unit, as the JSON of CLI.md (`indicators --cohorts`); None when no export."""
     episodes, c = unit_cohorts(con, unit, "episodes")
     placements, _ = unit_cohorts(con, unit, "placements")
     if c is None:
         return None
-    return {
+    return CohortValues({
         "unit": unit, "censored_at": c.isoformat(),
         "episodes": {str(k.year): k.as_json() for k in episodes},
         "placements": {str(k.year): k.as_json() for k in placements},
-    }
+    }, {"episodes": {str(k.year): dict(k.at_risk) for k in episodes},
+        "placements": {str(k.year): dict(k.at_risk) for k in placements}})
 
 
 OUTCOME_LABELS: dict[str, dict[str, str]] = {

@@ -67,7 +67,10 @@ UNIT_COLUMNS = ("jednostka", "families_supported", "families_closed", "families_
 
 def unit_values(con: duckdb.DuckDBPyConnection, year: int, limit: int = DEFAULT_CASELOAD_LIMIT) -> pl.DataFrame:
     """One row per unit with the numerators and denominators of every rate for a year (all units at once)."""
-    figures = registry.compute_units(con, year, limit)
+    figures = registry.compute_units(con, year, limit)  # the units with an episode in any year
+    for u in _loaded_units(con):  # a unit whose exports hold no episode at all: its figures are zeros
+        if u not in figures:
+            figures[u] = registry.compute(con, year, u, limit)
     reentry = registry.run_sql(con, registry.measure_sql("reentry"), year, None)
     back = {u: (int(n), int(k)) for u, n, k in
             reentry.group_by("jednostka").agg(pl.len(), pl.col("reentered").sum()).iter_rows()}
@@ -76,7 +79,7 @@ def unit_values(con: duckdb.DuckDBPyConnection, year: int, limit: int = DEFAULT_
     money = query(con, "SELECT jednostka, sum(kwota) AS kwota FROM raw.funding WHERE rok = $y GROUP BY 1", {"y": year})
     cost = dict(money.iter_rows()) if money.height else {}
     rows = []
-    for u, v in figures.items():
+    for u, v in sorted(figures.items()):
         closures, reentries = back.get(u, (0, 0))
         rows.append({
             "jednostka": u, **{k: v[k] for k in UNIT_COLUMNS[1:6]},
@@ -87,6 +90,12 @@ def unit_values(con: duckdb.DuckDBPyConnection, year: int, limit: int = DEFAULT_
     schema = {c: (pl.String if c == "jednostka" else pl.Float64 if c in ("families_per_fte", "cost") else pl.Int64)
               for c in UNIT_COLUMNS}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _loaded_units(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every unit with a loaded export."""
+    return query(con, "SELECT DISTINCT jednostka FROM raw.loads WHERE outcome = 'loaded' AND jednostka IS NOT NULL "
+                      "ORDER BY 1")["jednostka"].to_list()
 
 
 def rate_values(units: pl.DataFrame, rate: Rate) -> pl.DataFrame:
@@ -124,6 +133,12 @@ class Comparison:
     table: pl.DataFrame  # one row per rate (see compare())
     points: dict[str, pl.DataFrame]  # per rate: every member's numerator, denominator, value (for the funnel)
     loaded_units: int = 0  # units in the warehouse for the year
+
+    @property
+    def families(self) -> int:
+        """The unit's families supported in the year (0: it has no episode in the year)."""
+        found = self.points["court_share"].filter(pl.col("jednostka") == self.unit)["denominator"]
+        return int(found[0] or 0) if len(found) else 0
 
     @property
     def alone(self) -> bool:

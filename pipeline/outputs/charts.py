@@ -145,6 +145,29 @@ def activities(trend: pl.DataFrame) -> alt.Chart:
     ).properties(title="Porady i konsultacje asystentów rodziny")
 
 
+def home_and_group_work(trend: pl.DataFrame) -> alt.Chart:
+    """Home visits, "Niebieskie Karty" group meetings and skill trainings by year (the rest of section 3)."""
+    names = {"home_visits": "wizyty w domu rodziny", "diagnostic_group_meetings": "posiedzenia grup diagnostyczno-pomocowych",
+             "skill_trainings": "treningi umiejętności"}
+    long = trend.select("year", *(pl.col(k).alias(v) for k, v in names.items())).unpivot(
+        index="year", variable_name="rodzaj", value_name="liczba")
+    return _chart(long).mark_line(point=True, strokeWidth=2.5).encode(
+        x=_year_axis(), y=alt.Y("liczba:Q", title="liczba", axis=alt.Axis(format=",d")),
+        color=alt.Color("rodzaj:N", title=None, sort=list(names.values())),
+        tooltip=[alt.Tooltip("year:O", title="rok"), "rodzaj:N", alt.Tooltip("liczba:Q", format=",d")],
+    ).properties(title="Wizyty w domu, posiedzenia grup „Niebieskie Karty” i treningi umiejętności")
+
+
+def leading_problems(long: pl.DataFrame) -> alt.Chart:
+    """Families by problem by year, for the problems given (`long`: year, problem, families)."""
+    return _chart(long).mark_line(point=True, strokeWidth=2.5).encode(
+        x=_year_axis(), y=alt.Y("families:Q", title="rodziny", axis=alt.Axis(format=",d")),
+        color=alt.Color("problem:N", title=None, sort=long["problem"].unique(maintain_order=True).to_list()),
+        tooltip=[alt.Tooltip("year:O", title="rok"), alt.Tooltip("problem:N", title="problem"),
+                 alt.Tooltip("families:Q", title="rodziny", format=",d")],
+    ).properties(title="Najczęstsze problemy rodzin objętych wsparciem")
+
+
 TREND_CHARTS = {
     "rodziny_i_dzieci": families_and_children,
     "zakonczenia_wg_przyczyny": closures_by_reason,

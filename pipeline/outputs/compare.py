@@ -28,6 +28,9 @@ NOTES = [
 def headline(c: Comparison) -> str:
     """One sentence: the unit, the year, the group, and whether there is anything to compare with."""
     text = f"Jednostka {c.unit}, rok {c.year}; grupa porównawcza ({PEER_NAMES[c.kind]}): {c.group}"
+    if c.families == 0:
+        return (text + f" — jednostka ma wczytane eksporty, ale w {c.year} r. nie miała żadnej asystentury "
+                "(żadnej rodziny objętej wsparciem): nie ma czego porównać.")
     if c.loaded_units <= 1:
         return text + " — w magazynie jest tylko ta jedna jednostka: nie ma z kim porównać."
     if c.alone:

@@ -11,7 +11,8 @@ import polars as pl
 
 from pipeline.grammar import count as counted
 from pipeline.grammar import form, with_families
-from pipeline.outputs.formats import count, decimal, percent
+from pipeline.indicators.comparison import Comparison
+from pipeline.outputs.formats import count, decimal, money, percent
 
 MIN_CLOSURES_FOR_RATE = 10  # fewer closures in a year: its goal-achieved rate is not stated as a rate
 
@@ -93,14 +94,52 @@ def trends(trend: pl.DataFrame, km_median: float | None, km_n: int) -> list[str]
     return out
 
 
-def units(units_frame: pl.DataFrame, position: pl.DataFrame, chosen: str | None, year: int) -> list[str]:
-    """Notebook 05: where the chosen unit stands (or why there is no comparison)."""
-    if units_frame.height <= 1:
-        return [f"W magazynie jest {'tylko jedna jednostka' if units_frame.height else 'żadna jednostka'} w {year} r.: "
-                f"porównania nie ma."]
-    row = position.filter(pl.col("miara") == "rodzin_na_asystenta").row(0, named=True)
-    if row["ta_jednostka"] is None:
-        return [f"Jednostka {chosen} nie ma w {year} r. danych o obciążeniu asystentów: jej pozycji nie da się podać."]
-    where = "powyżej" if row["ta_jednostka"] > row["mediana"] else "poniżej" if row["ta_jednostka"] < row["mediana"] else "na poziomie"
-    return [f"Jednostka {chosen}: {decimal(row['ta_jednostka'])} rodzin na asystenta, {where} mediany "
-            f"{decimal(row['mediana'])} (pozycja {row['pozycja']} z {row['z']}, od najmniejszego obciążenia)."]
+def _units(n: int) -> str:
+    return f"{count(n)} {form(n, 'jednostka', 'jednostki', 'jednostek')}"
+
+
+def _value(v: float | None, kind: str) -> str:
+    return percent(v) if kind == "percent" else money(v) if kind == "money" else decimal(v)
+
+
+def units(c: Comparison | None, year: int, peers_hint: str = "peers") -> list[str]:
+    """Notebook 05: where the chosen unit stands among its peers, rate by rate (or why there is no comparison)."""
+    if c is None:
+        return [f"W magazynie nie ma w {year} r. żadnej jednostki: porównania nie ma."]
+    if c.loaded_units <= 1:
+        return [f"W magazynie jest tylko jedna jednostka ({c.unit}): nie ma z kim jej porównać. Porównanie pokazuje "
+                "coś dopiero w magazynie z eksportami wielu ośrodków."]
+    if c.families == 0:
+        return [f"Jednostka {c.unit} ma wczytane eksporty, ale w {year} r. nie miała żadnej asystentury: nie ma czego porównać."]
+    if c.alone:
+        return [f"W grupie porównawczej „{c.group}” jednostka {c.unit} jest jedyna spośród "
+                f"{count(c.loaded_units)} jednostek w magazynie: nie ma z kim jej porównać. Wybierz szerszą grupę "
+                f"({peers_hint} = \"voivodeship\", \"size\" albo \"all\")."]
+    n = len(c.members)
+    out = [f"Jednostka {c.unit} na tle grupy „{c.group}” ({_units(n)} z nią) w {year} r.:"]
+    within, small, missing = [], [], []
+    for r in c.table.iter_rows(named=True):
+        label, kind = r["miara"], r["rodzaj"]
+        mine = _value(r["wartosc"], kind)
+        if r["poza_99_8"] or r["poza_95"]:
+            level = "99,8%" if r["poza_99_8"] else "95%"
+            side = "powyżej" if r["wartosc"] > r["stopa_grupy"] else "poniżej"
+            out.append(f"{label[0].upper()}{label[1:]}: {mine} ({count(r['licznik'])} z {count(r['mianownik'])}) — poza "
+                       f"granicą kontrolną {level}, {side} łącznej stopy grupy {percent(r['stopa_grupy'])}.")
+        elif r["poza_95"] is False:
+            within.append(f"{label} ({mine})")
+        elif r["pozycja"] and r["mediana"] is not None:
+            where = ("powyżej" if r["wartosc"] > r["mediana"] else "poniżej" if r["wartosc"] < r["mediana"] else "na poziomie")
+            out.append(f"{label[0].upper()}{label[1:]}: {mine}, {where} mediany grupy {_value(r['mediana'], kind)} "
+                       f"(pozycja {r['pozycja']} z {r['z']}, 1 = najwyższa).")
+        elif r["ocena"].startswith("za mało"):
+            small.append(f"{label} (mianownik {count(r['mianownik'])})")
+        else:
+            missing.append(f"{label} ({r['ocena'].split(':')[0]})")
+    if within:
+        out.append("W granicach kontrolnych 95% wokół łącznej stopy grupy: " + "; ".join(within) + ".")
+    if small:
+        out.append(f"Za mało, by porównywać (mianownik poniżej progu), więc bez pozycji i granic: {'; '.join(small)}.")
+    if missing:
+        out.append("Bez porównania: " + "; ".join(missing) + ".")
+    return out

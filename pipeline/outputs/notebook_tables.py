@@ -13,7 +13,8 @@ import duckdb
 import polars as pl
 
 from pipeline.indicators import measures, registry
-from pipeline.outputs.annual_report import indicator_rows
+from pipeline.indicators.cohorts import OUTCOME_LABELS, Cohort
+from pipeline.outputs.annual_report import completed_projects, indicator_rows, problem_rows
 from pipeline.outputs.formats import cell
 from pipeline.outputs.spreadsheets import Column
 from pipeline.sql import query
@@ -45,10 +46,19 @@ UNIT_COLUMNS = (Column("jednostka", "jednostka"), Column("rodziny", "rodziny obj
                 Column("udzial_celow", "zakończenia z osiągnięciem celów", "percent"),
                 Column("udzial_sadu", "rodziny zobowiązane przez sąd", "percent"),
                 Column("koszt_na_rodzine", "koszt na rodzinę", "money"))
-STANDING_MEASURES = {c.key: c for c in UNIT_COLUMNS[2:]}
-STANDING_COLUMNS = (Column("label", "miara"), Column("ta_jednostka_text", "ta jednostka"), Column("q1_text", "dolny kwartyl"),
-                    Column("mediana_text", "mediana"), Column("q3_text", "górny kwartyl"), Column("pozycja", "pozycja", "count"),
-                    Column("z", "z jednostek", "count"))
+
+
+SECTION3_KEYS = ["home_visits", "diagnostic_group_meetings", "skill_trainings", "projects_completed", "project_children"]
+PROJECT_COLUMNS = (Column("nazwa", "projekt (tytuł)"), Column("rodzaj", "rodzaj"), Column("data_od", "od", "date"),
+                   Column("data_do", "do", "date"), Column("liczba_dzieci", "dzieci", "count"),
+                   Column("liczba_rodzin", "rodziny", "count"))
+PROBLEM_COLUMNS = (Column("problem", "problem"), Column("families", "rodziny", "count"),
+                   Column("share", "udział w rodzinach objętych wsparciem", "percent"))
+LEADING_PROBLEMS = 5  # the problems a trend follows: the most frequent in the chosen year
+NOT_OBSERVABLE = "nieobserwowalne"
+COHORT_HORIZONS = {"episodes": ("12", "24", "36"), "placements": ("12", "24")}
+COHORT_UNITS = 5  # notebook 03 without a unit shows the cohorts of at most this many loaded units
+COHORT_SHORT = {"goals": "cele", "other": "inne", "returned": "powrót"}
 
 
 def annual_columns(year: int) -> tuple[Column, ...]:
@@ -159,17 +169,75 @@ def units_table(con: duckdb.DuckDBPyConnection, year: int, limit: int) -> pl.Dat
     return pl.DataFrame(rows, strict=False)
 
 
-def standing(units: pl.DataFrame, unit: str) -> pl.DataFrame:
-    """Where one unit stands: its value, the others' quartiles, and its rank per measure."""
+
+def projects(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> tuple[pl.DataFrame, tuple[Column, ...]]:
+    """The projects that ended in the year (projects_completed), in the order they ended; the unit's code is a
+    column only when several units are shown together."""
+    frame = pl.DataFrame(completed_projects(con, year, unit), schema=registry.explain(con, "projects_completed", year, unit).schema)
+    several = unit is None and frame["jednostka"].n_unique() > 1
+    return frame, ((Column("jednostka", "jednostka"),) if several else ()) + PROJECT_COLUMNS
+
+
+def problems(values: dict) -> pl.DataFrame:
+    """Families by problem (most families first) with the share of the families supported (a fraction)."""
+    rows = problem_rows(values)
+    return pl.DataFrame({"problem": [r["problem"] for r in rows], "families": [r["families"] for r in rows],
+                         "share": [None if r["share"] is None else r["share"] / 100 for r in rows]},
+                        schema={"problem": pl.String, "families": pl.Int64, "share": pl.Float64})
+
+
+def problems_by_year(trend: pl.DataFrame, top: int = LEADING_PROBLEMS) -> pl.DataFrame:
+    """The leading problems of the trend's last year (by families; 'inny' left out, none with no family),
+    one row per year and problem: year, problem, families."""
+    if trend.height == 0:
+        return pl.DataFrame(schema={"year": pl.Int64, "problem": pl.String, "families": pl.Int64})
+    last = trend.row(-1, named=True)
+    problems_ = [c.split(": ", 1)[1] for c in trend.columns if c.startswith("problem: ")]
+    ranked = sorted((p for p in problems_ if p != "inny" and last[f"problem: {p}"]), key=lambda p: -last[f"problem: {p}"])
+    chosen = ranked[:top]
+    return pl.DataFrame([{"year": y, "problem": p, "families": int(n)} for p in chosen
+                         for y, n in zip(trend["year"], trend[f"problem: {p}"], strict=True)],
+                        schema={"year": pl.Int64, "problem": pl.String, "families": pl.Int64})
+
+
+def problems_table(long: pl.DataFrame) -> tuple[pl.DataFrame, tuple[Column, ...]]:
+    """The leading problems as a table: one row per problem, one column per year."""
+    if long.height == 0:
+        return pl.DataFrame(), ()
+    years = sorted(long["year"].unique().to_list())
+    wide = long.with_columns(pl.col("year").cast(pl.String)).pivot(on="year", index="problem", values="families",
+                                                                    maintain_order=True)
+    return wide, (Column("problem", "problem"), *(Column(str(y), str(y), "count") for y in years))
+
+
+def cohort_table(cohorts: list[Cohort], what: str, last_year: int | None = None) -> tuple[pl.DataFrame, tuple[Column, ...]]:
+    """Entry cohorts of one unit as a table a person reads: per start year the cohort's size, then per horizon
+    the cumulative incidence of each outcome and the number still at risk; "nieobserwowalne" where the
+    cohort is too recent to be observed that long (never a zero).  Cohorts after `last_year` are left out."""
+    horizons = COHORT_HORIZONS[what]
+    outcomes = list(OUTCOME_LABELS[what])
+    columns = [Column("rok", "rok rozpoczęcia" if what == "episodes" else "rok umieszczenia"),
+               Column("n", "w kohorcie", "count")]
+    for h in horizons:
+        columns += [Column(f"{o}_{h}", f"{COHORT_SHORT[o]} {h} m.") for o in outcomes]
+        columns.append(Column(f"risk_{h}", f"w ryzyku {h} m."))
     rows = []
-    for col, column in STANDING_MEASURES.items():
-        values = units.select(col).drop_nulls()[col]
-        mine = units.filter(pl.col("jednostka") == unit)[col]
-        v = mine[0] if len(mine) else None
-        row = {
-            "miara": col, "label": column.label, "ta_jednostka": v, "q1": values.quantile(0.25) if len(values) else None,
-            "mediana": values.median() if len(values) else None, "q3": values.quantile(0.75) if len(values) else None,
-            "pozycja": int((values < v).sum()) + 1 if v is not None else None, "z": len(values),
-        }
-        rows.append(row | {f"{k}_text": cell(row[k], column.kind) for k in ("ta_jednostka", "q1", "mediana", "q3")})
-    return pl.DataFrame(rows, strict=False)
+    for k in cohorts:
+        if last_year is not None and k.year > last_year:
+            continue
+        row: dict = {"rok": str(k.year), "n": k.n}
+        for h in horizons:
+            for o in outcomes:
+                v = k.incidence[o][h]
+                row[f"{o}_{h}"] = NOT_OBSERVABLE if v is None else cell(v, "percent")
+            risk = k.at_risk.get(h)
+            row[f"risk_{h}"] = NOT_OBSERVABLE if risk is None else cell(risk, "count")
+        rows.append(row)
+    schema = {c.key: (pl.Int64 if c.key == "n" else pl.String) for c in columns}
+    return pl.DataFrame(rows, schema=schema, orient="row"), tuple(columns)
+
+
+def loaded_units(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The units with a loaded export, by code."""
+    return query(con, "SELECT DISTINCT jednostka FROM raw.loads WHERE outcome = 'loaded' AND jednostka IS NOT NULL "
+                      "ORDER BY 1")["jednostka"].to_list()
