@@ -126,6 +126,23 @@ def _grid_cells(prefix: str, counts: dict[str, dict[str, int]], fte: dict[str, d
     dependents[fte_grand] = (grand,)
 
 
+BEYOND_FOUR = "children_beyond_four_in_4plus_families"  # an unknown: never shown, in the children relation
+MOST_CHILDREN = 100  # a bound on the children beyond four per family: only its being finite matters (none without such a family)
+
+
+def _children_relations(values: dict[str, Any]) -> list[Relation]:
+    """children = n1 + 2 n2 + 3 n3 + 4 n4 + e, e >= 0 (and 0 without a 4+ family): a reader could solve the breakdown by
+    children with it, so the disclosure check is given it (when the figures satisfy it, as they do when every child
+    counted belongs to one family)."""
+    n = [values[f"families_by_children:{c}"] for c in ("1", "2", "3", "4+")]
+    beyond = values["children_in_supported_families"] - (n[0] + 2 * n[1] + 3 * n[2] + 4 * n[3])
+    if beyond < 0 or beyond > MOST_CHILDREN * n[3]:
+        return []
+    keys = tuple(f"families_by_children:{c}" for c in ("1", "2", "3", "4+"))
+    return [Relation("children_in_supported_families", (*keys, BEYOND_FOUR), (1, 2, 3, 4, 1)),
+            Relation(BEYOND_FOUR, ("families_by_children:4+",), (MOST_CHILDREN,), at_most=True)]
+
+
 def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | None, unit_name: str,
                     limit: int = DEFAULT_CASELOAD_LIMIT, edges: tuple[int, ...] = bd.DURATION_EDGES) -> Statement:
     """Compute the period's figures and lay them out (nothing hidden yet)."""
@@ -182,6 +199,7 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
     one_way(by_key["families_by_children"], "families_supported", supported, parts["families_by_children"], CATEGORY_LABELS)
     one_way(by_key["families_large"], "families_supported", supported, parts["families_large"], {})
     one_way(by_key["families_by_court_obligation"], "families_supported", supported, parts["families_by_court_obligation"], {})
+    relations.extend(_children_relations(values))
     relations.append(Relation("families_court_obliged", ("families_by_court_obligation:zobowiązane przez sąd",)))
     one_way(by_key["families_by_za_zyciem"], "families_supported", supported, parts["families_by_za_zyciem"], {})
     relations.append(Relation("families_za_zyciem", ("families_by_za_zyciem:„Za życiem”",)))
@@ -208,8 +226,9 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
 
 def publish(statement: Statement, threshold: int = DEFAULT_THRESHOLD) -> Statement:
     """Apply disclosure control to the whole statement."""
+    unknowns = {c for r in statement.relations for c in (r.total, *r.parts) if c not in statement.values}
     statement.protected = protect(statement.values, statement.relations, threshold, statement.dependents,
-                                  keep=statement.keep, counts=statement.counts)
+                                  keep=statement.keep, counts=statement.counts, unknowns=unknowns)
     return statement
 
 
