@@ -102,3 +102,25 @@ def test_the_children_total_cannot_give_back_a_hidden_bucket():
     # more children than 4 per 4+ family needs such a family; fewer than the buckets say is not this relation
     assert _children_relations(values | {"children_in_supported_families": 23}) == []
     assert _children_relations(values | {"children_in_supported_families": 21}) == []
+
+
+def test_statement_and_publish_refuse_what_the_warehouse_does_not_hold(db, load_rows, tmp_path, capsys):
+    from pipeline.cli import main
+    from pipeline.warehouse.connection import open_for_writing
+    empty = tmp_path / "empty.duckdb"
+    open_for_writing(empty).close()          # a warehouse created, nothing loaded
+    out = tmp_path / "out"
+    assert main(["statement", "--period", "2024-H2", "--db", str(empty), "--out", str(out)]) == 2
+    assert "żadnego wczytanego eksportu" in capsys.readouterr().err
+    assert main(["indicators", "--period", "2024-H2", "--db", str(empty), "--out", str(tmp_path / "e.xlsx"), "--publish"]) == 2
+    assert "żadnego wczytanego eksportu" in capsys.readouterr().err
+    load_rows(_cut_case())
+    assert main(["statement", "--period", "1990-H1", "--db", str(db), "--out", str(out)]) == 2
+    assert "obejmują lata 2024; poza nimi: 1990" in capsys.readouterr().err
+    assert main(["statement", "--period", "2024-H2", "--unit", "9999999", "--db", str(db), "--out", str(out)]) == 2
+    assert "nie ma w magazynie jednostki 9999999; wczytane jednostki:" in capsys.readouterr().err
+    assert main(["indicators", "--period", "1990-H1", "--db", str(db), "--out", str(tmp_path / "p.xlsx"), "--publish"]) == 2
+    assert "poza nimi: 1990" in capsys.readouterr().err
+    assert main(["statement", "--period", "2024-H2", "--db", str(db), "--out", str(out), "--publish", "--threshold", "2"]) == 2
+    assert "co najmniej 3" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "p.xlsx").exists() and not (tmp_path / "e.xlsx").exists()

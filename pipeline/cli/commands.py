@@ -163,12 +163,13 @@ def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, uni
 
 
 def _threshold(args: argparse.Namespace) -> int:
-    if args.threshold < 2:
-        raise UsageError("--threshold musi wynosić co najmniej 2")
+    if args.threshold < 3:
+        raise UsageError("--threshold musi wynosić co najmniej 3 (przy progu 2 „<2” znaczyłoby 1)")
     return args.threshold
 
 
 def statement(args: argparse.Namespace) -> int:
+    from pipeline.cli import guards
     from pipeline.outputs.annual_report import unit_name
     from pipeline.outputs.statement import write_statement
     from pipeline.warehouse.connection import connect
@@ -176,7 +177,9 @@ def statement(args: argparse.Namespace) -> int:
     threshold = _threshold(args) if args.publish else None
     con = connect(Path(args.db), read_only=True)
     try:
-        paths = write_statement(con, args.period, args.unit, unit_name(con, args.unit), Path(args.out), threshold,
+        unit = guards.resolve_unit(con, args.unit)
+        guards.check_years(con, range(args.period.start.year, args.period.end.year + 1), unit)
+        paths = write_statement(con, args.period, unit, unit_name(con, unit), Path(args.out), threshold,
                                 args.caseload_limit)
     finally:
         con.close()
