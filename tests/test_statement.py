@@ -43,7 +43,7 @@ def test_statement_for_h2_without_publish(db, load_rows, tmp_path, capsys):
     assert "Stan na 31.12.2024" in text and "Nie jest to urzędowy formularz" in text and "nie jest przeznaczone do publikacji" in text
     assert not any(isinstance(v, str) and v.startswith("=") for vs in sheets.values() for v in vs)
     page = html.read_text(encoding="utf-8")
-    assert "stan na 31.12.2024" in page and "2024-H2 (01.07.2024–31.12.2024)" in page and "urzędowy formularz" in page
+    assert "stan na 31.12.2024" in page and "II półrocze 2024 (01.07.2024–31.12.2024)" in page and "urzędowy formularz" in page
 
 
 def test_published_statement_hides_small_counts_and_nothing_follows(db, load_rows, tmp_path):
@@ -124,3 +124,11 @@ def test_statement_and_publish_refuse_what_the_warehouse_does_not_hold(db, load_
     assert main(["statement", "--period", "2024-H2", "--db", str(db), "--out", str(out), "--publish", "--threshold", "2"]) == 2
     assert "co najmniej 3" in capsys.readouterr().err
     assert not out.exists() and not (tmp_path / "p.xlsx").exists() and not (tmp_path / "e.xlsx").exists()
+
+
+def test_duration_labels_agree_with_the_number():
+    from pipeline.outputs.statement import _duration_label
+
+    assert [_duration_label(b) for b in ("<1", "1-2", "2-5", "5+", "1+", "22+")] == [
+        "poniżej 1 roku", "od 1 roku do 2 lat (poniżej 2)", "od 2 lat do 5 lat (poniżej 5)", "5 lat i dłużej",
+        "1 rok i dłużej", "22 lata i dłużej"]

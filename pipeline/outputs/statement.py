@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
+from pipeline.grammar import form
 from pipeline.indicators import breakdowns as bd
 from pipeline.indicators import registry
 from pipeline.indicators.periods import Period
@@ -37,13 +38,23 @@ SYSTEMS = TABLES["asystenci"].column("system_czasu_pracy").values
 CATEGORY_LABELS = {"0": "bez dzieci niepełnoletnich", "1": "1 dziecko", "2": "2 dzieci", "3": "3 dzieci", "4+": "4 i więcej dzieci"}
 
 
+def _years(n: int) -> str:
+    return f"{n} {form(n, 'rok', 'lata', 'lat')}"
+
+
+def _years_genitive(n: int) -> str:
+    return "1 roku" if n == 1 else f"{n} lat"
+
+
 def _duration_label(bucket: str) -> str:
+    """`<1` poniżej 1 roku, `1-2` od 1 roku do 2 lat (poniżej 2), `5+` 5 lat i dłużej."""
     if bucket.startswith("<"):
-        return f"poniżej {bucket[1:]} roku" if bucket[1:] == "1" else f"poniżej {bucket[1:]} lat"
+        n = int(bucket[1:])
+        return "poniżej 1 roku" if n == 1 else f"poniżej {n} lat"
     if bucket.endswith("+"):
-        return f"{bucket[:-1]} lata i dłużej"
-    a, b = bucket.split("-")
-    return f"od {a} do {b} lat (poniżej {b})"
+        return f"{_years(int(bucket[:-1]))} i dłużej"
+    a, b = (int(x) for x in bucket.split("-"))
+    return f"od {_years_genitive(a)} do {_years_genitive(b)} (poniżej {b})"
 
 
 @dataclass
@@ -170,7 +181,7 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
     if sum(values[k] for k in reason_keys) == values["families_closed"]:  # then a reader may take it as a sum
         relations.append(Relation("families_closed", tuple(reason_keys)))
     flow_lines[at].indent = True
-    tables = [Table(f"Przepływy w okresie {period.polish()}", flow_lines,
+    tables = [Table(f"Przepływy w okresie: {period.polish()}", flow_lines,
                     [(i.label, i.definicja) for i in registry.INDICATORS]
                     + [(registry.CLOSED_BY_REASON_LABEL, "rodzina zakończona w okresie z dwóch przyczyn liczy się przy każdej")])]
 
