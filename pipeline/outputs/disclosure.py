@@ -104,9 +104,11 @@ def _bounds(status: Mapping[str, Status], threshold: int, signed: Iterable[str],
 
 
 def ranges(values: Mapping[str, float | int | None], relations: Sequence[Relation], bounds: Bounds,
-           cells: Iterable[str] | None = None) -> dict[str, tuple[float, float]]:
+           cells: Iterable[str] | None = None, witness: bool = False) -> dict[str, tuple[float, float]]:
     """The least and greatest integer value of each hidden cell (`cells`, default every key of `bounds` in `values`)
-    given the cells not in `bounds` as shown, the relations, and the bounds; +-inf where unbounded."""
+    given the cells not in `bounds` as shown, the relations, and the bounds; +-inf where unbounded.  With `witness`,
+    a cell already seen with two values in the solutions found gets those two, not its extremes (enough to tell
+    one value from many, and far fewer programs)."""
     import numpy as np
     from scipy.optimize import Bounds as LpBounds
     from scipy.optimize import LinearConstraint, milp
@@ -136,33 +138,48 @@ def ranges(values: Mapping[str, float | int | None], relations: Sequence[Relatio
     constraints = [LinearConstraint(np.array(rows), lower, rhs)] if rows else []
     linked = {j for row in rows for j in np.flatnonzero(row)}
     integer = np.ones(len(cols))
-    if milp(np.zeros(len(cols)), integrality=integer, bounds=LpBounds(lo, hi), constraints=constraints).status != 0:
-        raise ValueError("wartości nie spełniają relacji tabeli")
     out: dict[str, tuple[float, float]] = {}
+    seen: dict[int, set[int]] = {}  # witness: the values each cell took in the solutions found so far
+
+    def solve(cost: np.ndarray):
+        res = milp(cost, integrality=integer, bounds=LpBounds(lo, hi), constraints=constraints)
+        if res.status == 0:
+            for i, x in enumerate(res.x):
+                seen.setdefault(i, set()).add(round(float(x)))
+        return res
+
+    first = solve(np.zeros(len(cols)))
+    if first.status != 0:
+        raise ValueError("wartości nie spełniają relacji tabeli")
     for c in targets:
         j = index[c]
         if j not in linked:  # in no relation with anything hidden: only its bounds
             out[c] = (lo[j], hi[j])
             continue
+        if witness and len(seen[j]) > 1:  # two solutions already differ here: not one value
+            out[c] = (min(seen[j]), max(seen[j]))
+            continue
         found = []
         for sign in (1, -1):
             cost = np.zeros(len(cols))
             cost[j] = sign
-            res = milp(cost, integrality=integer, bounds=LpBounds(lo, hi), constraints=constraints)
-            if res.status == 0:
-                found.append(round(float(res.x[j])))
-            else:  # the problem is feasible (checked above): unbounded in this direction
-                found.append(-np.inf if sign == 1 else np.inf)
-        out[c] = (found[0], found[1])
+            res = solve(cost)
+            # not optimal: the problem is feasible (checked above), so unbounded in this direction
+            found.append(round(float(res.x[j])) if res.status == 0 else (-np.inf if sign == 1 else np.inf))
+            if witness and len(seen[j]) > 1:
+                break
+        out[c] = (min(seen[j]), max(seen[j])) if witness and len(seen[j]) > 1 else (found[0], found[-1])
     return out
 
 
 def disclosed(values: Mapping[str, float | int | None], relations: Sequence[Relation], status: Mapping[str, Status],
-              threshold: int, signed: Iterable[str] = (), unknowns: Iterable[str] = ()) -> list[str]:
-    """The hidden cells whose value is the only integer left by what is shown, the relations and the bounds."""
+              threshold: int, signed: Iterable[str] = (), unknowns: Iterable[str] = (),
+              cells: Iterable[str] | None = None) -> list[str]:
+    """The hidden cells (of `cells`, default all) whose value is the only integer left by what is shown, the
+    relations and the bounds."""
     bounds = _bounds(status, threshold, signed, unknowns)
-    hidden = [k for k, s in status.items() if s != "shown"]
-    spans = ranges(values, relations, bounds, hidden)
+    hidden = [k for k, s in status.items() if s != "shown" and (cells is None or k in cells)]
+    spans = ranges(values, relations, bounds, hidden, witness=True)
     return sorted(c for c, (lo, hi) in spans.items() if lo == hi)
 
 
@@ -191,8 +208,11 @@ def protect(values: Mapping[str, float | int | None], relations: Sequence[Relati
             status[k] = "primary"
     keep = set(keep)
     totals = {r.total for r in relations}
+    safe: set[str] = set()  # hiding more only widens what a reader can infer: a cell once safe stays safe
     while True:
-        leaked = set(disclosed(values, relations, status, threshold, signed, unknowns))
+        todo = {k for k, s in status.items() if s != "shown"} - safe
+        leaked = set(disclosed(values, relations, status, threshold, signed, unknowns, todo))
+        safe |= todo - leaked
         if not leaked:
             break
         candidates = {c for r in relations if leaked & {r.total, *r.parts} for c in (r.total, *r.parts)
