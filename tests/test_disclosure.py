@@ -244,3 +244,20 @@ def test_the_independent_checks_can_fail():
     assert _enumerated(v, one_way("T", ["a", "b", "c"]), leaky, cap=18) == {"a": {4}, "b": {4}}
     assert lp_disclosed({"t": 10, "a": 4, "b": 6}, one_way("t", ["a", "b"]),
                          Shown({"t": "shown", "a": "primary", "b": "shown"})) == {"a"}
+
+
+def test_ranges_are_the_least_and_greatest_integers():
+    from pipeline.outputs.disclosure import ranges
+
+    v = {"T": 18, "a": 4, "b": 4, "c": 10}
+    relations = one_way("T", ["a", "b", "c"])
+    assert ranges(v, relations, {"a": (1, 4), "b": (1, 4)}) == {"a": (4, 4), "b": (4, 4)}
+    assert ranges(v, relations, {"a": (1, 4), "c": (0, None)}) == {"a": (1, 4), "c": (10, 13)}
+    assert ranges(v, relations, {"a": (1, 4), "c": (0, None), "T": (0, None)}) == {
+        "a": (1, 4), "c": (0, math.inf), "T": (5, math.inf)}
+    # 2 n2 + 3 n3 = 16 with n2 + n3 = 7: integers only, n3 = 2
+    w = {"S": 7, "C": 16, "n2": 5, "n3": 2}
+    rel = [Relation("S", ("n2", "n3")), Relation("C", ("n2", "n3"), (2, 3))]
+    assert ranges(w, rel, {"n2": (0, None), "n3": (1, 4)}) == {"n2": (5, 5), "n3": (2, 2)}
+    with pytest.raises(ValueError):
+        ranges(v | {"T": 30}, relations, {"a": (1, 4), "b": (1, 4)})        # 30 = a + b + 10 has no answer in bounds
