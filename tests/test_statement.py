@@ -126,9 +126,9 @@ def test_statement_and_publish_refuse_what_the_warehouse_does_not_hold(db, load_
     assert not out.exists() and not (tmp_path / "p.xlsx").exists() and not (tmp_path / "e.xlsx").exists()
 
 
-def test_duration_labels_agree_with_the_number():
-    from pipeline.outputs.statement import _duration_label
+def testduration_labels_agree_with_the_number():
+    from pipeline.outputs.statement import duration_label
 
-    assert [_duration_label(b) for b in ("<1", "1-2", "2-5", "5+", "1+", "22+")] == [
+    assert [duration_label(b) for b in ("<1", "1-2", "2-5", "5+", "1+", "22+")] == [
         "poniżej 1 roku", "od 1 roku do 2 lat (poniżej 2)", "od 2 lat do 5 lat (poniżej 5)", "5 lat i dłużej",
         "1 rok i dłużej", "22 lata i dłużej"]

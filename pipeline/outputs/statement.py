@@ -46,7 +46,7 @@ def _years_genitive(n: int) -> str:
     return "1 roku" if n == 1 else f"{n} lat"
 
 
-def _duration_label(bucket: str) -> str:
+def duration_label(bucket: str) -> str:
     """`<1` poniżej 1 roku, `1-2` od 1 roku do 2 lat (poniżej 2), `5+` 5 lat i dłużej."""
     if bucket.startswith("<"):
         n = int(bucket[1:])
@@ -216,7 +216,7 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
     relations.append(Relation("families_za_zyciem", ("families_by_za_zyciem:„Za życiem”",)))
     values["episodes_closed"] = parts["episodes_closed"]
     counts.add("episodes_closed")
-    durations = {b: _duration_label(b) for b in bd.duration_buckets(edges)}
+    durations = {b: duration_label(b) for b in bd.duration_buckets(edges)}
     one_way(by_key["episodes_closed_by_duration"], "episodes_closed", bd.EPISODES_CLOSED.label,
             parts["episodes_closed_by_duration"], durations)
     one_way(by_key["episodes_ongoing_by_duration"], "families_at_end", "trwające asystentury (tyle, ile rodzin)",
