@@ -132,3 +132,16 @@ def testduration_labels_agree_with_the_number():
     assert [duration_label(b) for b in ("<1", "1-2", "2-5", "5+", "1+", "22+")] == [
         "poniżej 1 roku", "od 1 roku do 2 lat (poniżej 2)", "od 2 lat do 5 lat (poniżej 5)", "5 lat i dłużej",
         "1 rok i dłużej", "22 lata i dłużej"]
+
+
+def test_report_and_notebooks_refuse_publish_and_point_to_the_statement(db, tmp_path, capsys):
+    from pipeline.cli import main
+
+    out = tmp_path / "r"
+    assert main(["report", "--year", "2024", "--db", str(db), "--out", str(out), "--publish"]) == 2
+    err = capsys.readouterr().err
+    assert "informacja roczna nie ma wersji do publikacji" in err and "statement --period 2024 --publish" in err
+    assert main(["notebooks", "--db", str(db), "--out", str(out), "--publish"]) == 2
+    err = capsys.readouterr().err
+    assert "notatniki nie mają wersji do publikacji" in err and "statement --period ROK --publish" in err
+    assert not out.exists()

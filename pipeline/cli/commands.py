@@ -214,10 +214,20 @@ def _report_year(args: argparse.Namespace) -> int | None:
         con.close()
 
 
+def _not_publishable(what: str, args: argparse.Namespace) -> None:  # what: "informacja roczna nie ma", "notatniki nie mają"
+    """`report --publish` and `notebooks --publish`: refused, pointing to the statement that is protected."""
+    if getattr(args, "publish", False):
+        year = args.year if args.year is not None else "ROK"
+        raise UsageError(f"{what} wersji do publikacji z kontrolą ujawniania (małe liczby stoją wprost w zdaniach, "
+                         f"tabelach i wykresach); do publikacji: python -m pipeline statement --period {year} --publish "
+                         f"albo indicators --year {year} --out PLIK.xlsx --publish")
+
+
 def report(args: argparse.Namespace) -> int:
     from pipeline.outputs.annual_report import init_templates, write_report
     from pipeline.warehouse.connection import connect
 
+    _not_publishable("informacja roczna nie ma", args)
     if args.init_templates:
         for path, copied in init_templates(Path(args.init_templates)):
             print(f"{'skopiowano' if copied else 'bez zmian (już jest)'} {path}")
@@ -243,6 +253,7 @@ def report(args: argparse.Namespace) -> int:
 def notebooks(args: argparse.Namespace) -> int:
     from pipeline.outputs.notebooks import run_notebooks
 
+    _not_publishable("notatniki nie mają", args)
     year = _report_year(args)
     if year is None:
         print("brak wczytanych eksportów", file=sys.stderr)
