@@ -261,3 +261,16 @@ def test_ranges_are_the_least_and_greatest_integers():
     assert ranges(w, rel, {"n2": (0, None), "n3": (1, 4)}) == {"n2": (5, 5), "n3": (2, 2)}
     with pytest.raises(ValueError):
         ranges(v | {"T": 30}, relations, {"a": (1, 4), "b": (1, 4)})        # 30 = a + b + 10 has no answer in bounds
+
+
+def test_inequalities_a_reader_knows_count_too():
+    # families closed, by reason (a family may have two): each reason <= closed, and closed <= the sum of the reasons.
+    # Closed 5, reasons 4 and 2, both "<5": 5 <= a + b leaves (1, 4), (2, 3), ... open; closed 8: a + b >= 8, so 4 and 4.
+    relations = [Relation("closed", ("r1", "r2"), at_most=True), Relation("r1", ("closed",), at_most=True),
+                 Relation("r2", ("closed",), at_most=True)]
+    five = protect({"closed": 5, "r1": 4, "r2": 2}, relations)
+    assert [five.shown(k) for k in ("closed", "r1", "r2")] == [5, "<5", "<5"]
+    p = protect({"closed": 8, "r1": 4, "r2": 4}, relations)
+    assert disclosed({"closed": 8, "r1": 4, "r2": 4}, relations, {"closed": "shown", "r1": "primary", "r2": "primary"},
+                     5) == ["r1", "r2"]
+    assert p.shown("closed") == "x" and p.shown("r1") == "<5" and p.shown("r2") == "<5"

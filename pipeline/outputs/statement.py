@@ -180,6 +180,10 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
     relations.append(Relation("families_closed_goals_achieved", (f"{registry.CLOSED_BY_REASON}:osiągnięcie celów",)))
     if sum(values[k] for k in reason_keys) == values["families_closed"]:  # then a reader may take it as a sum
         relations.append(Relation("families_closed", tuple(reason_keys)))
+    elif sum(values[k] for k in reason_keys) > values["families_closed"]:  # a family closed for two reasons counts twice:
+        relations.append(Relation("families_closed", tuple(reason_keys), at_most=True))  # closed <= sum of the reasons
+    relations.extend(Relation(k, ("families_closed",), at_most=True) for k in reason_keys  # and each reason <= closed
+                     if values[k] <= values["families_closed"])
     flow_lines[at].indent = True
     tables = [Table(f"Przepływy w okresie: {period.polish()}", flow_lines,
                     [(i.label, i.definicja) for i in registry.INDICATORS]
