@@ -46,7 +46,10 @@ def test_period_names_and_days():
     assert parse_period("2024-01-01..2024-12-31").is_year
     assert not H1.is_year and H1.year is None
     assert (H1.days, H2.days, YEAR.days) == (182, 184, 366)
-    assert H2.polish() == "2024-H2 (01.07.2024–31.12.2024)"
+    assert H2.polish() == "II półrocze 2024 (01.07.2024–31.12.2024)"
+    assert parse_period("2024-Q3").polish() == "III kwartał 2024 (01.07.2024–30.09.2024)"
+    assert YEAR.polish() == "rok 2024 (01.01.2024–31.12.2024)"
+    assert parse_period("2024-02-01..2024-03-15").polish() == "01.02.2024–15.03.2024"
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -43,8 +43,8 @@ def exports_of(plan: UnitPlan, seed: int) -> list[ExportData]:
         spec = ExportSpec(f"{plan.teryt}_{year}", date(year, 1, 1), date(year, 12, 31), date(year + 1, 1, 15))
         tables = {name: df.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
                   for name, df in cut(truth, spec).items()}
-        out.append(ExportData(Path(spec.stem), Container(Path(spec.stem), "folder", f"{plan.teryt}-{seed}-{year}"),
-                              metadata(plan.teryt, plan.name, spec), tables))
+        out.append(ExportData(Path(spec.stem), container=Container(Path(spec.stem), "folder", f"{plan.teryt}-{seed}-{year}"),
+                              meta=metadata(plan.teryt, plan.name, spec), tables=tables))
     return out
 
 

@@ -100,7 +100,7 @@ def test_zero_and_one_read_well(tmp_path, load_rows, db):
     assert "nie objęto wsparciem żadnej rodziny" in html
     assert "nie zakończono współpracy z żadną rodziną" in html
     assert "pn. „" not in html and "borykały się" not in html and "w ramach procedury" not in html   # none recorded: no sentence
-    assert "w domach rodzin" not in html and "Załącznik" not in html
+    assert "w domach rodzin" not in html and "według zdiagnozowanych problemów" not in html   # no problem: no such appendix
 
 
 def _section_3_rows() -> dict:
@@ -148,8 +148,9 @@ def test_section_3_sentences_say_the_data(tmp_path, load_rows, db):
             "wzięło udział łącznie dwoje dzieci wraz z rodzicami z jednej rodziny. Asystenci rodziny zrealizowali również "
             "projekt socjalny pn. „Mikołaj w Krainie Lodu”. W projekcie wzięło udział łącznie 74 dzieci.") in text
     assert "Kolędowanie" not in text   # reported in 2025, the year it ended
+    assert "Załącznik 1. Rodziny, asystentury i asystenci" in text and "Załącznik 2. Rodziny objęte wsparciem według" in text
     doc = Document(str(docx_path))
-    appendix = doc.tables[1]
+    appendix = doc.tables[2]      # after the appendix by category
     assert [[c.text for c in r.cells] for r in appendix.rows][:2] == [
         ["Problem", "Rodziny", "% rodzin objętych wsparciem"], ["ubóstwo", "3", "75,0%"]]
     assert [r.cells[0].text for r in appendix.rows][1:] == ["ubóstwo", "alkoholizm", "migracja zarobkowa", "inny", "bezrobocie"]
@@ -295,3 +296,37 @@ def test_mixed_bases_and_no_grant_from_the_warehouse(tmp_path, load_rows, db):
     assert ("zatrudniał trzech asystentów rodziny: 2 na podstawie umowy o pracę w systemie zadaniowego czasu pracy i 1 na "
             "podstawie umowy cywilnoprawnej w podstawowym systemie czasu pracy.") in text
     assert "dofinansowanie" not in text                                        # no programme row for the year
+
+
+def test_the_appendix_by_category(tmp_path, load_rows, db):
+    from docx import Document
+    from test_periods import _cut_case
+
+    load_rows(_cut_case())
+    html_path, docx_path = _write(db, tmp_path)
+    rows = [[c.text.replace(NBSP, " ") for c in r.cells] for r in Document(str(docx_path)).tables[1].rows]
+    assert rows == [
+        ["Kategoria", "Liczba"],
+        ["Asystenci zatrudnieni w roku 2024 według formy zatrudnienia", "3"],       # A1, A2; A3 until 30 June
+        ["   umowa o pracę", "2"], ["   umowa cywilnoprawna", "1"],
+        ["Asystenci zatrudnieni w roku 2024 według systemu czasu pracy", "3"],
+        ["   system zadaniowy", "2"], ["   system podstawowy", "1"],
+        ["Asystenci zatrudnieni 31.12.2024 według formy zatrudnienia", "2"], ["   umowa o pracę", "2"],
+        ["Rodziny objęte wsparciem według liczby dzieci niepełnoletnich", "6"],
+        # R1: D1 a minor until 30 June; R2: D2; R3: four minors (D6 an adult); F4, F5, F6: none
+        ["   bez dzieci niepełnoletnich", "3"], ["   1 dziecko", "2"], ["   2 dzieci", "0"], ["   3 dzieci", "0"],
+        ["   4 i więcej dzieci", "1"],
+        ["Rodziny objęte wsparciem: wielodzietne", "6"], ["   wielodzietne", "1"], ["   pozostałe", "5"],
+        ["Rodziny objęte wsparciem: zobowiązanie przez sąd", "6"], ["   zobowiązane przez sąd", "1"],
+        ["   bez zobowiązania", "5"],
+        ["Rodziny objęte wsparciem: ustawa „Za życiem”", "6"], ["   „Za życiem”", "1"], ["   pozostałe", "5"],
+        # E6: 4 days; E2: 1 May 2023 - 30 June 2024, one full year
+        ["Asystentury zakończone w roku 2024 według czasu trwania", "2"], ["   poniżej 1 roku", "1"],
+        ["   od 1 roku do 2 lat (poniżej 2)", "1"], ["   od 2 lat do 3 lat (poniżej 3)", "0"], ["   3 lata i dłużej", "0"],
+        # E1, E4, E5 started in 2024; E3 on 1 January 2024: one full year on 31 December
+        ["Asystentury trwające 31.12.2024 według czasu od rozpoczęcia", "4"], ["   poniżej 1 roku", "3"],
+        ["   od 1 roku do 2 lat (poniżej 2)", "1"], ["   od 2 lat do 3 lat (poniżej 3)", "0"], ["   3 lata i dłużej", "0"],
+    ]
+    page = _plain(html_path.read_text(encoding="utf-8"))
+    assert "Załącznik. Rodziny, asystentury i asystenci według kategorii sprawozdawczych" in page   # no problem recorded
+    assert "według zdiagnozowanych problemów" not in page

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from openpyxl import load_workbook
+from test_disclosure import lp_disclosed
 from test_periods import H2, _cut_case
 
-from pipeline.outputs.disclosure import derivable
-from pipeline.outputs.statement import build_statement, publish
+from pipeline.outputs.disclosure import Relation, disclosed, protect
+from pipeline.outputs.statement import BEYOND_FOUR, _children_relations, build_statement, publish
 from pipeline.warehouse.connection import connect
 
 
@@ -42,7 +43,7 @@ def test_statement_for_h2_without_publish(db, load_rows, tmp_path, capsys):
     assert "Stan na 31.12.2024" in text and "Nie jest to urzędowy formularz" in text and "nie jest przeznaczone do publikacji" in text
     assert not any(isinstance(v, str) and v.startswith("=") for vs in sheets.values() for v in vs)
     page = html.read_text(encoding="utf-8")
-    assert "stan na 31.12.2024" in page and "2024-H2 (01.07.2024–31.12.2024)" in page and "urzędowy formularz" in page
+    assert "stan na 31.12.2024" in page and "II półrocze 2024 (01.07.2024–31.12.2024)" in page and "urzędowy formularz" in page
 
 
 def test_published_statement_hides_small_counts_and_nothing_follows(db, load_rows, tmp_path):
@@ -55,12 +56,15 @@ def test_published_statement_hides_small_counts_and_nothing_follows(db, load_row
     p = s.protected
     for key in s.counts:
         if 0 < s.values[key] < 5:
-            assert p.shown(key) == "<5", key
-    hidden = [k for k in s.values if p.hidden(k)]
-    assert derivable(hidden, s.relations) == []
+            assert p.shown(key) in ("<5", "x"), key      # "x" where small counts pin each other
+    assert lp_disclosed(s.values, s.relations, p, frozenset({BEYOND_FOUR})) == set()
+    assert any(r.total == "children_in_supported_families" for r in s.relations)     # the children relation holds here
     assert p.shown("families_court_obliged") == "<5" and p.shown("families_by_court_obligation:zobowiązane przez sąd") == "<5"
     assert p.shown("assistants_fte_at_end") == "x"          # 2 assistants at the end: their FTE goes with them
-    assert p.shown("families_supported") == 5 and p.shown("advice_sessions") == 1   # acts are not people: shown
+    assert p.shown("advice_sessions") == 1                     # acts are not people: shown
+    # 4 children ("<5") and one family with four or more ("<5"): 4 n4 <= 4 gives n4 = 1 and the children 4, so with every
+    # part of this 5-family unit small, the totals go too (reported in keep_hidden)
+    assert p.shown("families_supported") == "x" and "families_supported" in p.keep_hidden
 
 
 def test_published_outputs_from_the_command_line(db, load_rows, tmp_path, capsys):
@@ -78,3 +82,66 @@ def test_published_outputs_from_the_command_line(db, load_rows, tmp_path, capsys
     assert _line(tmp_path / "w.xlsx", "rodziny zobowiązane przez sąd do współpracy") == "<5"
     assert main(["indicators", "--period", "2024-H2", "--db", str(db), "--out", str(tmp_path / "w.csv"), "--publish"]) == 2
     assert main(["statement", "--period", "2024-H2", "--db", str(db), "--publish", "--threshold", "1", "--out", str(out)]) == 2
+
+
+def test_the_children_total_cannot_give_back_a_hidden_bucket():
+    # the reviewer's case: 13 families, 22 children; buckets 0: 0, 1: 6, 2: 5, 3: 2, 4+: 0
+    values = {"families_supported": 13, "children_in_supported_families": 22, "families_by_children:0": 0,
+              "families_by_children:1": 6, "families_by_children:2": 5, "families_by_children:3": 2,
+              "families_by_children:4+": 0}
+    relations = [Relation("families_supported", tuple(k for k in values if k.startswith("families_by_children"))),
+                 *_children_relations(values)]
+    assert len(relations) == 3
+    keep = {"families_supported", "children_in_supported_families"}
+    leaky = {k: "shown" for k in values} | {"families_by_children:2": "secondary", "families_by_children:3": "primary"}
+    assert disclosed(values, relations, leaky, 5, unknowns={BEYOND_FOUR}) == ["families_by_children:2", "families_by_children:3"]
+    p = protect(values, relations, keep=keep, unknowns={BEYOND_FOUR})
+    assert p.shown("families_by_children:3") == "<5" and p.shown("families_by_children:1") == "x"
+    assert p.shown("children_in_supported_families") == 22 and p.shown("families_supported") == 13
+    assert lp_disclosed(values, relations, p, frozenset({BEYOND_FOUR})) == set()
+    # more children than 4 per 4+ family needs such a family; fewer than the buckets say is not this relation
+    assert _children_relations(values | {"children_in_supported_families": 23}) == []
+    assert _children_relations(values | {"children_in_supported_families": 21}) == []
+
+
+def test_statement_and_publish_refuse_what_the_warehouse_does_not_hold(db, load_rows, tmp_path, capsys):
+    from pipeline.cli import main
+    from pipeline.warehouse.connection import open_for_writing
+    empty = tmp_path / "empty.duckdb"
+    open_for_writing(empty).close()          # a warehouse created, nothing loaded
+    out = tmp_path / "out"
+    assert main(["statement", "--period", "2024-H2", "--db", str(empty), "--out", str(out)]) == 2
+    assert "żadnego wczytanego eksportu" in capsys.readouterr().err
+    assert main(["indicators", "--period", "2024-H2", "--db", str(empty), "--out", str(tmp_path / "e.xlsx"), "--publish"]) == 2
+    assert "żadnego wczytanego eksportu" in capsys.readouterr().err
+    load_rows(_cut_case())
+    assert main(["statement", "--period", "1990-H1", "--db", str(db), "--out", str(out)]) == 2
+    assert "obejmują lata 2024; poza nimi: 1990" in capsys.readouterr().err
+    assert main(["statement", "--period", "2024-H2", "--unit", "9999999", "--db", str(db), "--out", str(out)]) == 2
+    assert "nie ma w magazynie jednostki 9999999; wczytane jednostki:" in capsys.readouterr().err
+    assert main(["indicators", "--period", "1990-H1", "--db", str(db), "--out", str(tmp_path / "p.xlsx"), "--publish"]) == 2
+    assert "poza nimi: 1990" in capsys.readouterr().err
+    assert main(["statement", "--period", "2024-H2", "--db", str(db), "--out", str(out), "--publish", "--threshold", "2"]) == 2
+    assert "co najmniej 3" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "p.xlsx").exists() and not (tmp_path / "e.xlsx").exists()
+
+
+def testduration_labels_agree_with_the_number():
+    from pipeline.outputs.statement import duration_label
+
+    assert [duration_label(b) for b in ("<1", "1-2", "2-5", "5+", "1+", "22+")] == [
+        "poniżej 1 roku", "od 1 roku do 2 lat (poniżej 2)", "od 2 lat do 5 lat (poniżej 5)", "5 lat i dłużej",
+        "1 rok i dłużej", "22 lata i dłużej"]
+
+
+def test_report_and_notebooks_refuse_publish_and_point_to_the_statement(db, tmp_path, capsys):
+    from pipeline.cli import main
+
+    out = tmp_path / "r"
+    assert main(["report", "--year", "2024", "--db", str(db), "--out", str(out), "--publish"]) == 2
+    err = capsys.readouterr().err
+    assert "informacja roczna nie ma wersji do publikacji" in err and "statement --period 2024 --publish" in err
+    assert main(["notebooks", "--db", str(db), "--out", str(out), "--publish"]) == 2
+    err = capsys.readouterr().err
+    assert "notatniki nie mają wersji do publikacji" in err and "statement --period ROK --publish" in err
+    assert not out.exists()

@@ -169,12 +169,13 @@ def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, uni
 
 
 def _threshold(args: argparse.Namespace) -> int:
-    if args.threshold < 2:
-        raise UsageError("--threshold musi wynosić co najmniej 2")
+    if args.threshold < 3:
+        raise UsageError("--threshold musi wynosić co najmniej 3 (przy progu 2 „<2” znaczyłoby 1)")
     return args.threshold
 
 
 def statement(args: argparse.Namespace) -> int:
+    from pipeline.cli import guards
     from pipeline.outputs.annual_report import unit_name
     from pipeline.outputs.statement import write_statement
     from pipeline.warehouse.connection import connect
@@ -182,7 +183,9 @@ def statement(args: argparse.Namespace) -> int:
     threshold = _threshold(args) if args.publish else None
     con = connect(Path(args.db), read_only=True)
     try:
-        paths = write_statement(con, args.period, args.unit, unit_name(con, args.unit), Path(args.out), threshold,
+        unit = guards.resolve_unit(con, args.unit)
+        guards.check_years(con, range(args.period.start.year, args.period.end.year + 1), unit)
+        paths = write_statement(con, args.period, unit, unit_name(con, unit), Path(args.out), threshold,
                                 args.caseload_limit)
     finally:
         con.close()
@@ -219,10 +222,20 @@ def _report_year(args: argparse.Namespace) -> int | None:
         con.close()
 
 
+def _not_publishable(what: str, args: argparse.Namespace) -> None:  # what: "informacja roczna nie ma", "notatniki nie mają"
+    """`report --publish` and `notebooks --publish`: refused, pointing to the statement that is protected."""
+    if getattr(args, "publish", False):
+        year = args.year if args.year is not None else "ROK"
+        raise UsageError(f"{what} wersji do publikacji z kontrolą ujawniania (małe liczby stoją wprost w zdaniach, "
+                         f"tabelach i wykresach); do publikacji: python -m pipeline statement --period {year} --publish "
+                         f"albo indicators --year {year} --out PLIK.xlsx --publish")
+
+
 def report(args: argparse.Namespace) -> int:
     from pipeline.outputs.annual_report import init_templates, write_report
     from pipeline.warehouse.connection import connect
 
+    _not_publishable("informacja roczna nie ma", args)
     if args.init_templates:
         for path, copied in init_templates(Path(args.init_templates)):
             print(f"{'skopiowano' if copied else 'bez zmian (już jest)'} {path}")
@@ -249,6 +262,7 @@ def report(args: argparse.Namespace) -> int:
 def notebooks(args: argparse.Namespace) -> int:
     from pipeline.outputs.notebooks import run_notebooks
 
+    _not_publishable("notatniki nie mają", args)
     writable_folder(Path(args.out), "folder wyjściowy")
     year = _report_year(args)
     if year is None:

@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_db(p)
         p.add_argument("--out", default=str(default_out))
         _add_limit(p)
+        p.add_argument("--publish", action="store_true",
+                       help="niedostępne (małe liczby wprost w tekście i tabelach); do publikacji: statement --publish")
         p.set_defaults(func=func)
     report = sub.choices["report"]
     report.add_argument("--templates", metavar="DIR", help="folder z własnymi szablonami informacji (brakujące: wbudowane)")

@@ -92,7 +92,7 @@ BREAKDOWNS: tuple[Figure, ...] = (
            "anniversary on 28 February): under 1, 1-2, 2-3, 3 and more (the edges a parameter); episodes, not "
            "families, so a family closed twice counts twice",
            "asystentury zakończone w okresie według pełnych lat współpracy (od dnia rozpoczęcia do dnia zakończenia "
-           "włącznie): poniżej roku, 1–2 lata, 2–3 lata, 3 lata i więcej",
+           "włącznie), w przedziałach tabeli (domyślnie: poniżej roku, 1–2 lata, 2–3 lata, 3 lata i więcej)",
            total="episodes_closed"),
     Figure("episodes_ongoing_by_duration", "trwające asystentury według czasu od rozpoczęcia (stan na koniec)",
            "episodes active on d1 (as families_at_end), by the full years of data_rozpoczecia .. d1, the same buckets; "

@@ -17,7 +17,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from pipeline.indicators.registry import measure_sql, run_sql, year_period
+from pipeline.indicators.registry import measure_sql, run_sql, span
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, year: int, unit: str | None) -> pl.DataFrame:
@@ -38,7 +38,7 @@ def caseload(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None)
 
 def mean_fte(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) -> float:
     """The assistants' FTE (wymiar_etatu) averaged over every day of the year, not a head count."""
-    d0, d1 = year_period(year)
+    d0, d1 = span(year)
     fte = _run(con, "daily_caseload", year, unit)["fte"].cast(pl.Float64).sum()
     return float(fte) / ((d1 - d0).days + 1)
 

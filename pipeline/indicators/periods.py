@@ -42,9 +42,17 @@ class Period:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
     def polish(self) -> str:
-        """`01.07.2024–31.12.2024` (with the name for a year, half-year or quarter)."""
+        """How a Polish statement names the period: `II półrocze 2024 (01.07.2024–31.12.2024)`, `III kwartał 2024 (…)`,
+        `rok 2024 (…)`, or the days alone (`01.02.2024–15.03.2024`)."""
         span = f"{self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
-        return span if ".." in self.name else f"{self.name} ({span})"
+        named = re.fullmatch(r"(\d{4})-([HQ])([1-4])", self.name)
+        if named:
+            kind = "półrocze" if named.group(2) == "H" else "kwartał"
+            return f"{_ROMAN[int(named.group(3))]} {kind} {named.group(1)} ({span})"
+        return f"rok {self.name} ({span})" if self.is_year and self.name.isdigit() else span
+
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def year_period(year: int) -> Period:

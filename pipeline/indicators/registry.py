@@ -22,7 +22,7 @@ import polars as pl
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
-from pipeline.indicators.periods import Period
+from pipeline.indicators.periods import Period, year_period
 from pipeline.sql import caseload_sweep_sql, query, sql_text, statements
 
 _SQL = Path(__file__).parent / "sql"
@@ -247,14 +247,10 @@ def parameters(sql: str, d0: date, d1: date, unit: str | None, limit: int = DEFA
 When = int | Period  # a calendar year, or any period (pipeline/indicators/periods.py)
 
 
-def year_period(year: int) -> tuple[date, date]:
-    """The year as the period 1 January .. 31 December."""
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def span(when: When) -> tuple[date, date]:
     """The first and last day of a year or a period."""
-    return (when.start, when.end) if isinstance(when, Period) else year_period(when)
+    period = when if isinstance(when, Period) else year_period(when)
+    return period.start, period.end
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, year: When, unit: str | None,

@@ -25,6 +25,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Pack
 from pipeline import grammar
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.indicators import coverage, registry
+from pipeline.indicators.breakdowns import compute_stock_and_breakdowns, duration_buckets
 from pipeline.outputs import formats, report_facts
 from pipeline.sql import query
 from pipeline.warehouse.units import loaded_units
@@ -64,6 +65,7 @@ class ReportData:
     previous_note: str | None = None  # why the previous year's column is empty
     as_of: str = formats.MISSING  # the latest export's date: the data's "stan na"
     templates: Path | None = None
+    breakdowns: dict | None = None  # compute_stock_and_breakdowns for the year: the appendix by category
 
 
 @cache
@@ -125,7 +127,8 @@ def report_data(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, lim
                       units=max(len(unit_names(con, unit)), 1), employment=report_facts.employment_phrase(bases),
                       grant=report_facts.programme_grant(con, year, unit), previous_note=note,
                       as_of=formats.day(max(d for d in last if d is not None)) if any(last) else formats.MISSING,
-                      templates=templates, projects=completed_projects(con, year, unit))
+                      templates=templates, projects=completed_projects(con, year, unit),
+                      breakdowns=compute_stock_and_breakdowns(con, year, unit)["breakdowns"])
 
 
 def completed_projects(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> list[dict]:
@@ -205,7 +208,8 @@ def summary_table(data: ReportData) -> list[dict]:
             for row in indicator_rows(data.values, data.previous)]
 
 
-PROBLEMS_TITLE = grammar.bind_short_words("Załącznik. Rodziny objęte wsparciem według zdiagnozowanych problemów")
+PROBLEMS_TITLE_TEXT = "Rodziny objęte wsparciem według zdiagnozowanych problemów"
+PROBLEMS_TITLE = grammar.bind_short_words("Załącznik. " + PROBLEMS_TITLE_TEXT)
 PROBLEMS_NOTE = grammar.bind_short_words(
     "Rodzina, u której zdiagnozowano kilka problemów, liczy się przy każdym z nich, więc liczby nie sumują się "
     "do liczby rodzin objętych wsparciem.")
@@ -217,7 +221,88 @@ def problem_table(data: ReportData) -> list[dict]:
              "share": formats.percent(None if r["share"] is None else r["share"] / 100)} for r in problem_rows(data.values)]
 
 
-def _docx_problems(doc, rows: list[dict]) -> None:
+BREAKDOWNS_TITLE = "Rodziny, asystentury i asystenci według kategorii sprawozdawczych"
+
+
+def appendix_titles(data: ReportData) -> tuple[str, str]:
+    """`Załącznik 1.` (the categories) and `Załącznik 2.` (the problems), or `Załącznik.` when only one is there."""
+    both = bool(data.breakdowns) and bool(problem_rows(data.values))
+    first, second = ("Załącznik 1. ", "Załącznik 2. ") if both else ("Załącznik. ", "Załącznik. ")
+    return grammar.bind_short_words(first + BREAKDOWNS_TITLE), grammar.bind_short_words(second + PROBLEMS_TITLE_TEXT)
+
+
+def breakdown_table(data: ReportData) -> list[dict]:
+    """The categories appendix: a heading row per breakdown (its total), then its categories; counts formatted."""
+    from pipeline.outputs.statement import CATEGORY_LABELS, duration_label
+
+    b = data.breakdowns
+    if not b:
+        return []
+    rows: list[dict] = []
+
+    def group(title: str, parts: dict[str, int | float], labels: dict[str, str] | None = None) -> None:
+        rows.append({"label": title, "count": formats.count(sum(parts.values())), "head": True})
+        rows.extend({"label": grammar.bind_short_words((labels or {}).get(k, k)), "count": formats.count(v), "head": False}
+                    for k, v in parts.items())
+
+    def margin(grid: dict[str, dict[str, int]], by_form: bool) -> dict[str, int]:
+        if by_form:
+            return {f: sum(d.values()) for f, d in grid.items()}
+        systems = dict.fromkeys(k for d in grid.values() for k in d)
+        return {f"system {s}": sum(d.get(s, 0) for d in grid.values()) for s in systems}
+
+    group(f"Asystenci zatrudnieni w roku {data.year} według formy zatrudnienia", margin(b["assistants_by_employment"], True))
+    group(f"Asystenci zatrudnieni w roku {data.year} według systemu czasu pracy", margin(b["assistants_by_employment"], False))
+    group(f"Asystenci zatrudnieni 31.12.{data.year} według formy zatrudnienia",
+          margin(b["assistants_by_employment_at_end"], True))
+    group("Rodziny objęte wsparciem według liczby dzieci niepełnoletnich", b["families_by_children"], CATEGORY_LABELS)
+    group("Rodziny objęte wsparciem: wielodzietne", b["families_large"])
+    group("Rodziny objęte wsparciem: zobowiązanie przez sąd", b["families_by_court_obligation"])
+    group("Rodziny objęte wsparciem: ustawa „Za życiem”", b["families_by_za_zyciem"])
+    labels = {k: duration_label(k) for k in duration_buckets()}
+    group(f"Asystentury zakończone w roku {data.year} według czasu trwania", b["episodes_closed_by_duration"], labels)
+    group(f"Asystentury trwające 31.12.{data.year} według czasu od rozpoczęcia", b["episodes_ongoing_by_duration"], labels)
+    return rows
+
+
+BREAKDOWNS_NOTE = grammar.bind_short_words(
+    "Rodziny objęte wsparciem: z asystenturą trwającą choć jeden dzień roku; dzieci niepełnoletnie liczone w dniach roku "
+    "z trwającą asystenturą; czas trwania asystentury w pełnych latach współpracy; forma zatrudnienia i system czasu pracy "
+    "według ostatniego eksportu.")
+
+
+def _docx_breakdowns(doc, title: str, rows: list[dict]) -> None:
+    """The categories appendix as a two-column table (headings of the groups in bold)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    from pipeline.outputs import docx_style
+
+    if not rows:
+        return
+    docx_style.keep_with_next(doc.add_heading(title, level=2))
+    grid = doc.add_table(rows=1, cols=2)
+    grid.style = "Table Grid"
+    grid.autofit = False
+    widths = (Cm(13.0), Cm(4.0))
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    lines = [("Kategoria", "Liczba", True)] + [(("" if r["head"] else "   ") + r["label"], r["count"], r["head"]) for r in rows]
+    for i, (label, count, bold) in enumerate(lines):
+        cells = grid.rows[0].cells if i == 0 else grid.add_row().cells
+        for j, (cell, text) in enumerate(zip(cells, (label, count), strict=True)):
+            cell.width = widths[j]
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(text)
+            run.font.size = Pt(10)
+            run.bold = bold
+            if j > 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    docx_style.repeat_as_header(grid.rows[0])
+    docx_style.note(doc, BREAKDOWNS_NOTE)
+
+
+def _docx_problems(doc, rows: list[dict], title: str = "") -> None:
     """The appendix table of families by problem (left out when no problem was recorded)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -226,7 +311,7 @@ def _docx_problems(doc, rows: list[dict]) -> None:
 
     if not rows:
         return
-    docx_style.keep_with_next(doc.add_heading(PROBLEMS_TITLE, level=2))
+    docx_style.keep_with_next(doc.add_heading(title or PROBLEMS_TITLE, level=2))
     grid = doc.add_table(rows=1, cols=3)
     grid.style = "Table Grid"
     grid.autofit = False
@@ -275,7 +360,8 @@ def write_html(path: Path, data: ReportData, paras: list[str], table: list[dict]
         year=data.year, unit_name=data.unit_name, paragraphs=paras, table=table, figures=figs,
         intro=own_section(data, "informacja_wstep.j2"), summary=own_section(data, "informacja_podsumowanie.j2"),
         definitions=definitions(table), previous_note=data.previous_note, source=source_line(data),
-        problems=problem_table(data), problems_title=PROBLEMS_TITLE, problems_note=PROBLEMS_NOTE,
+        problems=problem_table(data), problems_title=appendix_titles(data)[1], problems_note=PROBLEMS_NOTE,
+        breakdowns=breakdown_table(data), breakdowns_title=appendix_titles(data)[0], breakdowns_note=BREAKDOWNS_NOTE,
     )
     path.write_text(bind_html(html), encoding="utf-8")
     return path
@@ -344,7 +430,8 @@ def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict]
         caption = doc.add_paragraph(bind(fig["caption"]))
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     own_blocks("informacja_podsumowanie.j2")
-    _docx_problems(doc, problem_table(data))
+    _docx_breakdowns(doc, appendix_titles(data)[0], breakdown_table(data))
+    _docx_problems(doc, problem_table(data), appendix_titles(data)[1])
     docx_style.note(doc, source_line(data))
     doc.core_properties.title = f"Informacja o działaniach asystentów rodziny w roku {data.year}"
     doc.save(str(path))

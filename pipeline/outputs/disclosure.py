@@ -1,15 +1,22 @@
 """Disclosure control for published tables: small counts hidden, and nothing hidden can be worked back.
 
 Every cell of one output has a key; the output's linear relations (a total is the sum of its parts,
-a difference column is one value minus another) are stated with it.  `protect`:
+possibly weighted; a difference column is one value minus another) are stated with it.  `protect`:
 
 1. *primary*: a count from 1 to k-1 is hidden (shown as `<k`); a true zero stays;
-2. *secondary*: while some hidden cell can be worked out exactly from the shown cells through the
-   relations (its unit vector lies in the row space of the relations restricted to the hidden
-   cells), one more cell of a relation that holds it is hidden (shown as `x`): the smallest
-   non-zero one, then a zero, and a cell marked `keep` (published as is elsewhere) only when
-   nothing else is left;
+2. *secondary*: while some hidden cell is *disclosed*, one more cell of a relation that holds it is
+   hidden (shown as `x`): the smallest non-zero one, then a zero, and a cell marked `keep`
+   (published as is elsewhere) only when nothing else is left; when every cell is hidden and small
+   counts still pin each other (2 = <3 + <3), a `<k` cell, a total first, is shown as `x` instead;
 3. *dependent* cells (a rate, an FTE beside its count) are hidden when any cell they come from is.
+
+A hidden cell is disclosed when the integers it can take, given the shown cells, the relations and
+what a reader knows of every cell, are a single value.  A reader knows that a `<k` cell lies in
+1 .. k-1, that every count (an `x` cell, an unpublished unknown such as the children of the
+families with four and more) is at least 0, and so that a part is at most its shown total.  Each
+hidden cell's least and greatest value are found by integer programming (`scipy.optimize.milp`,
+HiGHS): a cell whose least and greatest value are equal is disclosed.  (The equations alone are not
+enough: 18 = a + b + 10 with a and b shown as `<5` gives a = b = 4.)
 
 The whole output is protected at once, so a figure that appears in two tables is hidden in both or
 in neither.  What is published (the period statement) holds no table per assistant: its cells are
@@ -18,17 +25,15 @@ totals over the unit, and nothing here lays out one row per person.
 Chosen over `acro` (SACRO: threshold checks on pandas crosstabs, no secondary suppression across
 margins; pulls in statsmodels, rdflib, matplotlib and pins pandas <= 2.3.3) and `pytauargus`
 (a 5 MB native Tau-Argus engine with HiGHS, beta, microdata and hierarchy files in): the tables here
-have a few dozen cells, and the exact check above is a few lines of linear algebra.
+have a few dozen cells, and the exact check above is a few integer programs over scipy's HiGHS,
+already a dependency.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    import numpy as np
+from typing import Literal
 
 DEFAULT_THRESHOLD = 5
 Status = Literal["shown", "primary", "secondary", "dependent"]
@@ -37,10 +42,21 @@ SECONDARY_MARK = "x"
 
 @dataclass(frozen=True)
 class Relation:
-    """`total = sum(parts)` between cells of one output (a difference a - b = d is `a = b + d`)."""
+    """`total = sum(weight * part)` between cells of one output (weights 1 unless given; a difference
+    a - b = d is `a = b + d`), or `total <= ...` with `at_most`.  A cell may be an unknown that is never
+    shown (see `protect`)."""
 
     total: str
     parts: tuple[str, ...]
+    weights: tuple[int, ...] | None = None
+    at_most: bool = False  # `total <= sum(weight * part)` instead of `=`
+
+    def terms(self) -> list[tuple[str, int]]:
+        """(cell, coefficient) with the relation read as `total - sum(weight * part) = 0`."""
+        weights = self.weights or (1,) * len(self.parts)
+        if len(weights) != len(self.parts):
+            raise ValueError("tyle wag, ile składników")
+        return [(self.total, 1)] + [(p, -w) for p, w in zip(self.parts, weights, strict=True)]
 
 
 @dataclass
@@ -65,56 +81,125 @@ class Protected:
     def note(self) -> str:
         """The sentence every published output carries."""
         return (f"Zastosowano kontrolę ujawniania: liczby od 1 do {self.threshold - 1} pokazano jako „<{self.threshold}”, "
-                f"a „{SECONDARY_MARK}” oznacza liczbę ukrytą, aby nie dało się odtworzyć innej ukrytej liczby z sum i różnic "
-                "tabeli; wskaźniki i etaty liczone z ukrytej liczby też ukryto; zera pokazano.")
+                f"a „{SECONDARY_MARK}” oznacza liczbę ukrytą, aby żadnej ukrytej liczby nie dało się odtworzyć z sum i różnic "
+                f"tabeli ani z tego, że „<{self.threshold}” to od 1 do {self.threshold - 1}; wskaźniki i etaty liczone z ukrytej "
+                "liczby też ukryto; zera pokazano.")
 
 
-def _matrix(relations: Sequence[Relation], columns: Sequence[str]) -> np.ndarray:
-    import numpy as np
-
-    index = {c: j for j, c in enumerate(columns)}
-    m = np.zeros((len(relations), len(columns)))
-    for i, r in enumerate(relations):
-        if r.total in index:
-            m[i, index[r.total]] += 1
-        for p in r.parts:
-            if p in index:
-                m[i, index[p]] -= 1
-    return m
+Bounds = dict[str, tuple[float | None, float | None]]
 
 
-def derivable(hidden: Iterable[str], relations: Sequence[Relation]) -> list[str]:
-    """The hidden cells whose value follows exactly from the shown ones through the relations."""
-    import numpy as np
-
-    cols = sorted(set(hidden))
-    if not cols or not relations:
-        return []
-    a = _matrix(relations, cols)
-    rank = np.linalg.matrix_rank(a)
-    out = []
-    for j, c in enumerate(cols):
-        unit = np.zeros((1, len(cols)))
-        unit[0, j] = 1
-        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
-            out.append(c)
+def _bounds(status: Mapping[str, Status], threshold: int, signed: Iterable[str], unknowns: Iterable[str]) -> Bounds:
+    """What a reader knows of each hidden cell and unknown: `<k` is 1 .. k-1, a count is >= 0, a signed cell anything."""
+    signed = set(signed)
+    out: Bounds = {}
+    for k, s in status.items():
+        if s == "primary":
+            out[k] = (1, threshold - 1)
+        elif s != "shown":
+            out[k] = (None, None) if k in signed else (0, None)
+    for u in unknowns:
+        out[u] = (0, None)
     return out
+
+
+def ranges(values: Mapping[str, float | int | None], relations: Sequence[Relation], bounds: Bounds,
+           cells: Iterable[str] | None = None, witness: bool = False) -> dict[str, tuple[float, float]]:
+    """The least and greatest integer value of each hidden cell (`cells`, default every key of `bounds` in `values`)
+    given the cells not in `bounds` as shown, the relations, and the bounds; +-inf where unbounded.  With `witness`,
+    a cell already seen with two values in the solutions found gets those two, not its extremes (enough to tell
+    one value from many, and far fewer programs)."""
+    import numpy as np
+    from scipy.optimize import Bounds as LpBounds
+    from scipy.optimize import LinearConstraint, milp
+
+    cols = sorted(bounds)
+    index = {c: j for j, c in enumerate(cols)}
+    rows, rhs, ineq = [], [], []
+    for r in relations:
+        row, const = np.zeros(len(cols)), 0.0
+        for cell, coef in r.terms():
+            if cell in index:
+                row[index[cell]] += coef
+            else:
+                const += coef * float(values[cell] or 0)
+        if row.any():
+            rows.append(row)
+            rhs.append(-const)
+            ineq.append(r.at_most)
+        elif const > 1e-9 or (abs(const) > 1e-9 and not r.at_most):
+            raise ValueError(f"relacja {r.total} nie zgadza się z wartościami")
+    targets = [c for c in (cols if cells is None else cells) if c in index and c in values]
+    if not cols:
+        return {}
+    lo = np.array([-np.inf if bounds[c][0] is None else bounds[c][0] for c in cols], dtype=float)
+    hi = np.array([np.inf if bounds[c][1] is None else bounds[c][1] for c in cols], dtype=float)
+    lower = [-np.inf if i else b for b, i in zip(rhs, ineq, strict=True)]
+    constraints = [LinearConstraint(np.array(rows), lower, rhs)] if rows else []
+    linked = {j for row in rows for j in np.flatnonzero(row)}
+    integer = np.ones(len(cols))
+    out: dict[str, tuple[float, float]] = {}
+    seen: dict[int, set[int]] = {}  # witness: the values each cell took in the solutions found so far
+
+    def solve(cost: np.ndarray):
+        res = milp(cost, integrality=integer, bounds=LpBounds(lo, hi), constraints=constraints)
+        if res.status == 0:
+            for i, x in enumerate(res.x):
+                seen.setdefault(i, set()).add(round(float(x)))
+        return res
+
+    first = solve(np.zeros(len(cols)))
+    if first.status != 0:
+        raise ValueError("wartości nie spełniają relacji tabeli")
+    for c in targets:
+        j = index[c]
+        if j not in linked:  # in no relation with anything hidden: only its bounds
+            out[c] = (lo[j], hi[j])
+            continue
+        if witness and len(seen[j]) > 1:  # two solutions already differ here: not one value
+            out[c] = (min(seen[j]), max(seen[j]))
+            continue
+        found = []
+        for sign in (1, -1):
+            cost = np.zeros(len(cols))
+            cost[j] = sign
+            res = solve(cost)
+            # not optimal: the problem is feasible (checked above), so unbounded in this direction
+            found.append(round(float(res.x[j])) if res.status == 0 else (-np.inf if sign == 1 else np.inf))
+            if witness and len(seen[j]) > 1:
+                break
+        out[c] = (min(seen[j]), max(seen[j])) if witness and len(seen[j]) > 1 else (found[0], found[-1])
+    return out
+
+
+def disclosed(values: Mapping[str, float | int | None], relations: Sequence[Relation], status: Mapping[str, Status],
+              threshold: int, signed: Iterable[str] = (), unknowns: Iterable[str] = (),
+              cells: Iterable[str] | None = None) -> list[str]:
+    """The hidden cells (of `cells`, default all) whose value is the only integer left by what is shown, the
+    relations and the bounds."""
+    bounds = _bounds(status, threshold, signed, unknowns)
+    hidden = [k for k, s in status.items() if s != "shown" and (cells is None or k in cells)]
+    spans = ranges(values, relations, bounds, hidden, witness=True)
+    return sorted(c for c, (lo, hi) in spans.items() if lo == hi)
 
 
 def protect(values: Mapping[str, float | int | None], relations: Sequence[Relation], threshold: int = DEFAULT_THRESHOLD,
             dependents: Mapping[str, Sequence[str]] | None = None, keep: Iterable[str] = (),
-            counts: Iterable[str] | None = None) -> Protected:
+            counts: Iterable[str] | None = None, signed: Iterable[str] = (), unknowns: Iterable[str] = ()) -> Protected:
     """Primary and secondary suppression of one output's cells (see the module's docstring).
 
     `values`: every cell; `counts`: the cells the threshold applies to (default: every cell not in
-    `dependents`); `dependents`: cell -> the cells it is computed from; `keep`: cells to hide last."""
-    if threshold < 2:
-        raise ValueError("próg musi wynosić co najmniej 2")
+    `dependents`); `dependents`: cell -> the cells it is computed from; `keep`: cells to hide last;
+    `signed`: cells that may be negative (a difference); `unknowns`: quantities in a relation that are
+    never shown (counts, so >= 0)."""
+    if threshold < 3:
+        raise ValueError("próg musi wynosić co najmniej 3 (przy progu 2 „<2” znaczy 1)")
     dependents = dict(dependents or {})
+    unknowns = set(unknowns)
     count_keys = set(values) - set(dependents) if counts is None else set(counts)
     for r in relations:
         for c in (r.total, *r.parts):
-            if c not in values:
+            if c not in values and c not in unknowns:
                 raise KeyError(c)
     status: dict[str, Status] = {k: "shown" for k in values}
     for k in count_keys:
@@ -123,19 +208,21 @@ def protect(values: Mapping[str, float | int | None], relations: Sequence[Relati
             status[k] = "primary"
     keep = set(keep)
     totals = {r.total for r in relations}
+    safe: set[str] = set()  # hiding more only widens what a reader can infer: a cell once safe stays safe
     while True:
-        hidden = [k for k, s in status.items() if s != "shown"]
-        leaks = derivable(hidden, relations)
-        if not leaks:
+        todo = {k for k, s in status.items() if s != "shown"} - safe
+        leaked = set(disclosed(values, relations, status, threshold, signed, unknowns, todo))
+        safe |= todo - leaked
+        if not leaked:
             break
-        leaked = set(leaks)
         candidates = {c for r in relations if leaked & {r.total, *r.parts} for c in (r.total, *r.parts)
-                      if status[c] == "shown"}
+                      if c in status and status[c] == "shown"}
         if not candidates:  # the leak runs through relations hidden whole: widen to every relation
-            candidates = {c for r in relations for c in (r.total, *r.parts) if status[c] == "shown"}
-        if not candidates:
-            raise RuntimeError("nie da się ukryć tabeli tak, by nic nie wynikało z sum")
-        pick = min(candidates, key=lambda c: (c in keep, c in totals, (values[c] or 0) == 0, abs(values[c] or 0), c))
+            candidates = {c for r in relations for c in (r.total, *r.parts) if c in status and status[c] == "shown"}
+        if candidates:
+            pick = min(candidates, key=lambda c: (c in keep, c in totals, (values[c] or 0) == 0, abs(values[c] or 0), c))
+        else:  # everything around is hidden and the small counts still pin each other: a `<k` becomes `x` (no bounds)
+            pick = min((c for c in status if status[c] == "primary"), key=lambda c: (c not in totals, c not in leaked, c))
         status[pick] = "secondary"
     for key, sources in dependents.items():
         if status[key] == "shown" and any(status[s] != "shown" for s in sources):

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
+from pipeline.grammar import form
 from pipeline.indicators import breakdowns as bd
 from pipeline.indicators import registry
 from pipeline.indicators.periods import Period
@@ -37,13 +38,23 @@ SYSTEMS = TABLES["asystenci"].column("system_czasu_pracy").values
 CATEGORY_LABELS = {"0": "bez dzieci niepełnoletnich", "1": "1 dziecko", "2": "2 dzieci", "3": "3 dzieci", "4+": "4 i więcej dzieci"}
 
 
-def _duration_label(bucket: str) -> str:
+def _years(n: int) -> str:
+    return f"{n} {form(n, 'rok', 'lata', 'lat')}"
+
+
+def _years_genitive(n: int) -> str:
+    return "1 roku" if n == 1 else f"{n} lat"
+
+
+def duration_label(bucket: str) -> str:
+    """`<1` poniżej 1 roku, `1-2` od 1 roku do 2 lat (poniżej 2), `5+` 5 lat i dłużej."""
     if bucket.startswith("<"):
-        return f"poniżej {bucket[1:]} roku" if bucket[1:] == "1" else f"poniżej {bucket[1:]} lat"
+        n = int(bucket[1:])
+        return "poniżej 1 roku" if n == 1 else f"poniżej {n} lat"
     if bucket.endswith("+"):
-        return f"{bucket[:-1]} lata i dłużej"
-    a, b = bucket.split("-")
-    return f"od {a} do {b} lat (poniżej {b})"
+        return f"{_years(int(bucket[:-1]))} i dłużej"
+    a, b = (int(x) for x in bucket.split("-"))
+    return f"od {_years_genitive(a)} do {_years_genitive(b)} (poniżej {b})"
 
 
 @dataclass
@@ -126,6 +137,23 @@ def _grid_cells(prefix: str, counts: dict[str, dict[str, int]], fte: dict[str, d
     dependents[fte_grand] = (grand,)
 
 
+BEYOND_FOUR = "children_beyond_four_in_4plus_families"  # an unknown: never shown, in the children relation
+MOST_CHILDREN = 100  # a bound on the children beyond four per family: only its being finite matters (none without such a family)
+
+
+def _children_relations(values: dict[str, Any]) -> list[Relation]:
+    """children = n1 + 2 n2 + 3 n3 + 4 n4 + e, e >= 0 (and 0 without a 4+ family): a reader could solve the breakdown by
+    children with it, so the disclosure check is given it (when the figures satisfy it, as they do when every child
+    counted belongs to one family)."""
+    n = [values[f"families_by_children:{c}"] for c in ("1", "2", "3", "4+")]
+    beyond = values["children_in_supported_families"] - (n[0] + 2 * n[1] + 3 * n[2] + 4 * n[3])
+    if beyond < 0 or beyond > MOST_CHILDREN * n[3]:
+        return []
+    keys = tuple(f"families_by_children:{c}" for c in ("1", "2", "3", "4+"))
+    return [Relation("children_in_supported_families", (*keys, BEYOND_FOUR), (1, 2, 3, 4, 1)),
+            Relation(BEYOND_FOUR, ("families_by_children:4+",), (MOST_CHILDREN,), at_most=True)]
+
+
 def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | None, unit_name: str,
                     limit: int = DEFAULT_CASELOAD_LIMIT, edges: tuple[int, ...] = bd.DURATION_EDGES) -> Statement:
     """Compute the period's figures and lay them out (nothing hidden yet)."""
@@ -152,8 +180,12 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
     relations.append(Relation("families_closed_goals_achieved", (f"{registry.CLOSED_BY_REASON}:osiągnięcie celów",)))
     if sum(values[k] for k in reason_keys) == values["families_closed"]:  # then a reader may take it as a sum
         relations.append(Relation("families_closed", tuple(reason_keys)))
+    elif sum(values[k] for k in reason_keys) > values["families_closed"]:  # a family closed for two reasons counts twice:
+        relations.append(Relation("families_closed", tuple(reason_keys), at_most=True))  # closed <= sum of the reasons
+    relations.extend(Relation(k, ("families_closed",), at_most=True) for k in reason_keys  # and each reason <= closed
+                     if values[k] <= values["families_closed"])
     flow_lines[at].indent = True
-    tables = [Table(f"Przepływy w okresie {period.polish()}", flow_lines,
+    tables = [Table(f"Przepływy w okresie: {period.polish()}", flow_lines,
                     [(i.label, i.definicja) for i in registry.INDICATORS]
                     + [(registry.CLOSED_BY_REASON_LABEL, "rodzina zakończona w okresie z dwóch przyczyn liczy się przy każdej")])]
 
@@ -182,12 +214,13 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
     one_way(by_key["families_by_children"], "families_supported", supported, parts["families_by_children"], CATEGORY_LABELS)
     one_way(by_key["families_large"], "families_supported", supported, parts["families_large"], {})
     one_way(by_key["families_by_court_obligation"], "families_supported", supported, parts["families_by_court_obligation"], {})
+    relations.extend(_children_relations(values))
     relations.append(Relation("families_court_obliged", ("families_by_court_obligation:zobowiązane przez sąd",)))
     one_way(by_key["families_by_za_zyciem"], "families_supported", supported, parts["families_by_za_zyciem"], {})
     relations.append(Relation("families_za_zyciem", ("families_by_za_zyciem:„Za życiem”",)))
     values["episodes_closed"] = parts["episodes_closed"]
     counts.add("episodes_closed")
-    durations = {b: _duration_label(b) for b in bd.duration_buckets(edges)}
+    durations = {b: duration_label(b) for b in bd.duration_buckets(edges)}
     one_way(by_key["episodes_closed_by_duration"], "episodes_closed", bd.EPISODES_CLOSED.label,
             parts["episodes_closed_by_duration"], durations)
     one_way(by_key["episodes_ongoing_by_duration"], "families_at_end", "trwające asystentury (tyle, ile rodzin)",
@@ -208,8 +241,9 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
 
 def publish(statement: Statement, threshold: int = DEFAULT_THRESHOLD) -> Statement:
     """Apply disclosure control to the whole statement."""
+    unknowns = {c for r in statement.relations for c in (r.total, *r.parts) if c not in statement.values}
     statement.protected = protect(statement.values, statement.relations, threshold, statement.dependents,
-                                  keep=statement.keep, counts=statement.counts)
+                                  keep=statement.keep, counts=statement.counts, unknowns=unknowns)
     return statement
 
 
