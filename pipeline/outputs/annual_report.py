@@ -273,64 +273,25 @@ BREAKDOWNS_NOTE = grammar.bind_short_words(
 
 def _docx_breakdowns(doc, title: str, rows: list[dict]) -> None:
     """The categories appendix as a two-column table (headings of the groups in bold)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     from pipeline.outputs import docx_style
 
     if not rows:
         return
     docx_style.keep_with_next(doc.add_heading(title, level=2))
-    grid = doc.add_table(rows=1, cols=2)
-    grid.style = "Table Grid"
-    grid.autofit = False
-    widths = (Cm(13.0), Cm(4.0))
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = width
-    lines = [("Kategoria", "Liczba", True)] + [(("" if r["head"] else "   ") + r["label"], r["count"], r["head"]) for r in rows]
-    for i, (label, count, bold) in enumerate(lines):
-        cells = grid.rows[0].cells if i == 0 else grid.add_row().cells
-        for j, (cell, text) in enumerate(zip(cells, (label, count), strict=True)):
-            cell.width = widths[j]
-            paragraph = cell.paragraphs[0]
-            run = paragraph.add_run(text)
-            run.font.size = Pt(10)
-            run.bold = bold
-            if j > 0:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    docx_style.repeat_as_header(grid.rows[0])
+    lines = [("Kategoria", "Liczba")] + [(("" if r["head"] else "   ") + r["label"], r["count"]) for r in rows]
+    docx_style.table(doc, lines, (13.0, 4.0), bold_rows={i for i, r in enumerate(rows, start=1) if r["head"]})
     docx_style.note(doc, BREAKDOWNS_NOTE)
 
 
 def _docx_problems(doc, rows: list[dict], title: str = "") -> None:
     """The appendix table of families by problem (left out when no problem was recorded)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     from pipeline.outputs import docx_style
 
     if not rows:
         return
     docx_style.keep_with_next(doc.add_heading(title or PROBLEMS_TITLE, level=2))
-    grid = doc.add_table(rows=1, cols=3)
-    grid.style = "Table Grid"
-    grid.autofit = False
-    widths = (Cm(10.0), Cm(2.5), Cm(4.5))
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = width
-    lines = [("Problem", "Rodziny", "% rodzin objętych wsparciem")]
-    lines += [(r["problem"], r["families"], r["share"]) for r in rows]
-    for i, values in enumerate(lines):
-        cells = grid.rows[0].cells if i == 0 else grid.add_row().cells
-        for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            cell.width = widths[j]
-            paragraph = cell.paragraphs[0]
-            run = paragraph.add_run(text)
-            run.font.size = Pt(10)
-            run.bold = i == 0
-            if j > 0:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    docx_style.repeat_as_header(grid.rows[0])
+    lines = [("Problem", "Rodziny", "% rodzin objętych wsparciem")] + [(r["problem"], r["families"], r["share"]) for r in rows]
+    docx_style.table(doc, lines, (10.0, 2.5, 4.5))
     docx_style.note(doc, PROBLEMS_NOTE)
 
 
@@ -371,7 +332,7 @@ def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict]
     """An editable Word document with the same text, table, definitions, figures and source line as the HTML."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     from pipeline.outputs import docx_style
 
@@ -399,26 +360,9 @@ def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict]
     for text in paras:
         text_paragraph(text)
     doc.add_heading("Zestawienie wskaźników", level=2)
-    grid = doc.add_table(rows=1, cols=4)
-    grid.style = "Table Grid"
-    grid.autofit = False
-    widths = (Cm(9.5), Cm(2.0), Cm(2.0), Cm(3.5))
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = width  # LibreOffice reads the column widths, Word the cell widths: set both
     rows = [("Wskaźnik", str(data.year - 1), str(data.year), "Zmiana")]
     rows += [(bind(row["label"]), row["previous"], row["current"], row["change"]) for row in table]
-    for i, values in enumerate(rows):
-        cells = grid.rows[0].cells if i == 0 else grid.add_row().cells
-        for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            cell.width = widths[j]
-            paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.space_after = Pt(0)
-            run = paragraph.add_run(text)
-            run.font.size = Pt(10)
-            run.bold = i == 0
-            if j > 0:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    docx_style.repeat_as_header(grid.rows[0])
+    docx_style.table(doc, rows, (9.5, 2.0, 2.0, 3.5))
     if data.previous_note:
         docx_style.note(doc, bind(data.previous_note))
     docx_style.note(doc, "Definicje wskaźników: " + "; ".join(f"{label} — {text}" for label, text in definitions(table)) + ".")

@@ -142,7 +142,7 @@ th{{background:#eee}}figure{{margin:1.5em 0}}</style></head><body>
     path.write_text(page, encoding="utf-8")
     written = [path]
     if not c.alone:
-        for files in save_funnels(c, path.parent / f"{path.stem}_wykresy").values():
+        for files in save_funnels(charts, path.parent / f"{path.stem}_wykresy").values():
             written += files
     return written
 

@@ -129,3 +129,31 @@ def note(doc: Any, text: str, size: int = 9) -> Any:
     run = paragraph.add_run(text)
     run.font.size = Pt(size)
     return paragraph
+
+
+def table(doc: Any, rows: list[tuple[str, ...]], widths_cm: tuple[float, ...], bold_rows: set[int] | None = None) -> Any:
+    """A grid table: the first row is the header (bold, repeated on every page), numbers right-aligned from the second
+    column on, 10 pt; `bold_rows` (indexes into `rows`) are bold too.  Column and cell widths are both set: LibreOffice
+    reads the column widths, Word the cell widths."""
+    from docx.shared import Cm
+
+    grid = doc.add_table(rows=1, cols=len(widths_cm))
+    grid.style = "Table Grid"
+    grid.autofit = False
+    widths = [Cm(w) for w in widths_cm]
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    bold = {0} | (bold_rows or set())
+    for i, values in enumerate(rows):
+        cells = grid.rows[0].cells if i == 0 else grid.add_row().cells
+        for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            cell.width = widths[j]
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            run = paragraph.add_run(text)
+            run.font.size = Pt(10)
+            run.bold = i in bold
+            if j > 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    repeat_as_header(grid.rows[0])
+    return grid

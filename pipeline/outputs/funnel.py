@@ -82,6 +82,7 @@ def funnel_charts(comparison: Comparison) -> dict[str, alt.LayerChart]:
     return {k: c for k, c in charts.items() if c is not None}
 
 
-def save_funnels(comparison: Comparison, directory: Path, formats: tuple[str, ...] = ("png", "svg", "html")) -> dict[str, list[Path]]:
-    """Save every funnel plot of the comparison under `directory` (PNG, SVG, offline HTML)."""
-    return {key: save(chart, directory / FILE_NAMES[key], formats) for key, chart in funnel_charts(comparison).items()}
+def save_funnels(charts: dict[str, alt.LayerChart], directory: Path,
+                 formats: tuple[str, ...] = ("png", "svg", "html")) -> dict[str, list[Path]]:
+    """Save funnel plots (from `funnel_charts`) under `directory` (PNG, SVG, offline HTML)."""
+    return {key: save(chart, directory / FILE_NAMES[key], formats) for key, chart in charts.items()}
