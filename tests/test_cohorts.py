@@ -146,3 +146,12 @@ def test_cohorts_table_shows_the_number_at_risk(db, load_rows, capsys):
     assert placements[2].split()[-2:] == ["1", "nieobs."]
     assert main(["indicators", "--cohorts", "--unit", "1603011", "--db", str(db), "--format", "json"]) == 0
     assert "at_risk" not in capsys.readouterr().out   # the JSON keeps the contract's keys
+
+
+def test_cohorts_with_a_year_or_period_is_a_usage_error(db, load_rows, capsys):
+    from pipeline.cli import main
+
+    _load(load_rows)
+    for extra in (["--year", "2024"], ["--period", "2024-H1"], ["--years", "2023-2024"]):
+        assert main(["indicators", "--cohorts", "--unit", "1603011", "--db", str(db), *extra]) == 2
+        assert "bez --year, --years i --period" in capsys.readouterr().err

@@ -84,6 +84,8 @@ def indicators(args: argparse.Namespace) -> int:
     from pipeline.warehouse.connection import connect
 
     if getattr(args, "cohorts", False):
+        if args.year is not None or args.years is not None or args.period is not None:
+            raise UsageError("--cohorts pokazuje kohorty wszystkich lat rozpoczęcia jednostki: bez --year, --years i --period")
         return cohorts(args)
     if args.year is None and args.years is None and args.period is None:
         raise UsageError("podaj --year ROK, --period OKRES albo --years OD-DO")
