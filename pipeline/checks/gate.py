@@ -29,6 +29,7 @@ from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import METADATA_TABLE, TABLES
 from pipeline.problems import Problem
 from pipeline.read.batch import ROW
+from pipeline.read.coerce import TYPE_ERRORS
 from pipeline.read.export import ExportData, empty_table
 
 # Tables whose rows the context columns of a table's rules read (pipeline/checks/context.py), besides its references.
@@ -85,17 +86,24 @@ def _unread(data: ExportData) -> list[str]:
 
 
 class _TypedAlready:
-    """The rows of each table whose given columns already failed their type (their rule failures are not repeated)."""
+    """The rows of each table whose given columns already failed their type (their rule failures are not repeated).
+
+    Only columns with a type problem of the export are looked at: most exports have none, and a query per rule and
+    export would cost more than the rules themselves at national scale."""
 
     def __init__(self, data: ExportData) -> None:
         self._data = data
         self._cache: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+        type_codes = {code.code for code in TYPE_ERRORS.values()}
+        self._mistyped = {(p.table, p.column) for p in data.problems if p.code in type_codes}
 
     def rows(self, table: str, columns: list[str]) -> set[int]:
+        if not any((table, c) in self._mistyped for c in columns):
+            return set()
         key = (table, tuple(columns))
         if key not in self._cache:
             failed = self._data.failed.get(table)
-            cols = [c for c in columns if failed is not None and c in failed.columns]
+            cols = [c for c in columns if failed is not None and c in failed.columns and (table, c) in self._mistyped]
             self._cache[key] = set(failed.filter(pl.any_horizontal(cols))[ROW].to_list()) if cols else set()
         return self._cache[key]
 
