@@ -315,3 +315,18 @@ def test_quality_findings_name_the_breaches():
     assert "przekroczył 1 asystent" in text[2] and "40 dni ponad limit" in text[2] and "17 rodzin naraz" in text[2]
     under = notebook_findings.quality(loads.head(2), findings.head(0), over.tail(1), 2024, 15)
     assert "żadnego nie odrzucono" in under[0] and "nie mają ustaleń" in under[1] and "żaden asystent nie przekroczył" in under[2]
+
+
+def test_a_notebook_that_stops_on_an_error_is_named_without_a_traceback(demo_db, tmp_path, capsys, monkeypatch):
+    from pipeline.cli import main
+    from pipeline.outputs import notebooks as runner
+
+    broken = tmp_path / "99_zepsuty.py"
+    broken.write_text('# %%\nraise ValueError("brak danych za ten rok")\n', encoding="utf-8")
+    with pytest.raises(runner.NotebookFailed, match="notatnik 99_zepsuty zatrzymał się na błędzie ValueError: brak danych"):
+        runner.execute(broken, cwd=tmp_path)
+    monkeypatch.setattr(runner, "notebook_paths", lambda: [broken])
+    code = main(["notebooks", "--db", str(demo_db), "--year", "2024", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "błąd: notatnik 99_zepsuty zatrzymał się na błędzie ValueError: brak danych za ten rok" in err

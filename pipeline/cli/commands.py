@@ -262,7 +262,7 @@ def report(args: argparse.Namespace) -> int:
 
 
 def notebooks(args: argparse.Namespace) -> int:
-    from pipeline.outputs.notebooks import run_notebooks
+    from pipeline.outputs.notebooks import NotebookFailed, run_notebooks
 
     _not_publishable("notatniki nie mają", args)
     writable_folder(Path(args.out), "folder wyjściowy")
@@ -270,7 +270,12 @@ def notebooks(args: argparse.Namespace) -> int:
     if year is None:
         print("brak wczytanych eksportów", file=sys.stderr)
         return EXIT_REJECTED
-    for path in run_notebooks(Path(args.db), year, args.unit, Path(args.out), caseload_limit=args.caseload_limit):
+    try:
+        paths = run_notebooks(Path(args.db), year, args.unit, Path(args.out), caseload_limit=args.caseload_limit)
+    except NotebookFailed as e:
+        print(f"błąd: {e}", file=sys.stderr)
+        return EXIT_REJECTED
+    for path in paths:
         print(f"zapisano {path}")
     return EXIT_OK
 

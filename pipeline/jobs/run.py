@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from pipeline.config import DEMO_DIR, FUNDING_FILE
+from pipeline.grammar import count
 from pipeline.indicators import coverage, registry
 from pipeline.jobs.funding import load_funding_file
 from pipeline.jobs.ingest import IngestOptions, ingest, progress_printer
@@ -39,6 +40,7 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
     results = ingest(paths, IngestOptions(db=db, reports=out / "quality", caseload_limit=caseload_limit),
                      on_result=progress_printer(len(paths)))
     rejected = [r for r in results if r.outcome == "rejected"]
+    failed = False  # a notebook stopped on an error
     if on_demo and FUNDING_FILE.exists():
         load_funding_file(db, FUNDING_FILE)
     con = connect(db, read_only=True)
@@ -72,16 +74,19 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
         con.close()
     if notebooks and report_year is not None:
         _step("Notatniki analityczne")
-        from pipeline.outputs.notebooks import run_notebooks
+        from pipeline.outputs.notebooks import NotebookFailed, run_notebooks
 
-        for path in run_notebooks(db, report_year, None, out / "notebooks", caseload_limit=caseload_limit):
-            print(f"zapisano {path}")
+        try:
+            for path in run_notebooks(db, report_year, None, out / "notebooks", caseload_limit=caseload_limit):
+                print(f"zapisano {path}")
+        except NotebookFailed as e:
+            print(f"błąd: {e}", file=sys.stderr)
+            failed = True
     _step("Podsumowanie")
     print(f"magazyn danych: {db}")
     print(f"wyniki: {out} (wskazniki_RRRR.json, wskazniki_lata.csv/.xlsx, figures/, informacja_RRRR.html/.docx, "
           f"notebooks/, quality/)")
     print(f"czas: {time.monotonic() - started:.0f} s")
     if rejected:
-        print(f"uwaga: odrzucono {len(rejected)} eksport(y/ów); szczegóły w {out / 'quality'}", file=sys.stderr)
-        return 1
-    return 0
+        print(f"uwaga: odrzucono {count(len(rejected), 'eksport')}; szczegóły w {out / 'quality'}", file=sys.stderr)
+    return 1 if rejected or failed else 0

@@ -27,12 +27,21 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.py"))
 
 
+class NotebookFailed(Exception):
+    """A notebook stopped on an error: which notebook, and the error's type and first line (no traceback)."""
+
+    def __init__(self, name: str, error: str, message: str) -> None:
+        first = (message or "").strip().splitlines()[0] if (message or "").strip() else ""
+        super().__init__(f"notatnik {name} zatrzymał się na błędzie {error}" + (f": {first}" if first else ""))
+
+
 def execute(path: Path, parameters: dict[str, Any] | None = None, timeout: int = 600, cwd: Path = NOTEBOOK_DIR) -> NotebookNode:
     """Execute one notebook (with `parameters` injected when given) in `cwd`; return the executed notebook."""
     import jupytext
     import nbformat
     from jupyter_client import KernelManager
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     nb = jupytext.read(path)
     if parameters:
@@ -45,6 +54,8 @@ def execute(path: Path, parameters: dict[str, Any] | None = None, timeout: int =
                            connection_file=str(Path(runtime) / "kernel.json"))
         try:
             NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}}).execute()
+        except CellExecutionError as e:
+            raise NotebookFailed(path.stem, e.ename, e.evalue) from None
         finally:
             if km.has_kernel:
                 km.shutdown_kernel(now=True)
