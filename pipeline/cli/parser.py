@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from pipeline.cli import commands, validate
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, DEFAULT_REPORTS, default_db
@@ -42,9 +43,32 @@ def _add_mapping(p: argparse.ArgumentParser) -> None:
                    help="mapowanie nazw tabel, kolumn i wartości słownikowych eksportu na kontrakt (przykład: data/examples/)")
 
 
+_ARGPARSE_POLISH = (
+    ("argument command:", "polecenie:"),
+    ("the following arguments are required:", "brakuje wymaganych argumentów:"),
+    ("unrecognized arguments:", "nieznane argumenty:"),
+    ("invalid choice:", "niedozwolona wartość:"),
+    ("(choose from", "(dozwolone:"),
+    ("expected one argument", "oczekiwano jednej wartości"),
+    ("invalid int value:", "niepoprawna liczba całkowita:"),
+    ("not allowed with argument", "nie może wystąpić razem z argumentem"),
+    ("one of the arguments", "jeden z argumentów"),
+    ("is required", "jest wymagany"),
+)
+
+
+class _PolishParser(argparse.ArgumentParser):
+    """argparse whose errors read like every other usage error: one Polish line `błąd użycia: ...`, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        for english, polish in _ARGPARSE_POLISH:
+            message = message.replace(english, polish)
+        self.exit(2, f"błąd użycia: {message} (pomoc: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description="Analityka pracy asystentów rodziny (MOPS/GOPS).")
+    parser = _PolishParser(prog="python -m pipeline", description="Analityka pracy asystentów rodziny (MOPS/GOPS).")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="wczytaj eksporty (folder, .zip, .xlsx) do magazynu")

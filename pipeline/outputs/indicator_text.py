@@ -5,21 +5,23 @@ from __future__ import annotations
 import csv
 import io
 
+from pipeline.grammar import number
 from pipeline.indicators.registry import BREAKDOWNS, CLOSED_BY_REASON, CLOSED_BY_REASON_LABEL, INDICATORS
 
 
 def indicators_table(values: dict) -> str:
-    """Indicators as an aligned text table with Polish labels."""
+    """Indicators as an aligned text table: Polish label, the value in Polish format (`3 572`, `795,0`), and the key
+    (what `--explain KEY` takes)."""
     lines = []
     for i in INDICATORS:
         v = values[i.key]
-        lines.append(f"{i.label:<62} {'—' if v is None else v:>10}   {i.key}")
+        lines.append(f"{i.label:<62} {number(v, i.decimals):>10}   {i.key}")
     for reason, n in values[CLOSED_BY_REASON].items():
-        lines.append(f"  zakończone: {reason:<49} {n:>10}   {CLOSED_BY_REASON}")
+        lines.append(f"  zakończone: {reason:<49} {number(n):>10}   {CLOSED_BY_REASON}")
     for b in BREAKDOWNS:
         lines.append(f"{b.label:<62} {'':>10}   {b.key}")
         for category, n in values[b.key].items():
-            lines.append(f"  {category:<60} {n:>10}   {b.key}")
+            lines.append(f"  {category:<60} {number(n):>10}   {b.key}")
     return "\n".join(lines)
 
 

@@ -72,7 +72,11 @@ def _not_allowed(shown: list[str], what: str, rule: str) -> list[Problem]:
     """One problem for every file, member or sheet that is not allowed (the list cut after ten)."""
     if not shown:
         return []
+    what = what if len(shown) == 1 else _PLURAL.get(what, what)
     return [NOT_ALLOWED.problem(f"niedozwolon{'y' if len(shown) == 1 else 'e'} {what} ({len(shown)}): {cut_list(shown)}; {rule}")]
+
+
+_PLURAL = {"plik": "pliki", "arkusz": "arkusze", "plik w archiwum": "pliki w archiwum", "człon archiwum": "człony archiwum"}
 
 
 def _classify(names: list[tuple[str, str]], ext: str, where: str) -> tuple[dict[str, str], list[Problem]]:
