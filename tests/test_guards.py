@@ -8,8 +8,8 @@ import pytest
 from builders import assistant, episode, family
 
 from pipeline.cli import main
-from pipeline.cli.commands import quality_folder
 from pipeline.cli.guards import ordered_range
+from pipeline.cli.load import quality_folder
 
 OTHER = "0201042"  # a TERYT code with a leading zero, the kind Excel turns into 201042
 

@@ -1,7 +1,9 @@
 """Command line: `python -m pipeline COMMAND ...` (see docs/cli.md and the contract's CLI.md).
 
-`parser` declares the commands and flags, `commands` carries them out, `errors`
-holds the usage error every command may raise.  Heavy modules (Great
+`parser` declares the commands and flags; their bodies are grouped as `--help` lists them:
+`load` (ingest, validate, run, funding, migrate, units), `figures` (indicators, statement,
+compare), `documents` (report, notebooks, template, docs) and `tools` (pseudonymise, suites,
+synth). `errors` holds the usage error every command may raise.  Heavy modules (Great
 Expectations, the report and notebook machinery) are imported inside the
 commands that need them.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from pipeline.cli import commands, validate
+from pipeline.cli import documents, figures, load, tools, validate
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, DEFAULT_REPORTS, default_db
 from pipeline.indicators.periods import Period, PeriodError, parse_period
 from pipeline.outputs.disclosure import DEFAULT_THRESHOLD
@@ -80,17 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_mapping(p)
     p.add_argument("--allow-shrink", action="store_true",
                    help="wczytaj eksport pełny, nawet jeśli usuwa ponad 10%% bieżących rekordów jednostki")
-    p.set_defaults(func=commands.ingest)
+    p.set_defaults(func=load.ingest)
 
     p = sub.add_parser("validate", help="sprawdź eksporty bez wczytywania")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _add_limit(p)
     _add_mapping(p)
-    p.set_defaults(func=commands.validate)
+    p.set_defaults(func=load.validate)
 
     p = sub.add_parser("suites", help="sprawdź (albo --write: zapisz) zestawy reguł GX w expectations/")
     p.add_argument("--write", action="store_true")
-    p.set_defaults(func=commands.suites)
+    p.set_defaults(func=tools.suites)
 
     p = sub.add_parser("indicators", help="wskaźniki informacji rocznej za rok (albo --years: tabela trendu)")
     p.add_argument("--year", type=validate.year)
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limit(p)
     _add_period(p, "okres zamiast roku: 2024, 2024-H1, 2024-Q3 albo 2024-01-01..2024-06-30")
     _add_publish(p)
-    p.set_defaults(func=commands.indicators)
+    p.set_defaults(func=figures.indicators)
 
     p = sub.add_parser("synth", help="wygeneruj syntetyczne eksporty (demo albo krajowe)")
     p.add_argument("--preset", choices=["demo", "national"], default="demo")
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dates", choices=["iso", "pl"], default="iso")
     p.add_argument("--strip-diacritics", action="store_true")
     p.add_argument("--totals", action="store_true", help="national: tylko sumy roczne prawdziwej historii obok danych opublikowanych")
-    p.set_defaults(func=commands.synth)
+    p.set_defaults(func=tools.synth)
 
     p = sub.add_parser("run", help="główne zadanie: wczytaj eksporty demo (albo podane), policz, zapisz raporty")
     p.add_argument("paths", nargs="*", metavar="PATH", help="eksporty (domyślnie data/demo/)")
@@ -126,11 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(DEFAULT_REPORTS))
     _add_limit(p)
     p.add_argument("--no-notebooks", action="store_true", help="bez wykonywania notatników (szybciej)")
-    p.set_defaults(func=commands.run)
+    p.set_defaults(func=load.run)
 
     for name, func, help_text, default_out in (
-        ("report", commands.report, "informacja roczna za rok (HTML i DOCX)", DEFAULT_REPORTS),
-        ("notebooks", commands.notebooks, "wykonaj notatniki analityczne do HTML", DEFAULT_REPORTS / "notebooks"),
+        ("report", documents.report, "informacja roczna za rok (HTML i DOCX)", DEFAULT_REPORTS),
+        ("notebooks", documents.notebooks, "wykonaj notatniki analityczne do HTML", DEFAULT_REPORTS / "notebooks"),
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--year", type=validate.year, help="rok (domyślnie ostatni pełny rok w magazynie)")
@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("units", help="wczytane jednostki: kod, nazwa, daty eksportów, lata, wczytania, odrzucenia")
     _add_db(p)
-    p.set_defaults(func=commands.units)
+    p.set_defaults(func=load.units)
 
     p = sub.add_parser("statement", help="zestawienie za okres (XLSX i HTML) do sprawozdania półrocznego; nie urzędowy formularz")
     _add_period(p, "okres: 2024-H1, 2024-H2, 2024-Q3, 2024 albo 2024-01-01..2024-06-30", required=True)
@@ -156,19 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(DEFAULT_REPORTS), help="folder wyjściowy")
     _add_limit(p)
     _add_publish(p)
-    p.set_defaults(func=commands.statement)
+    p.set_defaults(func=figures.statement)
 
     p = sub.add_parser("docs", help="wygeneruj strony docs/ z kodu (wskaźniki, reguły)")
-    p.set_defaults(func=commands.docs)
+    p.set_defaults(func=documents.docs)
 
     p = sub.add_parser("migrate", help="zaktualizuj magazyn danych starszej wersji schematu do obecnej")
     _add_db(p)
-    p.set_defaults(func=commands.migrate)
+    p.set_defaults(func=load.migrate)
 
     p = sub.add_parser("funding", help="wczytaj plik finansowania (finansowanie.csv) do magazynu")
     p.add_argument("path", metavar="PATH")
     _add_db(p)
-    p.set_defaults(func=commands.funding)
+    p.set_defaults(func=load.funding)
 
     p = sub.add_parser("compare", help="gdzie stoi jednostka wśród podobnych: kwartyle, pozycja, granice kontrolne")
     p.add_argument("--unit", required=True, help="kod TERYT jednostki")
@@ -181,19 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="plik .xlsx albo .html (z wykresami lejkowymi obok)")
     _add_db(p)
     _add_limit(p)
-    p.set_defaults(func=commands.compare)
+    p.set_defaults(func=figures.compare)
 
     p = sub.add_parser("template", help="zapisz szablon eksportu .xlsx do wypełnienia (listy rozwijane, instrukcja)")
     p.add_argument("--out", default="szablon.xlsx", help="plik .xlsx (domyślnie szablon.xlsx)")
     p.add_argument("--fill", metavar="EKSPORT", help="wpisz do szablonu dane istniejącego eksportu (np. folderu CSV)")
-    p.set_defaults(func=commands.template)
+    p.set_defaults(func=documents.template)
 
     p = sub.add_parser("pseudonymise", help="zrób eksport z pseudonimami z eksportu z danymi identyfikującymi (klucz zostaje w ośrodku)")
     p.add_argument("source", metavar="SRC", help="eksport z danymi identyfikującymi (folder, .zip, .xlsx)")
     p.add_argument("--key", required=True, metavar="PLIK_KLUCZA", help="plik klucza; tworzony przy pierwszym użyciu (uprawnienia 600)")
     p.add_argument("--out", required=True, metavar="FOLDER", help="folder, do którego trafi eksport z pseudonimami (ta sama nazwa)")
     _add_mapping(p)
-    p.set_defaults(func=commands.pseudonymise)
+    p.set_defaults(func=tools.pseudonymise)
     return parser
 
 

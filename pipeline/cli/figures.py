@@ -1,0 +1,195 @@
+"""The figures: `indicators` (a year, a period, the trend, cohorts, --explain, --publish), `statement`, `compare`.
+
+Each command imports what it needs: none imports Great Expectations unless it validates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.cli.errors import EXIT_OK, UsageError
+from pipeline.cli.validate import csv_safe, writable_file
+from pipeline.indicators.periods import Period, parse_period
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
+
+
+def indicators(args: argparse.Namespace) -> int:
+    from pipeline.cli import guards
+    from pipeline.indicators import registry
+    from pipeline.outputs.indicator_text import indicators_csv, indicators_table
+    from pipeline.warehouse.connection import connect
+
+    if getattr(args, "cohorts", False):
+        if args.year is not None or args.years is not None or args.period is not None:
+            raise UsageError("--cohorts pokazuje kohorty wszystkich lat rozpoczęcia jednostki: bez --year, --years i --period")
+        return cohorts(args)
+    if args.year is None and args.years is None and args.period is None:
+        raise UsageError("podaj --year ROK, --period OKRES albo --years OD-DO")
+    if args.period is not None and (args.year is not None or args.years is not None):
+        raise UsageError("podaj --period albo --year/--years, nie oba")
+    when = args.period or args.year
+    if args.publish and (args.out is None or args.years is not None or args.explain):
+        raise UsageError("--publish działa z --out oraz --year albo --period")
+    if args.out and not args.publish:
+        if Path(args.out).suffix.lower() not in (".xlsx", ".csv"):
+            raise UsageError(f"--out: plik .xlsx albo .csv, nie {Path(args.out).name}")
+        if args.period is not None and not args.period.is_year:
+            raise UsageError("--out zapisuje tabelę lat; zestawienie za półrocze albo kwartał zapisuje polecenie statement")
+    if args.out:
+        writable_file(Path(args.out), "plik wyjściowy")
+    con = connect(Path(args.db), read_only=True)
+    try:
+        unit = guards.resolve_unit(con, args.unit)
+        if args.years is not None:
+            guards.check_years(con, args.years, unit)
+        else:
+            period = args.period or parse_period(str(args.year))
+            guards.check_years(con, range(period.start.year, period.end.year + 1), unit)
+        if args.explain:
+            if args.explain not in registry.EXPLAINABLE:
+                raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.EXPLAINABLE)}")
+            frame = registry.explain(con, args.explain, when or args.years[-1], unit, args.caseload_limit)
+            sys.stdout.write(csv_safe(frame).write_csv())
+            return EXIT_OK
+        if args.publish:
+            return _published_indicators(con, args, unit)
+        if args.out:
+            from pipeline.outputs.trend_table import write_trend
+
+            years = args.years if args.years is not None else [args.period.year if args.period else args.year]
+            print(f"zapisano {write_trend(Path(args.out), registry.compute_years(con, years, unit, args.caseload_limit))}")
+            return EXIT_OK
+        if args.years is not None:
+            sys.stdout.write(registry.trend(con, args.years, unit, args.caseload_limit).write_csv())
+            return EXIT_OK
+        values = registry.compute(con, when, unit, args.caseload_limit)
+        if args.format == "json":
+            extra = _stock_and_breakdowns(con, when, unit)
+    finally:
+        con.close()
+    if args.format == "json":
+        period = args.period or parse_period(str(args.year))
+        head = {"year": period.year} if period.is_year else {}
+        print(json.dumps(head | {"period": period.as_json(), "unit": unit, "indicators": values,
+                                 "stock": extra["stock"], "breakdowns": extra["breakdowns"]}, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(indicators_csv(values))
+    else:
+        print(indicators_table(values))
+    return EXIT_OK
+
+
+def _stock_and_breakdowns(con: DuckDBPyConnection, when: int | Period, unit: str | None) -> dict:
+    from pipeline.indicators.breakdowns import compute_stock_and_breakdowns
+
+    return compute_stock_and_breakdowns(con, when, unit)
+
+
+def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, unit: str | None) -> int:
+    """`indicators --out FILE --publish`: the period's statement with disclosure control, as XLSX or HTML."""
+    from datetime import date
+
+    from pipeline.outputs.annual_report import unit_name
+    from pipeline.outputs.formats import day
+    from pipeline.outputs.statement import build_statement, publish, write_html, write_xlsx
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".html"):
+        raise UsageError("--publish zapisuje plik .xlsx albo .html")
+    period = args.period or parse_period(str(args.year))
+    statement = publish(build_statement(con, period, unit, unit_name(con, unit), args.caseload_limit),
+                        _threshold(args))
+
+
+    (write_xlsx if out.suffix.lower() == ".xlsx" else write_html)(out, statement, day(date.today()))
+    print(f"zapisano {out} (kontrola ujawniania, próg {args.threshold})")
+    return EXIT_OK
+
+
+def _threshold(args: argparse.Namespace) -> int:
+    if args.threshold < 3:
+        raise UsageError("--threshold musi wynosić co najmniej 3 (przy progu 2 „<2” znaczyłoby 1)")
+    return args.threshold
+
+
+def statement(args: argparse.Namespace) -> int:
+    from pipeline.cli import guards
+    from pipeline.outputs.annual_report import unit_name
+    from pipeline.outputs.statement import write_statement
+    from pipeline.warehouse.connection import connect
+
+    threshold = _threshold(args) if args.publish else None
+    con = connect(Path(args.db), read_only=True)
+    try:
+        unit = guards.resolve_unit(con, args.unit)
+        guards.check_years(con, range(args.period.start.year, args.period.end.year + 1), unit)
+        paths = write_statement(con, args.period, unit, unit_name(con, unit), Path(args.out), threshold,
+                                args.caseload_limit)
+    finally:
+        con.close()
+    for path in paths:
+        print(f"zapisano {path}")
+    return EXIT_OK
+
+
+def cohorts(args: argparse.Namespace) -> int:
+    """`indicators --cohorts --unit U`: entry cohorts of one unit (CLI.md)."""
+    from pipeline.indicators.cohorts import entry_cohorts
+    from pipeline.outputs.cohort_text import cohorts_table
+    from pipeline.warehouse.connection import connect
+
+    if not args.unit:
+        raise UsageError("--cohorts wymaga --unit KOD_TERYT")
+    con = connect(Path(args.db), read_only=True)
+    try:
+        values = entry_cohorts(con, args.unit)
+        loaded = [u for (u,) in con.execute("SELECT DISTINCT jednostka FROM raw.loads WHERE outcome = 'loaded' ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+    if values is None:
+        raise UsageError(f"nie wczytano eksportów jednostki {args.unit}; wczytane: {', '.join(loaded) or 'brak'}")
+    if args.format == "json":
+        print(json.dumps(values, ensure_ascii=False, indent=2))
+    else:
+        print(cohorts_table(values))
+    return EXIT_OK
+
+
+def compare(args: argparse.Namespace) -> int:
+    """`compare --unit U --year Y`: the unit among its peers."""
+    from pipeline.indicators.comparison import compare as compare_unit
+    from pipeline.indicators.comparison import unit_values
+    from pipeline.indicators.coverage import data_years
+    from pipeline.indicators.peers import DEFAULT_SIZE_BANDS, TerytError
+    from pipeline.outputs.compare import as_text, write
+    from pipeline.warehouse.connection import connect
+
+    if args.out and Path(args.out).suffix.lower() not in (".xlsx", ".html", ".htm"):
+        raise UsageError("--out: plik .xlsx albo .html")
+    con = connect(Path(args.db), read_only=True)
+    try:
+        years = data_years(con)
+        if args.year not in years:
+            raise UsageError(f"rok {args.year} poza danymi magazynu ({years[0]}-{years[-1]})" if years
+                             else "magazyn nie zawiera żadnych danych")
+        units = unit_values(con, args.year, args.caseload_limit)
+    finally:
+        con.close()
+    if args.unit not in units["jednostka"].to_list():
+        raise UsageError(f"jednostki {args.unit} nie ma w magazynie; wczytane: {', '.join(units['jednostka'].to_list())}")
+    try:
+        result = compare_unit(units, args.unit, args.year, args.peers, args.size_bands or DEFAULT_SIZE_BANDS,
+                              args.min_denominator)
+    except TerytError as e:
+        raise UsageError(f"jednostka {args.unit}: {e}") from None
+    print(as_text(result))
+    if args.out:
+        for path in write(result, Path(args.out)):
+            print(f"zapisano {path}")
+    return EXIT_OK
