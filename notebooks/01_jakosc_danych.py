@@ -21,7 +21,7 @@ caseload_limit = DEFAULT_CASELOAD_LIMIT
 figures_dir = None  # a folder to save the charts in (PNG and SVG), or None
 
 # %%
-from pipeline.outputs.notebook_setup import findings, open_notebook, record_summary, table
+from pipeline.outputs.notebooks.setup import findings, open_notebook, record_summary, table
 
 nb = open_notebook(db, year, unit, caseload_limit, figures_dir)
 con, year = nb.con, nb.year
@@ -30,8 +30,9 @@ nb.header()
 # %%
 import altair as alt
 
-from pipeline.outputs import notebook_findings, notebook_tables
 from pipeline.outputs.charts import show
+from pipeline.outputs.notebooks import findings as notebook_findings
+from pipeline.outputs.notebooks import tables as notebook_tables
 
 # %% [markdown]
 # ## Wczytania

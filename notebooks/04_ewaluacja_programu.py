@@ -28,7 +28,7 @@ caseload_limit = DEFAULT_CASELOAD_LIMIT
 figures_dir = None  # a folder to save the charts in (PNG and SVG), or None
 
 # %%
-from pipeline.outputs.notebook_setup import findings, open_notebook, record_summary, table
+from pipeline.outputs.notebooks.setup import findings, open_notebook, record_summary, table
 
 nb = open_notebook(db, year, unit, caseload_limit, figures_dir)
 con, year = nb.con, nb.year
@@ -39,8 +39,9 @@ from pathlib import Path
 
 import altair as alt
 
-from pipeline.outputs import evaluation
+from pipeline.indicators import evaluation as evaluation_figures
 from pipeline.outputs.charts import show
+from pipeline.outputs.evaluation import report as evaluation
 
 result = evaluation.evaluate(con, year, unit, caseload_limit)
 costs = result.costs
@@ -49,7 +50,7 @@ costs = result.costs
 # ## Środki według źródła i roku
 
 # %%
-money = evaluation.money_by_source(con, year, unit)
+money = evaluation_figures.money_by_source(con, year, unit)
 if money.height:
     show(alt.Chart(money.to_pandas()).mark_bar().encode(
         x=alt.X("year:O", title="rok", axis=alt.Axis(labelAngle=0)), y=alt.Y("amount:Q", title="zł", axis=alt.Axis(format=",d")),

@@ -21,7 +21,7 @@ figures_dir = None  # a folder to save the charts in (PNG and SVG), or None
 peers = "type"  # the peer group: "type" (gmina type), "voivodeship", "size" or "all"
 
 # %%
-from pipeline.outputs.notebook_setup import findings, open_notebook, record_summary, table
+from pipeline.outputs.notebooks.setup import findings, open_notebook, record_summary, table
 
 nb = open_notebook(db, year, unit, caseload_limit, figures_dir)
 con, year = nb.con, nb.year
@@ -31,10 +31,11 @@ nb.header()
 from IPython.display import Markdown
 
 from pipeline.indicators.comparison import compare, unit_values
-from pipeline.outputs import notebook_findings, notebook_tables
 from pipeline.outputs.charts import show
-from pipeline.outputs.compare import DISPLAY_COLUMNS, NOTES, display_frame, headline
-from pipeline.outputs.funnel import FILE_NAMES, funnel_charts
+from pipeline.outputs.comparison.compare import DISPLAY_COLUMNS, NOTES, display_frame, headline
+from pipeline.outputs.comparison.funnel import FILE_NAMES, funnel_charts
+from pipeline.outputs.notebooks import findings as notebook_findings
+from pipeline.outputs.notebooks import tables as notebook_tables
 
 # %% [markdown]
 # ## Jednostki

@@ -24,7 +24,7 @@ def test_usage_errors_are_one_polish_line(argv, said, capsys):
 
 def test_the_year_table_prints_numbers_the_polish_way():
     from pipeline.indicators.registry import BREAKDOWNS, CLOSED_BY_REASON, INDICATORS
-    from pipeline.outputs.indicator_text import indicators_table
+    from pipeline.outputs.figures.text import indicators_table
 
     values = {i.key: 0 for i in INDICATORS} | {"advice_sessions": 3572, "median_closed_episode_days": 795.5,
                                                CLOSED_BY_REASON: {"osiągnięcie celów": 1204}}

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.indicators.comparison import UNIT_COLUMNS, compare, quartiles, rank_of
 from pipeline.indicators.funnel import limits
-from pipeline.outputs.compare import as_text, write
+from pipeline.outputs.comparison.compare import as_text, write
 
 RURAL = ("0201012", "0201022", "0201032", "0201042", "0201052")
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.outputs.disclosure import Relation, disclosed, one_way, protect, two_way
+from pipeline.indicators.disclosure import Relation, disclosed, one_way, protect, two_way
 
 
 def test_one_way_table_hides_the_small_count_and_the_next_smallest():
@@ -247,7 +247,7 @@ def test_the_independent_checks_can_fail():
 
 
 def test_ranges_are_the_least_and_greatest_integers():
-    from pipeline.outputs.disclosure import ranges
+    from pipeline.indicators.disclosure import ranges
 
     v = {"T": 18, "a": 4, "b": 4, "c": 10}
     relations = one_way("T", ["a", "b", "c"])

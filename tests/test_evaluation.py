@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from builders import assignment, assistant, episode, family, load_export, read_export
 
+from pipeline.indicators import evaluation as figures
 from pipeline.indicators import measures
-from pipeline.outputs import evaluation
-from pipeline.outputs.notebooks import execute, summary
+from pipeline.outputs.evaluation import report as evaluation
+from pipeline.outputs.notebooks.runner import execute, summary
 from pipeline.read.funding import read_funding
 from pipeline.warehouse.connection import connect, open_for_writing
 from pipeline.warehouse.funding import load_funding
@@ -154,8 +155,8 @@ def test_year_before_the_programme_gives_no_comparison(small_unit):
 
 
 def test_ratio_never_divides_by_zero():
-    assert evaluation.ratio(5.0, 0) is None and evaluation.ratio(None, 2) is None and evaluation.ratio(5.0, None) is None
-    assert evaluation.ratio(0.0, 4) == 0.0 and evaluation.ratio(6.0, 4) == 1.5
+    assert figures.ratio(5.0, 0) is None and figures.ratio(None, 2) is None and figures.ratio(5.0, None) is None
+    assert figures.ratio(0.0, 4) == 0.0 and figures.ratio(6.0, 4) == 1.5
 
 
 # ---- the five cases of the issue, on the demo warehouse -----------------------------------------------------

@@ -13,8 +13,9 @@ from builders import load_export, read_export
 
 from pipeline.config import DB_ENV, NOTEBOOK_DIR
 from pipeline.indicators import coverage, registry
-from pipeline.outputs import notebook_findings, notebook_setup
-from pipeline.outputs.notebooks import execute, notebook_paths, run_notebooks, summary, to_html
+from pipeline.outputs.notebooks import findings as notebook_findings
+from pipeline.outputs.notebooks import setup as notebook_setup
+from pipeline.outputs.notebooks.runner import execute, notebook_paths, run_notebooks, summary, to_html
 from pipeline.outputs.spreadsheets import Column
 from pipeline.warehouse.connection import connect, open_for_writing
 
@@ -319,7 +320,7 @@ def test_quality_findings_name_the_breaches():
 
 def test_a_notebook_that_stops_on_an_error_is_named_without_a_traceback(demo_db, tmp_path, capsys, monkeypatch):
     from pipeline.cli import main
-    from pipeline.outputs import notebooks as runner
+    from pipeline.outputs.notebooks import runner
 
     broken = tmp_path / "99_zepsuty.py"
     broken.write_text('# %%\nraise ValueError("brak danych za ten rok")\n', encoding="utf-8")

@@ -40,7 +40,7 @@ def test_contract_pages_list_every_table_column_dictionary_value_and_key(page):
 def test_contract_pages_follow_the_contract(monkeypatch):
     """A table added to the contract appears in the generated pages without anyone writing it there."""
     from pipeline.contract import Column, Table
-    from pipeline.outputs.contract_docs import contract_markdown
+    from pipeline.outputs.contract.pages import contract_markdown
 
     extra = Table("proba", "próba", "id_proby", (Column("id_proby", "id"), Column("rodzaj", "dict", values=("jeden", "drugi"))),
                   optional=True)
@@ -62,7 +62,7 @@ def _typed(path: Path) -> dict[str, pl.DataFrame]:
 def test_empty_template_has_every_sheet_header_and_drop_down(tmp_path):
     import openpyxl
 
-    from pipeline.outputs.template import write_template
+    from pipeline.outputs.contract.template import write_template
 
     path = write_template(tmp_path / "szablon.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -83,7 +83,7 @@ def test_empty_template_has_every_sheet_header_and_drop_down(tmp_path):
 
 def test_demo_2024_through_the_template_loads_the_same_tables_and_figures(tmp_path, validator, monkeypatch):
     import pipeline.checks.gx_runner as gx_runner
-    from pipeline.outputs.template import fill_from_export
+    from pipeline.outputs.contract.template import fill_from_export
 
     monkeypatch.setattr(gx_runner, "GxValidator", lambda: validator)
     csv = _typed(DEMO_2024)
@@ -112,7 +112,7 @@ def test_demo_2024_through_the_template_loads_the_same_tables_and_figures(tmp_pa
 def test_a_changed_instruction_sheet_rejects_the_export(tmp_path):
     import openpyxl
 
-    from pipeline.outputs.template import fill_from_export
+    from pipeline.outputs.contract.template import fill_from_export
 
     path = fill_from_export(tmp_path / "t.xlsx", _typed(DEMO_2024))
     wb = openpyxl.load_workbook(path)

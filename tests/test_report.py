@@ -7,7 +7,7 @@ import re
 import pytest
 
 from pipeline.grammar import NBSP
-from pipeline.outputs.annual_report import write_report
+from pipeline.outputs.annual.report import write_report
 from pipeline.warehouse.connection import connect, open_for_writing
 
 # Each seed figure of 2024 in the seed's wording (the report writes 2-4 agreement correctly:
@@ -271,7 +271,7 @@ def test_analysts_templates_add_the_centres_own_sections(report, tmp_path, capsy
 
 
 def test_employment_basis_reads_one_phrase_or_the_count_on_each():
-    from pipeline.outputs.report_facts import Basis, employment_phrase
+    from pipeline.outputs.annual.facts import Basis, employment_phrase
 
     assert employment_phrase([]) == ""
     assert employment_phrase([Basis("umowa o pracę", "zadaniowy", 4)]) == \

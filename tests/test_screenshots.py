@@ -31,7 +31,7 @@ def screenshot(page: Path, png: Path, size: str = "1000,1400") -> Path:
 def test_report_and_quality_page_render(tmp_path, load_rows, db):
     from builders import small_case
 
-    from pipeline.outputs.annual_report import write_report
+    from pipeline.outputs.annual.report import write_report
     from pipeline.warehouse.connection import connect
 
     load_rows(small_case())

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 from test_disclosure import lp_disclosed
 from test_periods import H2, _cut_case
 
-from pipeline.outputs.disclosure import Relation, disclosed, protect
-from pipeline.outputs.statement import BEYOND_FOUR, _children_relations, build_statement, publish
+from pipeline.indicators.disclosure import Relation, disclosed, protect
+from pipeline.outputs.publication.statement import BEYOND_FOUR, _children_relations, build_statement, publish
 from pipeline.warehouse.connection import connect
 
 
@@ -127,7 +127,7 @@ def test_statement_and_publish_refuse_what_the_warehouse_does_not_hold(db, load_
 
 
 def testduration_labels_agree_with_the_number():
-    from pipeline.outputs.statement import duration_label
+    from pipeline.outputs.publication.statement import duration_label
 
     assert [duration_label(b) for b in ("<1", "1-2", "2-5", "5+", "1+", "22+")] == [
         "poniżej 1 roku", "od 1 roku do 2 lat (poniżej 2)", "od 2 lat do 5 lat (poniżej 5)", "5 lat i dłużej",

@@ -47,7 +47,7 @@ def _not_publishable(what: str, args: argparse.Namespace) -> None:  # what: "inf
 
 
 def report(args: argparse.Namespace) -> int:
-    from pipeline.outputs.annual_report import init_templates, write_report
+    from pipeline.outputs.annual.report import init_templates, write_report
     from pipeline.warehouse.connection import connect
 
     _not_publishable("informacja roczna nie ma", args)
@@ -75,7 +75,7 @@ def report(args: argparse.Namespace) -> int:
 
 
 def notebooks(args: argparse.Namespace) -> int:
-    from pipeline.outputs.notebooks import NotebookFailed, run_notebooks
+    from pipeline.outputs.notebooks.runner import NotebookFailed, run_notebooks
 
     _not_publishable("notatniki nie mają", args)
     writable_folder(Path(args.out), "folder wyjściowy")
@@ -94,7 +94,7 @@ def notebooks(args: argparse.Namespace) -> int:
 
 
 def template(args: argparse.Namespace) -> int:
-    from pipeline.outputs.template import fill_from_export, write_template
+    from pipeline.outputs.contract.template import fill_from_export, write_template
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
@@ -116,7 +116,7 @@ def template(args: argparse.Namespace) -> int:
 
 
 def docs(args: argparse.Namespace) -> int:
-    from pipeline.outputs.docs import write_docs
+    from pipeline.outputs.contract.docs import write_docs
 
     for path in write_docs():
         print(f"zapisano {path}")

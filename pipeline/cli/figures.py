@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def indicators(args: argparse.Namespace) -> int:
     from pipeline.cli import guards
     from pipeline.indicators import registry
-    from pipeline.outputs.indicator_text import indicators_csv, indicators_table
+    from pipeline.outputs.figures.text import indicators_csv, indicators_table
     from pipeline.warehouse.connection import connect
 
     if getattr(args, "cohorts", False):
@@ -60,7 +60,7 @@ def indicators(args: argparse.Namespace) -> int:
         if args.publish:
             return _published_indicators(con, args, unit)
         if args.out:
-            from pipeline.outputs.trend_table import write_trend
+            from pipeline.outputs.figures.trend import write_trend
 
             years = args.years if args.years is not None else [args.period.year if args.period else args.year]
             print(f"zapisano {write_trend(Path(args.out), registry.compute_years(con, years, unit, args.caseload_limit))}")
@@ -95,9 +95,9 @@ def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, uni
     """`indicators --out FILE --publish`: the period's statement with disclosure control, as XLSX or HTML."""
     from datetime import date
 
-    from pipeline.outputs.annual_report import unit_name
     from pipeline.outputs.formats import day
-    from pipeline.outputs.statement import build_statement, publish, write_html, write_xlsx
+    from pipeline.outputs.publication.statement import build_statement, publish, write_html, write_xlsx
+    from pipeline.warehouse.units import unit_name
 
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".html"):
@@ -120,9 +120,9 @@ def _threshold(args: argparse.Namespace) -> int:
 
 def statement(args: argparse.Namespace) -> int:
     from pipeline.cli import guards
-    from pipeline.outputs.annual_report import unit_name
-    from pipeline.outputs.statement import write_statement
+    from pipeline.outputs.publication.statement import write_statement
     from pipeline.warehouse.connection import connect
+    from pipeline.warehouse.units import unit_name
 
     threshold = _threshold(args) if args.publish else None
     con = connect(Path(args.db), read_only=True)
@@ -141,7 +141,7 @@ def statement(args: argparse.Namespace) -> int:
 def cohorts(args: argparse.Namespace) -> int:
     """`indicators --cohorts --unit U`: entry cohorts of one unit (CLI.md)."""
     from pipeline.indicators.cohorts import entry_cohorts
-    from pipeline.outputs.cohort_text import cohorts_table
+    from pipeline.outputs.figures.cohorts import cohorts_table
     from pipeline.warehouse.connection import connect
 
     if not args.unit:
@@ -167,7 +167,7 @@ def compare(args: argparse.Namespace) -> int:
     from pipeline.indicators.comparison import unit_values
     from pipeline.indicators.coverage import data_years
     from pipeline.indicators.peers import DEFAULT_SIZE_BANDS, TerytError
-    from pipeline.outputs.compare import as_text, write
+    from pipeline.outputs.comparison.compare import as_text, write
     from pipeline.warehouse.connection import connect
 
     if args.out and Path(args.out).suffix.lower() not in (".xlsx", ".html", ".htm"):

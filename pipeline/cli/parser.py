@@ -7,8 +7,8 @@ from typing import NoReturn
 
 from pipeline.cli import documents, figures, load, tools, validate
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, DEFAULT_REPORTS, default_db
+from pipeline.indicators.disclosure import DEFAULT_THRESHOLD
 from pipeline.indicators.periods import Period, PeriodError, parse_period
-from pipeline.outputs.disclosure import DEFAULT_THRESHOLD
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from pipeline.contract import TABLES
+from pipeline.indicators import registry
 from pipeline.indicators.registry import When, _resolve, run_sql, span
 from pipeline.sql import sql_text
 
@@ -196,3 +197,9 @@ def compute_stock_and_breakdowns(con: duckdb.DuckDBPyConnection, when: When, uni
         "episodes_ongoing_by_duration": tally(buckets, [duration_bucket(r["full_years"], edges) for r in episodes_end]),
     }
     return {"on": d1.isoformat(), "stock": stock, "breakdowns": breakdowns}
+
+
+def completed_projects(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> list[dict]:
+    """The projects behind projects_completed (title, kind, children, families), in the order they ended."""
+    rows = registry.explain(con, "projects_completed", year, unit)
+    return rows.sort("data_do", "data_od", "jednostka", "id_projektu").to_dicts()

@@ -10,6 +10,7 @@
   episodes are censored at their unit's latest export date.
 - re-entry: closures in Y followed within 365 days by a new episode of the same
   family, by closure reason; only closures whose 365 days have been observed.
+- a proportion's Wilson score interval (small counts: goal-achieved rates).
 """
 
 from __future__ import annotations
@@ -85,3 +86,14 @@ def reentry(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None) 
     return rows.group_by("przyczyna_zakonczenia").agg(
         pl.len().alias("closures"), pl.col("reentered").sum().alias("reentries")
     ).with_columns((pl.col("reentries") / pl.col("closures")).alias("share")).sort("przyczyna_zakonczenia")
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:
+    """The Wilson score 95% interval of a proportion (None when n is 0)."""
+    if n == 0:
+        return None, None
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -140,7 +140,7 @@ def _ingest_chunk(con: duckdb.DuckDBPyConnection, chunk: list[Path], position: i
     with options.timed("current state"):
         _refresh(con)
     if options.reports is not None:
-        from pipeline.outputs.quality_report import write_quality_report
+        from pipeline.outputs.quality.report import write_quality_report
 
         with options.timed("report"):
             for verdict, result in zip(verdicts, written, strict=True):

@@ -54,7 +54,7 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
             (out / f"wskazniki_{y}.json").write_text(
                 json.dumps({"year": y, "unit": None, "indicators": v}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if values:
-            from pipeline.outputs.trend_table import write_trend
+            from pipeline.outputs.figures.trend import write_trend
 
             trend = registry.trend_frame(values)
             write_trend(out / "wskazniki_lata.csv", values)
@@ -66,7 +66,7 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
             print(f"zapisano {len(charts)} wykresów (PNG, SVG, HTML) w {out / 'figures'}")
         if report_year is not None:
             _step(f"Informacja roczna za {report_year}")
-            from pipeline.outputs.annual_report import write_report
+            from pipeline.outputs.annual.report import write_report
 
             for path in write_report(con, report_year, None, out, caseload_limit, values):
                 print(f"zapisano {path}")
@@ -74,7 +74,7 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
         con.close()
     if notebooks and report_year is not None:
         _step("Notatniki analityczne")
-        from pipeline.outputs.notebooks import NotebookFailed, run_notebooks
+        from pipeline.outputs.notebooks.runner import NotebookFailed, run_notebooks
 
         try:
             for path in run_notebooks(db, report_year, None, out / "notebooks", caseload_limit=caseload_limit):

@@ -15,6 +15,7 @@ import polars as pl
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.grammar import NBSP
+from pipeline.indicators.measures import wilson_interval
 from pipeline.indicators.registry import CLOSURE_REASONS
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -73,17 +74,6 @@ def closures_by_reason(trend: pl.DataFrame) -> alt.Chart:
         order=alt.Order("kolejnosc:Q"),
         tooltip=[alt.Tooltip("year:O", title="rok"), "przyczyna:N", alt.Tooltip("rodziny:Q", format=",d")],
     ).properties(title="Rodziny, z którymi zakończono współpracę, według przyczyny")
-
-
-def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float | None, float | None]:
-    """The Wilson score 95% interval of a proportion (None when n is 0)."""
-    if n == 0:
-        return None, None
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def goal_rate(trend: pl.DataFrame) -> alt.Chart:

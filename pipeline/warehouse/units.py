@@ -13,6 +13,7 @@ from datetime import date
 
 import duckdb
 
+from pipeline import grammar
 from pipeline.sql import query
 
 
@@ -67,3 +68,18 @@ def covered_years(units: list[LoadedUnit]) -> range:
     if not loaded:
         return range(0)
     return range(min(u.years.start for u in loaded), max(u.years.stop for u in loaded))
+
+
+def unit_names(con: duckdb.DuckDBPyConnection, unit: str | None) -> list[str]:
+    """The names (from their latest export) of the unit, or of every loaded unit."""
+    return query(con, """SELECT jednostka, arg_max(nazwa_jednostki, data_eksportu) AS name FROM raw.loads
+                         WHERE outcome = 'loaded' AND (CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit)
+                         GROUP BY jednostka ORDER BY jednostka""", {"unit": unit})["name"].to_list()
+
+
+def unit_name(con: duckdb.DuckDBPyConnection, unit: str | None) -> str:
+    """The unit's name from its latest export (or "łącznie 2 ośrodki pomocy społecznej" for several units)."""
+    names = unit_names(con, unit)
+    if len(names) == 1:
+        return names[0]
+    return f"łącznie {grammar.count(len(names), 'ośrodek')} pomocy społecznej"

@@ -95,13 +95,13 @@ def rules_markdown() -> str:
 
 
 def _contract_en() -> str:
-    from pipeline.outputs.contract_docs import contract_en
+    from pipeline.outputs.contract.pages import contract_en
 
     return contract_en()
 
 
 def _contract_pl() -> str:
-    from pipeline.outputs.contract_docs import contract_pl
+    from pipeline.outputs.contract.pages import contract_pl
 
     return contract_pl()
 

@@ -15,7 +15,7 @@ from pipeline.contract import (
     Column,
     Table,
 )
-from pipeline.outputs.contract_text import METADATA_MEANINGS, column_meaning, table_meaning, type_name
+from pipeline.outputs.contract.text import METADATA_MEANINGS, column_meaning, table_meaning, type_name
 
 _WORDS = {
     "en": {

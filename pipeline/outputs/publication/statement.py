@@ -4,7 +4,7 @@ It gathers, for one period, the figures a centre copies into the statutory half-
 programme's questions: the flows over the period (every figure of the registry), the stock on its
 last day ("stan na"), and the breakdowns, each with its definition.  It is a statement prepared
 from the warehouse, not the official form.  With `publish`, disclosure control
-(`pipeline/outputs/disclosure.py`) is applied to the whole statement at once and said so.
+(`pipeline/indicators/disclosure.py`) is applied to the whole statement at once and said so.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
-from pipeline.grammar import form
 from pipeline.indicators import breakdowns as bd
 from pipeline.indicators import registry
+from pipeline.indicators.disclosure import DEFAULT_THRESHOLD, Protected, Relation, protect
 from pipeline.indicators.periods import Period
 from pipeline.outputs import formats
-from pipeline.outputs.disclosure import DEFAULT_THRESHOLD, Protected, Relation, protect
 from pipeline.outputs.spreadsheets import Column, Sheet, write_workbook
+from pipeline.outputs.wording import CATEGORY_LABELS, duration_label
 
 TITLE = "Zestawienie z magazynu danych o pracy asystentów rodziny"
 NOT_THE_FORM = ("Zestawienie przygotowane z magazynu danych (anonimizowanych eksportów systemu ośrodka) jako pomoc przy "
@@ -35,28 +35,6 @@ NOT_THE_FORM = ("Zestawienie przygotowane z magazynu danych (anonimizowanych eks
 PERSON_UNITS = ("rodziny", "dzieci", "asystenci")
 FORMS = TABLES["asystenci"].column("forma_zatrudnienia").values
 SYSTEMS = TABLES["asystenci"].column("system_czasu_pracy").values
-CATEGORY_LABELS = {"0": "bez dzieci niepełnoletnich", "1": "1 dziecko", "2": "2 dzieci", "3": "3 dzieci", "4+": "4 i więcej dzieci"}
-
-
-def _years(n: int) -> str:
-    return f"{n} {form(n, 'rok', 'lata', 'lat')}"
-
-
-def _years_genitive(n: int) -> str:
-    return "1 roku" if n == 1 else f"{n} lat"
-
-
-def duration_label(bucket: str) -> str:
-    """`<1` poniżej 1 roku, `1-2` od 1 roku do 2 lat (poniżej 2), `5+` 5 lat i dłużej."""
-    if bucket.startswith("<"):
-        n = int(bucket[1:])
-        return "poniżej 1 roku" if n == 1 else f"poniżej {n} lat"
-    if bucket.endswith("+"):
-        return f"{_years(int(bucket[:-1]))} i dłużej"
-    a, b = (int(x) for x in bucket.split("-"))
-    return f"od {_years_genitive(a)} do {_years_genitive(b)} (poniżej {b})"
-
-
 @dataclass
 class Line:
     """One line of a table: the cell's key, its Polish label, kind, indent (a part of the line above)."""
@@ -313,7 +291,7 @@ def write_xlsx(path: Path, statement: Statement, generated: str) -> Path:
 
 def write_html(path: Path, statement: Statement, generated: str) -> Path:
     """The statement as a printable A4 page."""
-    env = Environment(loader=PackageLoader("pipeline.outputs", "templates"), autoescape=True, undefined=StrictUndefined)
+    env = Environment(loader=PackageLoader("pipeline.outputs.publication", "templates"), autoescape=True, undefined=StrictUndefined)
     tables = [{"title": t.title, "definitions": t.definitions,
                "lines": [{"label": line.label, "indent": line.indent, "value": _text(statement, line.key, line.kind),
                           "hidden": statement.protected is not None and statement.protected.hidden(line.key)}

@@ -15,13 +15,20 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from pipeline.checks.gate import Verdict
 from pipeline.checks.rules import rules_by_code
+from pipeline.contract import TABLES
 from pipeline.warehouse.load import LoadResult
 
-_ENV = Environment(loader=PackageLoader("pipeline.outputs", "templates"), autoescape=select_autoescape(["html", "j2"]))
+_ENV = Environment(loader=PackageLoader("pipeline.outputs.quality", "templates"), autoescape=select_autoescape(["html", "j2"]))
 
 
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
+def _in_contract_order(counts: dict[str, int]) -> dict[str, int]:
+    """The tables' row counts in the contract's order (metadane first), whatever order they were read in."""
+    order = {t: i for i, t in enumerate(("metadane", *TABLES))}
+    return dict(sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
 def write_quality_report(directory: Path, verdict: Verdict, result: LoadResult) -> Path:
@@ -40,7 +47,7 @@ def write_quality_report(directory: Path, verdict: Verdict, result: LoadResult) 
         findings=verdict.findings,
         rules_checked=verdict.rules_checked,
         rules_failed=verdict.rules_failed,
-        row_counts=data.row_counts(),
+        row_counts=_in_contract_order(data.row_counts()),
         encodings=data.encodings,
         kind=data.container.kind if data.container else "?",
         rules=rules,

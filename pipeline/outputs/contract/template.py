@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.contract import FORMAT_VERSION, METADATA_COLUMNS, METADATA_KEYS, METADATA_TABLE, TABLES, ZAKRES_VALUES, Column, Table
-from pipeline.outputs.contract_text import METADATA_MEANINGS, column_meaning, table_meaning, type_name
+from pipeline.outputs.contract.text import METADATA_MEANINGS, column_meaning, table_meaning, type_name
 from pipeline.read.instruction_sheet import CHECKSUM_LABEL, INSTRUCTION_SHEET, checksum
 
 MAX_ROW = 1_048_575  # the last row of a sheet (0-based)

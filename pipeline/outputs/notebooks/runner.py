@@ -18,7 +18,7 @@ from typing import Any
 from nbformat import NotebookNode
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, NOTEBOOK_DIR
-from pipeline.outputs.notebook_setup import SUMMARY_MIME
+from pipeline.outputs.notebooks.setup import SUMMARY_MIME
 
 SUMMARY_TAG = "summary"
 

@@ -25,10 +25,11 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Pack
 from pipeline import grammar
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.indicators import coverage, registry
-from pipeline.indicators.breakdowns import compute_stock_and_breakdowns, duration_buckets
-from pipeline.outputs import formats, report_facts
-from pipeline.sql import query
-from pipeline.warehouse.units import loaded_units
+from pipeline.indicators.breakdowns import completed_projects, compute_stock_and_breakdowns, duration_buckets
+from pipeline.outputs import formats
+from pipeline.outputs.annual import facts
+from pipeline.outputs.wording import CATEGORY_LABELS, duration_label, indicator_rows, problem_rows
+from pipeline.warehouse.units import loaded_units, unit_name, unit_names
 
 SHIPPED_TEMPLATES = Path(__file__).parent / "templates"
 # the templates an analyst may keep outside the package (report --templates DIR)
@@ -61,7 +62,7 @@ class ReportData:
     projects: list[dict] = field(default_factory=list)  # the projects that ended in the year, by end date
     units: int = 1  # how many units the figures add up (the verbs agree with it: "2 ośrodki ... zatrudniały")
     employment: str = ""  # " na podstawie umowy o pracę w systemie zadaniowego czasu pracy"
-    grant: report_facts.Grant | None = None  # the programme's money for the year
+    grant: facts.Grant | None = None  # the programme's money for the year
     previous_note: str | None = None  # why the previous year's column is empty
     as_of: str = formats.MISSING  # the latest export's date: the data's "stan na"
     templates: Path | None = None
@@ -71,7 +72,7 @@ class ReportData:
 @cache
 def _environments(templates: Path | None) -> tuple[Environment, Environment]:
     """The text and the HTML environments: templates from `templates` first, the shipped ones for the rest."""
-    loader: BaseLoader = PackageLoader("pipeline.outputs", "templates")
+    loader: BaseLoader = PackageLoader("pipeline.outputs.annual", "templates")
     if templates is not None:
         loader = ChoiceLoader([FileSystemLoader(str(templates)), loader])
     text = Environment(loader=loader, undefined=StrictUndefined, autoescape=False, trim_blocks=False, lstrip_blocks=False)
@@ -91,23 +92,8 @@ def init_templates(folder: Path) -> list[tuple[Path, bool]]:
     return done
 
 
-def unit_names(con: duckdb.DuckDBPyConnection, unit: str | None) -> list[str]:
-    """The names (from their latest export) of the unit, or of every loaded unit."""
-    return query(con, """SELECT jednostka, arg_max(nazwa_jednostki, data_eksportu) AS name FROM raw.loads
-                         WHERE outcome = 'loaded' AND (CAST($unit AS VARCHAR) IS NULL OR jednostka = $unit)
-                         GROUP BY jednostka ORDER BY jednostka""", {"unit": unit})["name"].to_list()
-
-
-def unit_name(con: duckdb.DuckDBPyConnection, unit: str | None) -> str:
-    """The unit's name from its latest export (or "łącznie 2 ośrodki pomocy społecznej" for several units)."""
-    names = unit_names(con, unit)
-    if len(names) == 1:
-        return names[0]
-    return f"łącznie {grammar.count(len(names), 'ośrodek')} pomocy społecznej"
-
-
 def _previous_note(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> str | None:
-    if report_facts.covers_year(con, year - 1, unit):
+    if facts.covers_year(con, year - 1, unit):
         return None
     whose = "jednostki" if unit or len(unit_names(con, unit)) == 1 else "wszystkich jednostek"
     return (f"Kolumna {year - 1}: „—”, bo wczytane eksporty {whose} nie obejmują roku {year - 1}; "
@@ -122,27 +108,13 @@ def report_data(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, lim
     note = _previous_note(con, year, unit)
     previous = values_by_year.get(year - 1) if note is None else None
     last = [u.last_export for u in loaded_units(con) if u.loads and (unit is None or u.code == unit)]
-    bases = report_facts.employment_bases(con, year, unit, limit)
+    bases = facts.employment_bases(con, year, unit, limit)
     return ReportData(year, unit_name(con, unit), values_by_year[year], previous, limit,
-                      units=max(len(unit_names(con, unit)), 1), employment=report_facts.employment_phrase(bases),
-                      grant=report_facts.programme_grant(con, year, unit), previous_note=note,
+                      units=max(len(unit_names(con, unit)), 1), employment=facts.employment_phrase(bases),
+                      grant=facts.programme_grant(con, year, unit), previous_note=note,
                       as_of=formats.day(max(d for d in last if d is not None)) if any(last) else formats.MISSING,
                       templates=templates, projects=completed_projects(con, year, unit),
                       breakdowns=compute_stock_and_breakdowns(con, year, unit)["breakdowns"])
-
-
-def completed_projects(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> list[dict]:
-    """The projects behind projects_completed (title, kind, children, families), in the order they ended."""
-    rows = registry.explain(con, "projects_completed", year, unit)
-    return rows.sort("data_do", "data_od", "jednostka", "id_projektu").to_dicts()
-
-
-def problem_rows(values: dict) -> list[dict]:
-    """families_by_problem, most families first (ties in the contract's order), with the share of families supported."""
-    supported = values["families_supported"]
-    by_problem = values[registry.FAMILIES_BY_PROBLEM.key]
-    ordered = sorted(by_problem.items(), key=lambda kv: -kv[1])  # stable: ties keep the contract's order
-    return [{"problem": p, "families": n, "share": n / supported * 100 if supported else None} for p, n in ordered]
 
 
 def leading_problems(values: dict) -> list[dict]:
@@ -194,13 +166,6 @@ def definitions(table: list[dict]) -> list[tuple[str, str]]:
     return [(grammar.bind_short_words(row["label"]), grammar.bind_short_words(row["definition"])) for row in table]
 
 
-def indicator_rows(values: dict, previous: dict | None) -> list[dict]:
-    """One row per indicator: key, label, last year, this year (both as raw values), change, definition."""
-    return [{"key": i.key, "label": i.label, "current": values[i.key], "previous": previous[i.key] if previous else None,
-             "decimals": i.decimals, "change": grammar.change(values[i.key], previous[i.key] if previous else None),
-             "definition": i.definicja} for i in registry.INDICATORS]
-
-
 def summary_table(data: ReportData) -> list[dict]:
     """Rows of the summary table, numbers formatted the Polish way."""
     return [row | {"current": grammar.number(row["current"], row["decimals"]),
@@ -233,7 +198,6 @@ def appendix_titles(data: ReportData) -> tuple[str, str]:
 
 def breakdown_table(data: ReportData) -> list[dict]:
     """The categories appendix: a heading row per breakdown (its total), then its categories; counts formatted."""
-    from pipeline.outputs.statement import CATEGORY_LABELS, duration_label
 
     b = data.breakdowns
     if not b:
@@ -273,7 +237,7 @@ BREAKDOWNS_NOTE = grammar.bind_short_words(
 
 def _docx_breakdowns(doc, title: str, rows: list[dict]) -> None:
     """The categories appendix as a two-column table (headings of the groups in bold)."""
-    from pipeline.outputs import docx_style
+    from pipeline.outputs.annual import docx_style
 
     if not rows:
         return
@@ -285,7 +249,7 @@ def _docx_breakdowns(doc, title: str, rows: list[dict]) -> None:
 
 def _docx_problems(doc, rows: list[dict], title: str = "") -> None:
     """The appendix table of families by problem (left out when no problem was recorded)."""
-    from pipeline.outputs import docx_style
+    from pipeline.outputs.annual import docx_style
 
     if not rows:
         return
@@ -334,7 +298,7 @@ def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict]
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
-    from pipeline.outputs import docx_style
+    from pipeline.outputs.annual import docx_style
 
     bind = grammar.bind_short_words
     doc = Document()

@@ -13,10 +13,11 @@ import duckdb
 import polars as pl
 
 from pipeline.indicators import measures, registry
+from pipeline.indicators.breakdowns import completed_projects
 from pipeline.indicators.cohorts import OUTCOME_LABELS, Cohort
-from pipeline.outputs.annual_report import completed_projects, indicator_rows, problem_rows
 from pipeline.outputs.formats import cell
 from pipeline.outputs.spreadsheets import Column
+from pipeline.outputs.wording import indicator_rows, problem_rows
 from pipeline.sql import query
 
 OUTCOMES = {"loaded": "wczytany", "rejected": "odrzucony"}

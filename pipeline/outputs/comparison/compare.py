@@ -11,7 +11,7 @@ import polars as pl
 from pipeline.grammar import form
 from pipeline.indicators.comparison import RATES, Comparison
 from pipeline.outputs import formats
-from pipeline.outputs.funnel import funnel_charts, save_funnels
+from pipeline.outputs.comparison.funnel import funnel_charts, save_funnels
 from pipeline.outputs.spreadsheets import Column, Sheet, write_workbook
 
 PEER_NAMES = {"type": "rodzaj gminy", "voivodeship": "województwo", "size": "wielkość (rodziny objęte wsparciem)",

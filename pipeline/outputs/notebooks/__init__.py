@@ -1,0 +1,6 @@
+"""The analysis notebooks (notebooks/*.py): their shared opening, tables, findings and the runner.
+
+Made by `python -m pipeline notebooks` (and `run`): `runner` executes them to HTML; inside a
+notebook, `setup` opens it (parameters, read-only warehouse, chart theme, tables), `tables` builds
+its frames and `findings` the sentences of "Co znaleźliśmy".
+"""
