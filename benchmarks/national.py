@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.contract import TABLES
 from pipeline.indicators import registry
 from pipeline.jobs.ingest import IngestOptions, ingest
-from pipeline.synth.national import NationalOptions, write_national
+from pipeline.synth.national import N_UNITS, NationalOptions, write_national
 from pipeline.synth.writer import Dialect
 from pipeline.warehouse.connection import connect
 
@@ -71,19 +71,28 @@ def _floor(root: Path, db: Path) -> tuple[float, int, float]:
     return elapsed, rows, peak_rss_mb()
 
 
+def generator_sources() -> list[Path]:
+    """The files the exports depend on: the generator package (with its writer) and the contract.  Globbed, not
+    named one by one, so that a module moved or renamed cannot break the benchmark again."""
+    return sorted([*(ROOT / "pipeline" / "synth").glob("*.py"), ROOT / "pipeline" / "contract.py"])
+
+
 def generator_fingerprint(options: NationalOptions) -> str:
     """What the exports were made with: the generator's source, the fraction, the seed and the dialect."""
     h = hashlib.sha256(f"{options.units} {options.seed} {options.dialect}".encode())
-    for source in sorted([*(ROOT / "pipeline" / "synth").glob("*.py"), ROOT / "pipeline" / "write.py"]):
+    for source in generator_sources():
         h.update(source.read_bytes())
     return h.hexdigest()
 
 
-def ensure_exports(folder: Path, options: NationalOptions, fresh: bool) -> None:
-    """Generate the exports unless the folder holds them from this very generator (a changed generator regenerates)."""
+def ensure_exports(folder: Path, options: NationalOptions, fresh: bool, reuse: bool = False) -> None:
+    """Generate the exports unless the folder holds them from this very generator (a changed generator regenerates;
+    `reuse` keeps whatever a previous run generated, so that two versions of the code are timed on the same files)."""
     marker = folder / ".generator"
     fingerprint = generator_fingerprint(options)
-    if folder.exists() and not fresh and marker.exists() and marker.read_text() == fingerprint:
+    if folder.exists() and not fresh and marker.exists() and (reuse or marker.read_text() == fingerprint):
+        if marker.read_text() != fingerprint:
+            print("exports    reused as they are (made by another version of the generator: --reuse)")
         return
     if folder.exists():
         shutil.rmtree(folder)
@@ -94,12 +103,33 @@ def ensure_exports(folder: Path, options: NationalOptions, fresh: bool) -> None:
     print(f"generate   {time.perf_counter() - started:9.1f} s   {rows:>12,} rows   ({dialect.container}, {dialect.encoding})")
 
 
+def preset_name(units: int) -> str:
+    """How the README's table names a size: a fraction of the preset, or the number of units."""
+    return {25: "1/100", 248: "1/10", N_UNITS: "full"}.get(units, f"{units} units")
+
+
+def markdown_rows(units: int, exports: int, files: int, rows: int, floor_s: float, ingest_s: float,
+                  stages: dict[str, float], year_s: float, trend_s: float, rss_mb: float) -> list[str]:
+    """The run as rows of the tables in benchmarks/README.md (the totals, then the stages of (b))."""
+    stage = " | ".join(f"{stages.get(s, 0.0):.1f}" for s in STAGES)
+    return [
+        f"| {preset_name(units)} | {exports:,} ({files:,}) | {rows / 1e6:.2f} M | {floor_s:.1f} s | {ingest_s:.1f} s | "
+        f"{ingest_s / floor_s:.2f} | {year_s:.2f} s | {trend_s:.2f} s | {rss_mb / 1024:.1f} GB |",
+        f"| {preset_name(units)} | {stage} |",
+    ]
+
+
+STAGES = ("hash", "read", "check", "load", "current state")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=25)
     parser.add_argument("--work", default=str(ROOT / "benchmarks" / "work"), help="folder for exports and warehouses")
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--fresh", action="store_true", help="regenerate the exports even if present")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the exports already generated even if the generator changed since (before/after runs)")
     parser.add_argument("--zip", action="store_true",
                         help="ingest the exports as .zip archives in Windows-1250 (the floor still reads the CSV folders)")
     args = parser.parse_args()
@@ -107,13 +137,13 @@ def main() -> None:
     exports = work / "exports"
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; python {platform.python_version()}")
-    ensure_exports(exports, NationalOptions(exports, args.units), args.fresh)
+    ensure_exports(exports, NationalOptions(exports, args.units), args.fresh, args.reuse)
     paths = export_paths(exports)
     size = sum(f.stat().st_size for f in exports.rglob("*.csv"))
     print(f"exports    {len(paths):>11,}   {size / 2**20:,.0f} MiB of CSV")
     ingested = work / "exports_zip" if args.zip else exports
     if args.zip:
-        ensure_exports(ingested, NationalOptions(ingested, args.units, dialect=Dialect("zip", "windows-1250")), args.fresh)
+        ensure_exports(ingested, NationalOptions(ingested, args.units, dialect=Dialect("zip", "windows-1250")), args.fresh, args.reuse)
 
     floor_s, floor_rows, floor_rss = floor(exports, work / "floor.duckdb")
     print(f"(a) floor  {floor_s:9.1f} s   {floor_rows:>12,} rows   {floor_rows / floor_s:>12,.0f} rows/s   "
@@ -136,18 +166,26 @@ def main() -> None:
     try:
         started = time.perf_counter()
         values = registry.compute(con, args.year)
-        print(f"(c) year   {time.perf_counter() - started:9.2f} s   families {values['families_supported']:,}, "
+        year_s = time.perf_counter() - started
+        print(f"(c) year   {year_s:9.2f} s   families {values['families_supported']:,}, "
               f"assistants {values['assistants']:,}, court {values['families_court_obliged']:,}")
         started = time.perf_counter()
         trend = registry.trend(con, list(range(2012, 2026)))
-        print(f"(d) trend  {time.perf_counter() - started:9.2f} s   {trend.height} years")
+        trend_s = time.perf_counter() - started
+        print(f"(d) trend  {trend_s:9.2f} s   {trend.height} years")
         print("year  families  assistants  court  children")
         for r in trend.iter_rows(named=True):
             print(f"{r['year']}  {r['families_supported']:>8,}  {r['assistants']:>10,}  {r['families_court_obliged']:>5,}  "
                   f"{r['children_in_supported_families']:>8,}")
     finally:
         con.close()
-    print(f"peak RSS   {peak_rss_mb():9.0f} MiB   (the pipeline: ingest, indicators, trend; the floor ran apart)")
+    rss = peak_rss_mb()
+    print(f"peak RSS   {rss:9.0f} MiB   (the pipeline: ingest, indicators, trend; the floor ran apart)")
+    print("rows for benchmarks/README.md (totals; stages of (b): " + ", ".join(STAGES) + "):")
+    files = sum(1 for _ in exports.rglob("*.csv"))
+    for line in markdown_rows(args.units, len(paths), files, rows, floor_s, ingest_s, options.stage_seconds,
+                              year_s, trend_s, rss):
+        print(line)
 
 
 if __name__ == "__main__":

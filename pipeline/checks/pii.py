@@ -6,8 +6,9 @@ a boolean, a birth month) are skipped; ids, numbers, free text and every cell
 that failed its type are scanned.  Messages name table, column and rows only.
 
 Each cell is scanned as it is and, where it could read differently once normalised (a non-ASCII
-character, a separator between digits), also normalised (`pipeline.read.personal`): NFKC, ASCII
-digits, no spaces, hyphens, dots, zero-width characters or quotes between digits.  Numbers that
+character, a separator between digits), also normalised (`pipeline.read.personal`): NFKC, no
+invisible format characters (Unicode Cf) anywhere, ASCII digits, no spaces, hyphens, dots,
+zero-width characters or quotes between digits.  Numbers that
 parsed as numbers are scanned only as they are (`12.5` is not `125`).
 """
 
@@ -21,7 +22,15 @@ from pipeline.contract import METADATA_TABLE, TABLES
 from pipeline.problems import Problem, issue
 from pipeline.read.batch import EXPORT, ROW, rows_by_export, stack
 from pipeline.read.export import ExportData
-from pipeline.read.personal import BETWEEN_DIGITS, EMAIL, NEEDS_NORMALISING, PESEL_WEIGHTS, PHONE, unicode_digits
+from pipeline.read.personal import (
+    BETWEEN_DIGITS,
+    EMAIL,
+    FORMAT_CHARACTERS,
+    NEEDS_NORMALISING,
+    PESEL_WEIGHTS,
+    PHONE,
+    unicode_digits,
+)
 
 _SAFE_TYPES = ("date", "month", "bool", "dict")
 _NUMBER_TYPES = ("decimal", "integer")
@@ -64,9 +73,10 @@ Hits = dict[tuple[int, str, str], list[int]]  # (export, column, kind) -> rows
 
 
 def normalised(s: pl.Expr) -> pl.Expr:
-    """A cell as scanned the second time: NFKC, ASCII digits, no separators between digits."""
+    """A cell as scanned the second time: NFKC, no format characters (Cf, anywhere: inside a number, an e-mail's
+    local part or its domain), ASCII digits, no separators between digits."""
     source, target = unicode_digits()
-    s = s.str.normalize("NFKC").str.replace_many(source, target)
+    s = s.str.normalize("NFKC").str.replace_all(FORMAT_CHARACTERS, "").str.replace_many(source, target)
     for _ in range(2):  # a match consumes the digit after its separator: two passes join every gap
         s = s.str.replace_all(BETWEEN_DIGITS, "${1}${2}")
     return s
