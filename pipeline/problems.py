@@ -66,9 +66,9 @@ class Problem:
         if self.file:
             parts.append(f"plik {escape_controls(self.file)}")
         if self.table:
-            parts.append(f"tabela {self.table}")
+            parts.append(f"tabela {escape_controls(self.table)}")
         if self.column:
-            parts.append(f"kolumna {self.column}")
+            parts.append(f"kolumna {escape_controls(self.column)}")
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
             more = f" i {self.count - MAX_ROWS_SHOWN} więcej" if self.count > MAX_ROWS_SHOWN else ""
@@ -78,7 +78,7 @@ class Problem:
     def describe(self) -> str:
         """One line for the terminal and the load log."""
         where = self.where()
-        return f"[{self.code}] {where + ': ' if where else ''}{self.message}"
+        return f"[{self.code}] {where + ': ' if where else ''}{escape_controls(self.message)}"
 
     def to_dict(self) -> dict:
         d = asdict(self)

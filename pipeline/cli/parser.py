@@ -17,7 +17,7 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 
 
 def _add_limit(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--caseload-limit", type=int, default=DEFAULT_CASELOAD_LIMIT,
+    p.add_argument("--caseload-limit", type=validate.caseload_limit, default=DEFAULT_CASELOAD_LIMIT,
                    help=f"ustawowy limit rodzin na asystenta (domyślnie {DEFAULT_CASELOAD_LIMIT})")
 
 

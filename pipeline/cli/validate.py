@@ -45,6 +45,18 @@ def years(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+CASELOAD_MIN, CASELOAD_MAX = 1, 100
+
+
+def caseload_limit(text: str) -> int:
+    """The legal limit of families per assistant: a whole number from 1 to 100 (the law says 15)."""
+    value = int(text.strip(), 10) if text.strip().isascii() and text.strip().lstrip("+-").isdigit() else None
+    if value is None or not CASELOAD_MIN <= value <= CASELOAD_MAX:
+        raise argparse.ArgumentTypeError(f"oczekiwano liczby rodzin na asystenta od {CASELOAD_MIN} do {CASELOAD_MAX} "
+                                         "(ustawowy limit to 15)")
+    return value
+
+
 def unit(text: str) -> str:
     """A unit's TERYT code: seven ASCII digits (it becomes part of output file names); six are accepted here, for a
     code whose leading zero Excel dropped, and restored against the loaded units by `guards.resolve_unit`."""

@@ -15,6 +15,7 @@ from pipeline.grammar import count, form
 from pipeline.outputs.formats import MISSING, money
 from pipeline.problems import ExportRejected
 from pipeline.read.funding import read_funding
+from pipeline.read.personal import shown_name
 from pipeline.warehouse.connection import open_for_writing
 from pipeline.warehouse.funding import load_funding
 
@@ -38,10 +39,11 @@ def funding_summary(frame: pl.DataFrame) -> list[str]:
 
 def load_funding_file(db: Path, path: Path) -> bool:
     """Check and load finansowanie.csv; print what happened; False when it was rejected."""
+    name = shown_name(path.name, "plik", 1)
     try:
         frame = read_funding(path)
     except ExportRejected as e:
-        print(f"rejected        {path.name}: plik finansowania odrzucony, magazyn bez zmian (opis pliku: docs/funding.md)",
+        print(f"rejected        {name}: plik finansowania odrzucony, magazyn bez zmian (opis pliku: docs/funding.md)",
               file=sys.stderr)
         for p in e.problems:
             print(f"    - {p.describe()}", file=sys.stderr)
@@ -52,7 +54,7 @@ def load_funding_file(db: Path, path: Path) -> bool:
     finally:
         con.close()
     units = frame["jednostka"].n_unique()
-    print(f"loaded          {path.name}: finansowanie, {count(loaded, 'wiersz')}"
+    print(f"loaded          {name}: finansowanie, {count(loaded, 'wiersz')}"
           + (f" ({units} {form(units, 'jednostka', 'jednostki', 'jednostek')})" if units > 1 else ""))
     for line in funding_summary(frame):
         print(line)

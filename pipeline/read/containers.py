@@ -206,7 +206,8 @@ def _open_zip(path: Path, known_hash: str | None, limits: ReadLimits) -> Contain
     sizes = {i.filename: i.compress_size for i in infos}
     for table, original in found.items():
         container.members[table] = Member(
-            table, f"{path.name}/{original}", open_csv=lambda o=original: _zip_member(path, o), compressed=sizes[original]
+            # the label names the file, never the folder it lies in (a folder may be named after a person)
+            table, f"{path.name}/{Path(original).name}", open_csv=lambda o=original: _zip_member(path, o), compressed=sizes[original]
         )
     return container
 

@@ -14,15 +14,25 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.contract import FUNDING_COLUMNS, FUNDING_SOURCES, Column
+from pipeline.grammar import number
 from pipeline.problems import ExportRejected, issue
 from pipeline.read.batch import ROW
 from pipeline.read.coerce import decimal_expr, dict_expr, integer_expr
+from pipeline.read.containers import file_kind
+from pipeline.read.names import safe_name
+from pipeline.read.personal import shown_name
 from pipeline.read.tables import decode
 
 FUNDING_UNREADABLE = issue("REF-001", "plik finansowania nie jest poprawnym plikiem CSV")
 FUNDING_COLUMNS_WRONG = issue("REF-002", "plik finansowania ma inne kolumny niż oczekiwane")
 FUNDING_BAD_VALUE = issue("REF-003", "niepoprawna wartość w pliku finansowania")
 FUNDING_DUPLICATE = issue("REF-004", "powtórzony wiersz (jednostka, rok, źródło) w pliku finansowania")
+FUNDING_REPEATED_COLUMN = issue("REF-005", "kolumna pliku finansowania występuje dwa razy")
+FUNDING_TOO_BIG = issue("REF-006", "plik finansowania przekracza limit rozmiaru albo nie jest zwykłym plikiem")
+
+MAX_AMOUNT = 10_000_000_000  # zł: more than any centre's budget (the whole national programme is far less)
+MAX_ASSISTANTS = 10_000  # more than the country employs
+MAX_FILE_BYTES = 64 << 20  # one row per unit, year and source: a few MB at the very most
 
 _SOURCE = Column("zrodlo", "dict", values=FUNDING_SOURCES)
 _THOUSANDS = r"(\d)[ \u00a0\u202f]+(\d{3})\b"  # a space (also non-breaking or narrow) between thousands
@@ -37,19 +47,38 @@ def amount_expr(s: pl.Expr) -> pl.Expr:
     return decimal_expr(bare)
 
 
+def _read_capped(path: Path, label: str) -> bytes:
+    """The file's bytes: a regular file of at most MAX_FILE_BYTES (a pipe or a device is never opened)."""
+    kind = file_kind(path)
+    if kind is not None:
+        raise ExportRejected([FUNDING_TOO_BIG.problem(f"plik finansowania nie jest zwykłym plikiem ({kind})", file=label)])
+    with path.open("rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ExportRejected([FUNDING_TOO_BIG.problem(f"plik finansowania przekracza {MAX_FILE_BYTES >> 20} MiB", file=label)])
+    return data
+
+
 def read_funding(path: Path) -> pl.DataFrame:
     """Read and check finansowanie.csv; raise ExportRejected with every problem found."""
-    label = path.name
-    text, _ = decode(path.read_bytes(), label)
+    label = shown_name(path.name, "plik", 1)
+    text, _ = decode(_read_capped(path, label), label)
     try:
         raw = pl.read_csv(text.encode("utf-8"), separator=";", infer_schema=False)
     except pl.exceptions.PolarsError:
         raise ExportRejected([FUNDING_UNREADABLE.problem("plik CSV jest uszkodzony", file=label)]) from None
-    raw = raw.rename({c: c.strip().lower() for c in raw.columns})
+    names = [c.strip().lower() for c in raw.columns]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ExportRejected([FUNDING_REPEATED_COLUMN.problem(
+            f"kolumna występuje w nagłówku więcej niż raz (po pominięciu spacji i wielkości liter): "
+            f"{', '.join(safe_name(n) or '(nazwa ukryta)' for n in repeated)}", file=label)])
+    raw = raw.rename(dict(zip(raw.columns, names, strict=True)))
     missing = [c for c in FUNDING_COLUMNS if c not in raw.columns]
     extra = [c for c in raw.columns if c not in FUNDING_COLUMNS]
     if missing or extra:
         raise ExportRejected([FUNDING_COLUMNS_WRONG.problem(f"oczekiwano kolumn {', '.join(FUNDING_COLUMNS)}", file=label)])
+    raw = raw.select(FUNDING_COLUMNS)
     raw = raw.with_row_index(ROW, offset=2).with_columns(pl.col(c).str.strip_chars() for c in FUNDING_COLUMNS)
     typed = raw.select(
         ROW,
@@ -62,14 +91,14 @@ def read_funding(path: Path) -> pl.DataFrame:
     checks = {
         "jednostka": (~pl.col("jednostka").str.contains(r"^[0-9]{7}$")).fill_null(True), "rok": pl.col("rok").is_null()
         | ~pl.col("rok").is_between(2000, 2100), "zrodlo": pl.col("zrodlo").is_null(),
-        "kwota": pl.col("kwota").is_null() | (pl.col("kwota") < 0),
-        "liczba_asystentow": pl.col("liczba_asystentow").is_null() | (pl.col("liczba_asystentow") < 0),
+        "kwota": pl.col("kwota").is_null() | ~pl.col("kwota").is_between(0, MAX_AMOUNT),
+        "liczba_asystentow": pl.col("liczba_asystentow").is_null() | ~pl.col("liczba_asystentow").is_between(0, MAX_ASSISTANTS),
     }
     messages = {
         "jednostka": "oczekiwano 7-cyfrowego kodu TERYT (cyfry 0-9)", "rok": "oczekiwano roku",
         "zrodlo": "dozwolone źródła: " + ", ".join(FUNDING_SOURCES),
-        "kwota": "oczekiwano kwoty >= 0 w złotych, np. 85 400,00 albo 85400.00",
-        "liczba_asystentow": "oczekiwano liczby >= 0",
+        "kwota": f"oczekiwano kwoty od 0 do {number(MAX_AMOUNT)} zł, np. 85 400,00 albo 85400.00",
+        "liczba_asystentow": f"oczekiwano liczby od 0 do {number(MAX_ASSISTANTS)}",
     }
     problems = []
     for column, bad in checks.items():

@@ -21,10 +21,11 @@ import polars as pl
 
 from pipeline.contract import METADATA_COLUMNS, METADATA_TABLE, TABLES, UNDEFINED_CP1250_BYTES
 from pipeline.grammar import number
-from pipeline.problems import MAX_ROWS_SHOWN, ExportRejected, Problem, issue
+from pipeline.problems import MAX_ITEMS_SHOWN, MAX_ROWS_SHOWN, ExportRejected, Problem, issue
 from pipeline.read.batch import EXPORT, ROW, first_rows_by_export
 from pipeline.read.containers import TOO_BIG, UNREADABLE_CONTAINER, Container, Member
 from pipeline.read.limits import MIB, Budget
+from pipeline.read.names import safe_name
 
 BAD_BOM = issue("STR-010", "plik ze znacznikiem UTF-8 (BOM) nie jest poprawnym UTF-8")
 BAD_ENCODING = issue("STR-011", "plik nie jest ani w UTF-8, ani w Windows-1250")
@@ -36,6 +37,7 @@ UNKNOWN_COLUMN = issue("STR-020", "nieznana kolumna (dodatkowe kolumny mogą zaw
 MISSING_COLUMN = issue("STR-021", "brak wymaganej kolumny")
 DUPLICATE_COLUMN = issue("STR-022", "kolumna występuje dwa razy")
 MOSTLY_BLANK = issue("STR-016", "plik składa się głównie z pustych wierszy")
+NOT_A_HEADER = issue("STR-023", "pierwszy wiersz pliku nie jest nagłówkiem tabeli (żadna nazwa nie jest kolumną kontraktu)")
 HEADER_LIMIT = 64 * 1024
 _EXTRA = "__extra__"
 
@@ -60,17 +62,41 @@ def decode(data: bytes, label: str) -> tuple[str, str]:
         return data.decode("cp1250"), "windows-1250"
 
 
+HIDDEN_HEADER = "nazwa kolumny ukryta, bo sama może być danymi osobowymi (PESEL, e-mail, telefon, imię i nazwisko)"
+
+
+def _unknown_problems(names: list[str], unknown: list[int], expected: list[str], table: str, label: str) -> list[Problem]:
+    """The unknown columns of a header: one problem each (named only when the header may be shown, see
+    `pipeline.read.names`), or, past `MAX_ITEMS_SHOWN`, one problem that counts them and names the first."""
+    allowed = f"dozwolone są tylko kolumny {', '.join(expected)} (dodatkowe kolumny mogą zawierać dane osobowe)"
+    if len(unknown) > MAX_ITEMS_SHOWN:
+        shown = []
+        for i in unknown[:MAX_ITEMS_SHOWN]:
+            name = safe_name(names[i])
+            shown.append(f"nr {i + 1} „{name}”" if name else f"nr {i + 1} (nazwa ukryta)")
+        listed = f"{', '.join(shown)} i {number(len(unknown) - MAX_ITEMS_SHOWN)} więcej"
+        return [UNKNOWN_COLUMN.problem(f"nieznane kolumny ({number(len(unknown))}): {listed}; {allowed}",
+                                       file=label, table=table)]
+    problems = []
+    for i in unknown:
+        name = safe_name(names[i])
+        message = f"nieznana kolumna nr {i + 1}: {allowed}" + ("" if name else f"; {HIDDEN_HEADER}")
+        problems.append(UNKNOWN_COLUMN.problem(message, file=label, table=table, column=name))
+    return problems
+
+
 def _map_header(names: list[str], table: str, label: str) -> list[str]:
-    """Map raw header names to contract names (case and spaces ignored); reject others."""
+    """Map raw header names to contract names (case and spaces ignored); reject others.  A header's names are
+    shown in messages only when they cannot be personal data (`pipeline.read.names`)."""
     expected = list(METADATA_COLUMNS) if table == METADATA_TABLE else TABLES[table].column_names
     mapped = [n.strip().lower() for n in names]
-    problems = []
     unknown = [i for i, n in enumerate(mapped) if n not in expected]
-    for i in unknown:  # the header is carried in `column` only until the gate has checked it holds no personal data
-        problems.append(
-            UNKNOWN_COLUMN.problem(f"nieznana kolumna nr {i + 1}: dozwolone są tylko kolumny {', '.join(expected)} "
-                    "(dodatkowe kolumny mogą zawierać dane osobowe)", file=label, table=table, column=names[i].strip())
-        )
+    if len(names) > 1 and len(unknown) == len(names):
+        raise ExportRejected([NOT_A_HEADER.problem(
+            f"pierwszy wiersz nie jest nagłówkiem tabeli: żadna z jego {number(len(names))} nazw nie jest kolumną "
+            f"tabeli {table} (oczekiwano: {', '.join(expected)}); nazw nie pokazujemy, bo mogą to być dane "
+            "(np. pierwszy wiersz danych bez nagłówka)", file=label, table=table)])
+    problems = _unknown_problems(names, unknown, expected, table, label)
     seen: set[str] = set()
     for n in mapped:
         if n in seen and n in expected:
