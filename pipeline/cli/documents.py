@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, UsageError, existing_paths
-from pipeline.cli.validate import writable_folder
+from pipeline.cli.validate import writable_file, writable_folder
 
 if TYPE_CHECKING:
     pass
@@ -52,6 +52,7 @@ def report(args: argparse.Namespace) -> int:
 
     _not_publishable("informacja roczna nie ma", args)
     if args.init_templates:
+        writable_folder(Path(args.init_templates), "folder szablonów")
         for path, copied in init_templates(Path(args.init_templates)):
             print(f"{'skopiowano' if copied else 'bez zmian (już jest)'} {path}")
         print(f"edytuj je i użyj: python -m pipeline report --templates {args.init_templates}")
@@ -99,6 +100,7 @@ def template(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise UsageError("szablon to plik .xlsx: podaj --out NAZWA.xlsx")
+    writable_file(out, "plik szablonu")
     if not args.fill:
         print(f"zapisano {write_template(out)}")
         return EXIT_OK

@@ -16,12 +16,15 @@ from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, existing_paths
 if TYPE_CHECKING:
     pass
 from pipeline.cli.load import mapping_from_args
+from pipeline.cli.validate import writable_folder
+from pipeline.grammar import count
 
 
 def pseudonymise(args: argparse.Namespace) -> int:
     from pipeline.jobs.pseudonymise import PseudonymiseError, pseudonymise
 
     (source,) = existing_paths([args.source])
+    writable_folder(Path(args.out), "folder wyjściowy")
     try:
         outcome = pseudonymise(source, Path(args.key), Path(args.out), mapping_from_args(args))
     except PseudonymiseError as e:
@@ -87,5 +90,5 @@ def synth(args: argparse.Namespace) -> int:
             print(f"\r{done}/{total} jednostek", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     rows = write_national(NationalOptions(out, args.units, args.seed, args.workers, dialect), progress)
-    print(f"zapisano eksporty {args.units} jednostek ({rows} wierszy) w {out} w {time.monotonic() - started:.0f} s")
+    print(f"zapisano eksporty {args.units} jednostek ({count(rows, 'wiersz')}) w {out} w {time.monotonic() - started:.0f} s")
     return EXIT_OK

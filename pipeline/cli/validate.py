@@ -80,7 +80,7 @@ def writable_folder(path: Path, what: str) -> None:
         if not existing.is_dir():
             raise UsageError(f"{what} {path} nie jest folderem (to plik); podaj folder")
     elif not existing.is_dir():
-        raise UsageError(f"nie można utworzyć folderu {what} {path}: {existing} jest plikiem, nie folderem")
+        raise UsageError(f"nie można utworzyć {path} ({what}): {existing} jest plikiem, nie folderem; podaj inną ścieżkę")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise UsageError(f"brak uprawnień do zapisu w {existing} ({what} {path})")
 
