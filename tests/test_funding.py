@@ -35,8 +35,8 @@ def test_mistakes_name_row_and_column_never_the_value(tmp_path):
     with pytest.raises(ExportRejected) as rejected:
         read_funding(path)
     lines = [p.describe() for p in rejected.value.problems]
-    assert ("[REF-003] plik finansowanie.csv, tabela finansowanie, kolumna kwota, wiersze 3, 4: oczekiwano kwoty >= 0 "
-            "w złotych, np. 85 400,00 albo 85400.00") in lines
+    assert ("[REF-003] plik finansowanie.csv, tabela finansowanie, kolumna kwota, wiersze 3, 4: oczekiwano kwoty od 0 do "
+            "10\u00a0000\u00a0000\u00a0000 zł, np. 85 400,00 albo 85400.00") in lines
     assert any("kolumna jednostka, wiersz 5: oczekiwano 7-cyfrowego kodu TERYT" in line for line in lines)
     assert any("kolumna zrodlo, wiersz 5" in line for line in lines)
     assert not any("85.400" in line or "-5" in line or "160301;" in line for line in lines)
