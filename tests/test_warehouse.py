@@ -69,7 +69,7 @@ def test_full_export_of_one_unit_leaves_other_units_alone(tmp_path, db, ingest_p
     other = export(tmp_path, "other", "inna", "2025-01-15", episodes=("E9",), unit="0201011")
     mine = export(tmp_path, "mine", "inna", "2025-01-15", episodes=("E1",))
     full = export(tmp_path, "full", "inna", "2025-02-01", zakres="pełny", episodes=("E2",))
-    ingest_paths(other, mine, full)
+    ingest_paths(other, mine, full, allow_shrink=True)  # the full export replaces all the call brought: meant here
     assert set(current(db)) == {("0201011", "E9"), ("1603011", "E2")}
     later = export(tmp_path, "later", "brak efektów", "2025-03-01", episodes=("E2",))
     ingest_paths(later)                        # only this unit is rebuilt; the other keeps its state
