@@ -36,8 +36,11 @@ def ingest_paths(db: Path, tmp_path: Path, validator, monkeypatch):
 
     monkeypatch.setattr(gx_runner, "GxValidator", lambda: validator)
 
-    def run(*paths: Path, limit: int = 15):
-        return ingest(list(paths), IngestOptions(db=db, reports=tmp_path / "reports", caseload_limit=limit))
+    def run(*paths: Path, limit: int = 15, allow_shrink: bool = False, chunk_rows: int | None = None):
+        options = IngestOptions(db=db, reports=tmp_path / "reports", caseload_limit=limit, allow_shrink=allow_shrink)
+        if chunk_rows is not None:
+            options.chunk_rows = chunk_rows
+        return ingest(list(paths), options)
 
     return run
 

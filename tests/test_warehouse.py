@@ -56,7 +56,7 @@ def test_full_export_removes_what_it_does_not_hold_and_older_cannot_bring_it_bac
     full = export(tmp_path, "full", "inna", "2025-02-01", zakres="pełny", episodes=("E1",))
     old_again = export(tmp_path, "old_again", "brak efektów", "2025-01-20", episodes=("E1", "E2"))
     later = export(tmp_path, "later", "osiągnięcie celów", "2025-03-01", episodes=("E3",))
-    ingest_paths(early, full)
+    ingest_paths(early, full, allow_shrink=True)  # the full export removes half of the call's records: meant here
     assert set(current(db)) == {("1603011", "E1")}
     ingest_paths(old_again)                    # older than the full export: neither E2 nor its version of E1 count
     assert current(db) == {("1603011", "E1"): "inna"}
@@ -69,7 +69,7 @@ def test_full_export_of_one_unit_leaves_other_units_alone(tmp_path, db, ingest_p
     other = export(tmp_path, "other", "inna", "2025-01-15", episodes=("E9",), unit="0201011")
     mine = export(tmp_path, "mine", "inna", "2025-01-15", episodes=("E1",))
     full = export(tmp_path, "full", "inna", "2025-02-01", zakres="pełny", episodes=("E2",))
-    ingest_paths(other, mine, full)
+    ingest_paths(other, mine, full, allow_shrink=True)  # the full export replaces all the call brought: meant here
     assert set(current(db)) == {("0201011", "E9"), ("1603011", "E2")}
     later = export(tmp_path, "later", "brak efektów", "2025-03-01", episodes=("E2",))
     ingest_paths(later)                        # only this unit is rebuilt; the other keeps its state

@@ -6,14 +6,12 @@ Each command imports what it needs: none imports Great Expectations unless it va
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, UsageError, existing_paths
+from pipeline.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTED, UsageError, existing_paths
 from pipeline.cli.validate import writable_file, writable_folder
-
-if TYPE_CHECKING:
-    pass
+from pipeline.grammar import count, number
 
 
 def quality_folder(db: Path) -> Path:
@@ -22,17 +20,49 @@ def quality_folder(db: Path) -> Path:
     return db.parent / "quality"
 
 
-def ingest(args: argparse.Namespace) -> int:
-    from pipeline.jobs.ingest import IngestOptions, ingest, progress_printer
+def chunk_rows(text: str) -> int:
+    """`--chunk-rows`: a whole number from 1 to 100 000 000."""
+    value = int(text) if text.strip().isascii() and text.strip().isdigit() else 0
+    if not 1 <= value <= 100_000_000:
+        raise argparse.ArgumentTypeError("oczekiwano liczby wierszy od 1 do 100 000 000")
+    return value
 
-    paths = existing_paths(args.paths)
+
+def exports_from_args(paths: list[str]) -> list[Path]:
+    """The exports the paths name, in loading order: a folder of exports is the exports it holds (see
+    `pipeline.read.discover`); a path that is neither an export nor a folder of exports is a usage error.
+    A line says how many exports the folders held."""
+    from pipeline.read.discover import DiscoveryError, discover
+
+    try:
+        found = discover(existing_paths(paths))
+    except DiscoveryError as e:
+        raise UsageError(str(e)) from None
+    if (line := found.summary()) is not None:
+        print(line, flush=True)
+    return found.paths
+
+
+def ingest(args: argparse.Namespace) -> int:
+    from pipeline.jobs.ingest import CHUNK_ROWS, IngestOptions, IngestProgress, Interrupted, ingest, interrupted_message, summary
+
     writable_file(Path(args.db), "magazyn danych")
     reports = Path(args.reports) / "quality" if args.reports else quality_folder(Path(args.db))
     writable_folder(reports, "folder raportów")
-    options = IngestOptions(db=Path(args.db), reports=reports, caseload_limit=args.caseload_limit,
-                            allow_shrink=args.allow_shrink)
-    with mapped_from_args(args, paths) as paths:
-        results = ingest(paths, options, on_result=progress_printer(len(paths)))
+    paths = exports_from_args(args.paths)
+    with IngestProgress(len(paths)) as progress:
+        options = IngestOptions(db=Path(args.db), reports=reports, caseload_limit=args.caseload_limit,
+                                allow_shrink=args.allow_shrink, chunk_rows=args.chunk_rows or CHUNK_ROWS,
+                                on_stage=progress.stage)
+        try:
+            with mapped_from_args(args, paths) as mapped:
+                results = ingest(mapped, options, on_result=progress)
+        except Interrupted as stop:
+            progress.close()
+            print(interrupted_message(stop), file=sys.stderr, flush=True)
+            return EXIT_INTERRUPTED
+    if len(paths) > 1:
+        progress.line(summary(results, len(paths)))
     return EXIT_REJECTED if any(r.outcome == "rejected" for r in results) else EXIT_OK
 
 
@@ -40,9 +70,9 @@ def validate(args: argparse.Namespace) -> int:
     from pipeline.checks.gate import check_exports
     from pipeline.read.export import read_exports
 
-    paths = existing_paths(args.paths)
-    with mapped_from_args(args, paths) as paths:
-        verdicts = check_exports(read_exports(paths), args.caseload_limit)
+    paths = exports_from_args(args.paths)
+    with mapped_from_args(args, paths) as mapped:
+        verdicts = check_exports(read_exports(mapped), args.caseload_limit)
     for v in verdicts:
         status = "valid   " if v.accepted else "invalid "
         print(f"{status}{v.export.name}: reguły sprawdzone {v.rules_checked}, niespełnione {v.rules_failed}, "
@@ -51,6 +81,9 @@ def validate(args: argparse.Namespace) -> int:
             print(f"    - {p.describe()}")
         for f in v.findings:
             print(f"    ! {f.describe()}")
+    if len(verdicts) > 1:
+        valid = sum(v.accepted for v in verdicts)
+        print(f"razem {count(len(verdicts), 'eksport')}: poprawnych {number(valid)}, niepoprawnych {number(len(verdicts) - valid)}")
     return EXIT_OK if all(v.accepted for v in verdicts) else EXIT_REJECTED
 
 
@@ -59,7 +92,14 @@ def run(args: argparse.Namespace) -> int:
 
     writable_file(Path(args.db), "magazyn danych")
     writable_folder(Path(args.out), "folder wyjściowy")
-    return run(Path(args.db), Path(args.out), existing_paths(args.paths), args.caseload_limit, not args.no_notebooks)
+    from pipeline.jobs.ingest import Interrupted, interrupted_message
+
+    paths = exports_from_args(args.paths) if args.paths else []
+    try:
+        return run(Path(args.db), Path(args.out), paths, args.caseload_limit, not args.no_notebooks)
+    except Interrupted as stop:
+        print(interrupted_message(stop), file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
 
 
 def funding(args: argparse.Namespace) -> int:

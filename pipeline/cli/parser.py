@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_mapping(p)
     p.add_argument("--allow-shrink", action="store_true",
                    help="wczytaj eksport pełny, nawet jeśli usuwa ponad 10%% bieżących rekordów jednostki")
+    p.add_argument("--chunk-rows", type=load.chunk_rows, metavar="N",
+                   help="ile wierszy (w przybliżeniu) zapisywać w jednej transakcji (domyślnie 2 000 000); mniej: "
+                   "częstsze zatwierdzanie i postęp, wolniej")
     p.set_defaults(func=load.ingest)
 
     p = sub.add_parser("validate", help="sprawdź eksporty bez wczytywania")

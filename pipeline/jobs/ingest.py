@@ -8,9 +8,9 @@ state rebuilt.  A rejected export leaves only a load-log line.
 
 from __future__ import annotations
 
-import os
+import errno
+import json
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,14 +25,16 @@ from pipeline.config import DEFAULT_CASELOAD_LIMIT
 if TYPE_CHECKING:
     from pipeline.checks.gate import Verdict
     from pipeline.checks.gx_runner import GxValidator
-from pipeline.grammar import count
+from pipeline.grammar import count, number
+from pipeline.progress import Progress
 from pipeline.read.containers import content_hash
 from pipeline.read.export import ExportData, display_name, read_exports
 from pipeline.read.limits import SHRINK_SHARE
+from pipeline.sql import scalar
 from pipeline.warehouse.connection import WarehouseError, open_for_writing
 from pipeline.warehouse.load import Checked, LoadResult, already_loaded, write_batch
 from pipeline.warehouse.recovery import refresh_stale_units
-from pipeline.warehouse.shrink import shrink_problem
+from pipeline.warehouse.shrink import shrink_problems
 
 CHUNK_ROWS = 2_000_000
 
@@ -47,14 +49,28 @@ class IngestOptions:
     chunk_rows: int = CHUNK_ROWS
     allow_shrink: bool = False  # load a `pełny` export even if it removes much of its unit's records
     stage_seconds: dict[str, float] = field(default_factory=dict)  # filled in as the stages run
+    on_stage: Callable[[str], None] | None = None  # told each stage as it starts (a progress bar shows it)
+    chunk_label: str = ""  # "porcja 2/5" while a call has several chunks
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
+        if self.on_stage is not None:
+            self.on_stage(f"{self.chunk_label}: {STAGES.get(stage, stage)}" if self.chunk_label else STAGES.get(stage, stage))
         started = time.perf_counter()
         try:
             yield
         finally:
             self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+def _size(path: Path) -> int:
+    """An export's size on disk (what the chunk budget counts); 0 for what cannot be read (the reader says why)."""
+    try:
+        if path.is_dir():
+            return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _chunks(paths: list[Path], max_rows_hint: int) -> list[list[Path]]:
@@ -63,7 +79,7 @@ def _chunks(paths: list[Path], max_rows_hint: int) -> list[list[Path]]:
     chunks: list[list[Path]] = [[]]
     size = 0
     for p in paths:
-        s = sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else p.stat().st_size
+        s = _size(p)
         if chunks[-1] and size + s > budget:
             chunks.append([])
             size = 0
@@ -74,7 +90,13 @@ def _chunks(paths: list[Path], max_rows_hint: int) -> list[list[Path]]:
 
 class Interrupted(KeyboardInterrupt):
     """SIGTERM (or SIGINT) during `ingest`: raised where the process is, so that every transaction
-    rolls back or commits whole and the spool folder is removed on the way out."""
+    rolls back or commits whole and the spool folder is removed on the way out.  When it leaves
+    `ingest`, `results` holds what happened to every export the call got to (all of it committed:
+    the chunk in flight is rolled back, or, if it had committed, reported) and `total` how many
+    exports the call had."""
+
+    results: list[LoadResult]
+    total: int
 
 
 @contextmanager
@@ -97,28 +119,86 @@ def _signals_interrupt() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+STAGES = {"hash": "sumy kontrolne", "read": "czytanie", "check": "sprawdzanie", "load": "zapis",
+          "current state": "bieżący stan", "report": "raporty jakości"}  # how the progress bar names the stages
+
+
 def ingest(paths: list[Path], options: IngestOptions,
            on_result: Callable[[LoadResult], None] | None = None) -> list[LoadResult]:
-    """Ingest exports in order; return what happened to each.  Raises WarehouseError.
+    """Ingest exports in order; return what happened to each.  Raises WarehouseError, and `Interrupted`
+    (with what was loaded) on SIGINT/SIGTERM.
 
     Each chunk is written and its units' current state rebuilt before its results are reported,
     so a reader that fails (a closed pipe) never stops a load between write and rebuild."""
     results: list[LoadResult] = []
-    with _signals_interrupt():
-        con = open_for_writing(options.db)
-        validator_box: list[GxValidator] = []  # the GX context: made once per call, only if something is validated
-        try:
-            position = 1
-            for chunk in _chunks(paths, options.chunk_rows):
-                chunk_results = _ingest_chunk(con, chunk, position, options, validator_box)
-                position += len(chunk)
-                results += chunk_results
-                if on_result:
-                    for result in chunk_results:
-                        on_result(result)
-        finally:
-            con.close()
+    try:
+        with _signals_interrupt():
+            con = open_for_writing(options.db)
+            validator_box: list[GxValidator] = []  # the GX context: made once per call, only if something is validated
+            try:
+                _ingest_chunks(con, paths, options, validator_box, results, on_result)
+            finally:
+                con.close()
+    except Interrupted as stop:
+        stop.results, stop.total = results, len(paths)
+        _finish_after_interruption(options.db)
+        raise
     return results
+
+
+def _ingest_chunks(con: duckdb.DuckDBPyConnection, paths: list[Path], options: IngestOptions,
+                   validator_box: list[GxValidator], results: list[LoadResult],
+                   on_result: Callable[[LoadResult], None] | None) -> None:
+    """Ingest chunk after chunk, adding each chunk's results to `results` once it has committed."""
+    chunks = _chunks(paths, options.chunk_rows)
+    position = 1
+    for number_, chunk in enumerate(chunks, start=1):
+        options.chunk_label = f"porcja {number_}/{len(chunks)}" if len(chunks) > 1 else ""
+        before = scalar(con, "SELECT coalesce(max(load_id), 0) FROM raw.loads")
+        stopped: Interrupted | None = None
+        try:
+            chunk_results = _ingest_chunk(con, chunk, position, options, validator_box)
+        except Interrupted as stop:  # the chunk in flight rolled back, unless it had committed just before
+            stopped = stop
+            chunk_results = committed_results(con, chunk, position, before)
+        position += len(chunk)
+        results += chunk_results
+        if on_result:
+            for result in chunk_results:
+                on_result(result)
+        if stopped is not None:
+            raise stopped
+
+
+def committed_results(con: duckdb.DuckDBPyConnection, chunk: list[Path], position: int, before: int) -> list[LoadResult]:
+    """What of a chunk an interruption found committed (the load log after load id `before`), in order;
+    the exports after the last committed one are left out (they were not loaded)."""
+    rows = con.execute("SELECT load_id, name, outcome, row_counts FROM raw.loads WHERE load_id > $before ORDER BY load_id",
+                       {"before": before}).fetchall()
+    by_name = {name: (load_id, outcome, counts) for load_id, name, outcome, counts in rows}
+    out: list[LoadResult] = []
+    for n, path in enumerate(chunk, start=position):
+        name = display_name(path, n)
+        if name not in by_name:
+            continue
+        load_id, outcome, counts = by_name[name]
+        out.append(LoadResult(name, outcome, load_id, [], [], json.loads(counts) if counts else None))
+    return out
+
+
+def _finish_after_interruption(db: Path) -> None:
+    """Rebuild the current state of the units a committed chunk left stale, if the interruption came before
+    that (a second Ctrl-C stops it too: then the next writer rebuilds, and readers wait for it)."""
+    try:
+        con = open_for_writing(db)
+    except (WarehouseError, duckdb.Error, KeyboardInterrupt):
+        return
+    try:
+        refresh_stale_units(con)
+    except (duckdb.Error, KeyboardInterrupt):
+        pass
+    finally:
+        con.close()
 
 
 def _ingest_chunk(con: duckdb.DuckDBPyConnection, chunk: list[Path], position: int, options: IngestOptions,
@@ -132,22 +212,34 @@ def _ingest_chunk(con: duckdb.DuckDBPyConnection, chunk: list[Path], position: i
         exports = read_exports([p for _, p, _ in fresh], [h for _, _, h in fresh], positions=[n for n, _, _ in fresh])
     verdicts = _check(exports, options, validator_box) if exports else []
     if not options.allow_shrink:
-        for v in verdicts:
-            if v.accepted and (problem := shrink_problem(con, v.export, SHRINK_SHARE)) is not None:
-                v.problems.append(problem)
+        for problem_of, v in zip(shrink_problems(con, [v.export for v in verdicts if v.accepted], SHRINK_SHARE),
+                                 [v for v in verdicts if v.accepted], strict=True):
+            if problem_of is not None:
+                v.problems.append(problem_of)
     with options.timed("load"):
         written = _write(con, [Checked(v.export, v.problems, v.findings) for v in verdicts])
     with options.timed("current state"):
         _refresh(con)
     if options.reports is not None:
-        from pipeline.outputs.quality.report import write_quality_report
-
         with options.timed("report"):
             for verdict, result in zip(verdicts, written, strict=True):
-                write_quality_report(options.reports, verdict, result)
+                _report(options.reports, verdict, result)
     fresh_results = iter(written)
     return [LoadResult(display_name(path, n), "already loaded", known[h]) if h in known else next(fresh_results)
             for n, (path, h) in enumerate(zip(chunk, hashes, strict=True), start=position)]
+
+
+def _report(directory: Path, verdict: Verdict, result: LoadResult) -> None:
+    """Write an export's quality report; a failure (a full disk, a name the file system refuses) is noted on its
+    result, never raised: the export is loaded (or rejected) already, and later chunks go on."""
+    from pipeline.outputs.quality.report import write_quality_report
+
+    try:
+        write_quality_report(directory, verdict, result)
+    except OSError as e:
+        why = "brak miejsca na dysku" if e.errno == errno.ENOSPC else (
+            "brak uprawnień" if isinstance(e, PermissionError) else type(e).__name__)
+        result.report_error = f"raportu jakości nie zapisano w {directory} ({why})"
 
 
 def _check(pending: list[ExportData], options: IngestOptions, validator_box: list[GxValidator]) -> list[Verdict]:
@@ -197,28 +289,59 @@ def describe(result: LoadResult) -> str:
     if findings:
         line += f", {count(sum(f.count for f in findings), 'ustalenie')} do przejrzenia"
         line += "".join(f"\n    ! {f.describe()}" for f in findings)
+    if result.report_error:
+        line += f"\n    ! {result.report_error}"
     return line
 
 
-def progress_printer(total: int) -> Callable[[LoadResult], None]:
-    """Print each result; on a terminal with several exports, show a counter too.  When the reader
-    goes away (`ingest ... | head -1`), printing stops and the work goes on."""
-    done = 0
-    tty = sys.stdout.isatty() and total > 1
-    closed = False
+def summary(results: list[LoadResult], total: int) -> str:
+    """The closing line of a call: how many exports were loaded, already loaded before, rejected."""
+    by = {o: sum(r.outcome == o for r in results) for o in ("loaded", "already loaded", "rejected")}
+    line = (f"razem {count(total, 'eksport')}: wczytano {number(by['loaded'])}, wczytanych wcześniej "
+            f"{number(by['already loaded'])}, odrzuconych {number(by['rejected'])}")
+    if len(results) < total:
+        line += f", nieprzetworzonych {number(total - len(results))}"
+    return line
 
-    def show(result: LoadResult) -> None:
-        nonlocal done, closed
-        done += 1
-        if closed:
-            return
-        prefix = f"[{done}/{total}] " if tty else ""
-        try:
-            print(prefix + describe(result), flush=True)
-        except BrokenPipeError:
-            closed = True
-            devnull = os.open(os.devnull, os.O_WRONLY)  # so that the final flush at exit does not fail either
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
 
-    return show
+def interrupted_message(stop: Interrupted) -> str:
+    """What an interrupted call says: what it loaded (all of it kept), what not, and how to load the rest."""
+    loaded = sum(r.outcome == "loaded" for r in stop.results)
+    before = sum(r.outcome == "already loaded" for r in stop.results)
+    rejected = sum(r.outcome == "rejected" for r in stop.results)
+    left = stop.total - len(stop.results)
+    text = (f"przerwano: wczytano {count(loaded, 'eksport')} (zapisane w magazynie danych), "
+            f"nie wczytano {count(left, 'eksport')} (porcję w toku wycofano)")
+    if before or rejected:
+        text += f"; wczytanych wcześniej {number(before)}, odrzuconych {number(rejected)}"
+    if left:
+        text += ("; uruchom to samo polecenie ponownie: wczytane eksporty zostaną rozpoznane "
+                 "(„already loaded”) i wczytane zostaną tylko pozostałe")
+    return text
+
+
+class IngestProgress:
+    """Prints each export's line as its chunk commits; on a terminal, a progress bar (`pipeline.progress`)
+    of exports done, rows, time elapsed and left.  Use as `on_result` (and `stage` as `on_stage`)."""
+
+    def __init__(self, total: int, bar: bool | None = None) -> None:
+        self.progress = Progress(total, "eksportów", bar=bar)
+
+    def __call__(self, result: LoadResult) -> None:
+        self.progress.line(describe(result))
+        self.progress.advance(1, sum((result.row_counts or {}).values()) if result.outcome == "loaded" else 0)
+
+    def stage(self, text: str) -> None:
+        self.progress.stage(text)
+
+    def line(self, text: str) -> None:
+        self.progress.line(text)
+
+    def close(self) -> None:
+        self.progress.close()
+
+    def __enter__(self) -> IngestProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

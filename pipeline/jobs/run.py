@@ -15,16 +15,17 @@ import time
 from pathlib import Path
 
 from pipeline.config import DEMO_DIR, FUNDING_FILE
-from pipeline.grammar import count
+from pipeline.grammar import count, form, number
 from pipeline.indicators import coverage, registry
 from pipeline.jobs.funding import load_funding_file
-from pipeline.jobs.ingest import IngestOptions, ingest, progress_printer
+from pipeline.jobs.ingest import IngestOptions, IngestProgress, ingest, summary
+from pipeline.read.discover import discover
 from pipeline.warehouse.connection import connect
 
 
 def demo_exports() -> list[Path]:
-    """The shipped demo exports in loading order (their names sort chronologically)."""
-    return sorted(p for p in DEMO_DIR.iterdir() if not p.name.startswith("."))
+    """The shipped demo exports in loading order (by `data_eksportu`, as for any folder of exports)."""
+    return discover([DEMO_DIR]).paths
 
 
 def _step(message: str) -> None:
@@ -36,9 +37,13 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
     started = time.monotonic()
     on_demo = not paths
     paths = paths or demo_exports()
-    _step(f"Wczytywanie {len(paths)} eksportów do {db}")
-    results = ingest(paths, IngestOptions(db=db, reports=out / "quality", caseload_limit=caseload_limit),
-                     on_result=progress_printer(len(paths)))
+    n = len(paths)
+    _step(f"Wczytywanie {number(n)} {form(n, 'eksportu', 'eksportów', 'eksportów')} do {db}")
+    with IngestProgress(n) as progress:
+        results = ingest(paths, IngestOptions(db=db, reports=out / "quality", caseload_limit=caseload_limit,
+                                              on_stage=progress.stage), on_result=progress)
+    if n > 1:
+        print(summary(results, n), flush=True)
     rejected = [r for r in results if r.outcome == "rejected"]
     failed = False  # a notebook stopped on an error
     if on_demo and FUNDING_FILE.exists():

@@ -35,6 +35,7 @@ class LoadResult:
     problems: list[Problem] | None = None
     findings: list[Problem] | None = None
     row_counts: dict[str, int] | None = None
+    report_error: str | None = None  # the quality report could not be written (the load itself stands)
 
 
 @dataclass
@@ -44,6 +45,14 @@ class Checked:
     data: ExportData
     problems: list[Problem]
     findings: list[Problem]
+
+
+def replaced_tables(data: ExportData) -> set[str]:
+    """The tables whose records an export gives whole: every table it holds (even with no row).  An optional
+    table it leaves out is not among them: a `pełny` export that leaves it out leaves its records as they
+    were (unless a later contract field says otherwise)."""
+    held = set(data.container.members) if data.container is not None else set(data.tables)
+    return {name for name, spec in TABLES.items() if not spec.optional or name in held}
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, int]:
@@ -120,7 +129,9 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: list[Checked]) -> list[Lo
         assert data.meta is not None and content is not None
         known[content] = load_id
         units[load_id] = data.meta.jednostka
-        counts = data.row_counts()
+        replaced = replaced_tables(data)
+        # the log keeps a count for each table the export gives whole: the merge rules read which (current_state.sql)
+        counts = {t: n for t, n in data.row_counts().items() if t not in TABLES or t in replaced}
         log_rows.append(_log_row(load_id, data, "loaded", [], counts, sum(f.count for f in c.findings)))
         finding_rows += _finding_rows(load_id, data.meta.jednostka, c.findings)
         for name in TABLES:
