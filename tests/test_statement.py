@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from builders import assistant
 from openpyxl import load_workbook
 from test_disclosure import lp_disclosed
 from test_periods import H2, _cut_case
 
 from pipeline.indicators.disclosure import Relation, disclosed, protect
-from pipeline.outputs.publication.statement import BEYOND_FOUR, _children_relations, build_statement, publish
+from pipeline.outputs.publication.statement import BEYOND_FOUR, FORMS, SYSTEMS, _children_relations, build_statement, publish
 from pipeline.warehouse.connection import connect
 
 
@@ -60,7 +61,9 @@ def test_published_statement_hides_small_counts_and_nothing_follows(db, load_row
     assert lp_disclosed(s.values, s.relations, p, frozenset({BEYOND_FOUR})) == set()
     assert any(r.total == "children_in_supported_families" for r in s.relations)     # the children relation holds here
     assert p.shown("families_court_obliged") == "<5" and p.shown("families_by_court_obligation:zobowiązane przez sąd") == "<5"
-    assert p.shown("assistants_fte_at_end") == "x"          # 2 assistants at the end: their FTE goes with them
+    assert p.shown("assistants_at_end") == 2 and p.shown("assistants_fte_at_end") == 2.0   # staff: shown, however few
+    assert p.shown("assistants") == 2 and p.shown("emp:umowa o pracę|zadaniowy") == 2
+    assert p.shown("max_caseload") == "<5"                   # one assistant's families: a count of families
     assert p.shown("advice_sessions") == 1                     # acts are not people: shown
     # 4 children ("<5") and one family with four or more ("<5"): 4 n4 <= 4 gives n4 = 1 and the children 4, so with every
     # part of this 5-family unit small, the totals go too (reported in keep_hidden)
@@ -82,6 +85,50 @@ def test_published_outputs_from_the_command_line(db, load_rows, tmp_path, capsys
     assert _line(tmp_path / "w.xlsx", "rodziny zobowiązane przez sąd do współpracy") == "<5"
     assert main(["indicators", "--period", "2024-H2", "--db", str(db), "--out", str(tmp_path / "w.csv"), "--publish"]) == 2
     assert main(["statement", "--period", "2024-H2", "--db", str(db), "--publish", "--threshold", "1", "--out", str(out)]) == 2
+
+
+def _four_assistants() -> dict:
+    """The cut case with two more assistants: in H2 (and on 31 December) A1, A2, A4 at 1 FTE on an employment contract,
+    task-based, and A5 at 0.5 on a civil-law contract, basic system: 4 assistants, 3.50 FTE; A3 left on 30 June."""
+    rows = _cut_case()
+    rows["asystenci"] = [*rows["asystenci"], assistant("A4", "2023-01-01"),
+                         assistant("A5", "2024-01-01", fte=0.5, forma_zatrudnienia="umowa cywilnoprawna",
+                                   system_czasu_pracy="podstawowy")]
+    return rows
+
+
+def test_published_statement_shows_the_staff_in_full_and_still_hides_families(db, load_rows, tmp_path):
+    from pipeline.cli import main
+
+    load_rows(_four_assistants())
+    out = tmp_path / "pub"
+    assert main(["statement", "--period", "2024-H2", "--db", str(db), "--out", str(out), "--publish"]) == 0
+    xlsx, html = out / "zestawienie_2024-H2_publikacja.xlsx", out / "zestawienie_2024-H2_publikacja.html"
+    assert _line(xlsx, "liczba asystentów rodziny") == 4
+    assert _line(xlsx, "asystenci zatrudnieni w ostatnim dniu okresu") == 4
+    assert _line(xlsx, "etaty asystentów w ostatnim dniu okresu") == 3.5
+    assert _line(xlsx, "rodziny zobowiązane przez sąd do współpracy") == "<5"                      # 1 family: still hidden
+    assert _line(xlsx, "rodziny z trwającą asystenturą w ostatnim dniu okresu") == "<5"            # 4 families
+    assert _line(xlsx, "największa liczba rodzin u jednego asystenta jednocześnie") == "<5"        # 3 families at A2
+    book = load_workbook(xlsx)
+    for sheet, want in (("asystenci okres liczba", [4, 1, 3]), ("asystenci koniec liczba", [4, 1, 3]),
+                        ("asystenci okres etaty", [3.5, 0.5, 3.0]), ("asystenci koniec etaty", [3.5, 0.5, 3.0])):
+        rows = {r[0]: r[1:] for r in book[sheet].iter_rows(values_only=True) if r[0] in (*FORMS, "razem")}
+        got = [rows["razem"][-1], rows["umowa cywilnoprawna"][SYSTEMS.index("podstawowy")],
+               rows["umowa o pracę"][SYSTEMS.index("zadaniowy")]]
+        assert got == want, sheet
+        assert not {"<5", "x"} & {v for r in rows.values() for v in r}, sheet
+    page = html.read_text(encoding="utf-8")
+    grids = page[page.index("Forma zatrudnienia"):]
+    assert grids.count("<td class=\"n\">4 (3,50 et.)</td>") == 2                # the grand totals, over the period and at the end
+    # per grid, A5's cell, its row (umowa cywilnoprawna) and its column (podstawowy); the same for the other three
+    assert grids.count("<td class=\"n\">1 (0,50 et.)</td>") == 6
+    assert grids.count("<td class=\"n\">3 (3,00 et.)</td>") == 6
+    assert "&lt;5" not in grids[:grids.index("class=\"notes\"")] and ">x<" not in grids
+    assert "<td class=\"n hidden\">&lt;5</td>" in page[:page.index("Forma zatrudnienia")]     # the families' small counts
+    notes = " ".join(map(str, _cells(xlsx)["zestawienie"]))
+    assert "kontrolę ujawniania do liczb rodzin, dzieci i asystentur" in notes and "nie kadrę" in notes
+    assert "etaty liczone z ukrytej liczby też ukryto" not in notes and "kontrola ujawniania chroni rodziny i dzieci" in page
 
 
 def test_the_children_total_cannot_give_back_a_hidden_bucket():

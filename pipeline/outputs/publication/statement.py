@@ -4,7 +4,11 @@ It gathers, for one period, the figures a centre copies into the statutory half-
 programme's questions: the flows over the period (every figure of the registry), the stock on its
 last day ("stan na"), and the breakdowns, each with its definition.  It is a statement prepared
 from the warehouse, not the official form.  With `publish`, disclosure control
-(`pipeline/indicators/disclosure.py`) is applied to the whole statement at once and said so.
+(`pipeline/indicators/disclosure.py`) is applied to the whole statement at once and said so: to the
+counts of families, children and episodes (and `max_caseload`, one assistant's number of families).
+Staff figures (the number of assistants, by form of employment and working-time system, and their
+FTE) are always shown: the assistants are not the persons the protection is for (the annual
+information itself names "czterech asystentów"), and nothing about families follows from them.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
 from pipeline.indicators import breakdowns as bd
 from pipeline.indicators import registry
-from pipeline.indicators.disclosure import DEFAULT_THRESHOLD, Protected, Relation, protect
+from pipeline.indicators.disclosure import DEFAULT_THRESHOLD, SECONDARY_MARK, Protected, Relation, protect
 from pipeline.indicators.periods import Period
 from pipeline.outputs import formats
 from pipeline.outputs.spreadsheets import Column, Sheet, write_workbook
@@ -32,7 +36,9 @@ TITLE = "Zestawienie z magazynu danych o pracy asystentów rodziny"
 NOT_THE_FORM = ("Zestawienie przygotowane z magazynu danych (anonimizowanych eksportów systemu ośrodka) jako pomoc przy "
                 "wypełnianiu sprawozdania półrocznego i odpowiedzi dla programu „Asystent rodziny”. Nie jest to urzędowy "
                 "formularz sprawozdania; liczby liczone są według definicji podanych przy każdej pozycji.")
-PERSON_UNITS = ("rodziny", "dzieci", "asystenci")
+PERSON_UNITS = ("rodziny", "dzieci")  # the counts disclosure control applies to (staff figures are always shown)
+STAFF_NOTE = ("Liczby asystentów (także według formy zatrudnienia i systemu czasu pracy) i ich etaty pokazano w pełnej "
+              "wysokości: kontrola ujawniania chroni rodziny i dzieci, nie kadrę.")
 FORMS = TABLES["asystenci"].column("forma_zatrudnienia").values
 SYSTEMS = TABLES["asystenci"].column("system_czasu_pracy").values
 @dataclass
@@ -89,9 +95,9 @@ class Statement:
         return self.protected.shown(key) if self.protected else self.values[key]
 
 
-def _grid_cells(prefix: str, counts: dict[str, dict[str, int]], fte: dict[str, dict[str, float]], grand: str,
-                fte_grand: str, values: dict[str, Any], relations: list[Relation], dependents: dict[str, tuple[str, ...]],
-                count_keys: set[str]) -> None:
+def _grid_cells(prefix: str, counts: dict[str, dict[str, int]], fte: dict[str, dict[str, float]], fte_grand: str,
+                values: dict[str, Any]) -> None:
+    """The cells of one staff grid (counts and FTE with margins): staff figures, so no relation, no count to protect."""
     for f in FORMS:
         for s in SYSTEMS:
             values[f"{prefix}:{f}|{s}"] = counts.get(f, {}).get(s, 0)
@@ -102,17 +108,6 @@ def _grid_cells(prefix: str, counts: dict[str, dict[str, int]], fte: dict[str, d
         values[f"{prefix}:*|{s}"] = sum(counts.get(f, {}).get(s, 0) for f in FORMS)
         values[f"fte_{prefix}:*|{s}"] = sum(fte.get(f, {}).get(s, 0.0) for f in FORMS)
     values[fte_grand] = round(sum(sum(d.values()) for d in fte.values()), 4)
-    for f in FORMS:
-        relations.append(Relation(f"{prefix}:{f}|*", tuple(f"{prefix}:{f}|{s}" for s in SYSTEMS)))
-    for s in SYSTEMS:
-        relations.append(Relation(f"{prefix}:*|{s}", tuple(f"{prefix}:{f}|{s}" for f in FORMS)))
-    relations.append(Relation(grand, tuple(f"{prefix}:{f}|*" for f in FORMS)))
-    relations.append(Relation(grand, tuple(f"{prefix}:*|{s}" for s in SYSTEMS)))
-    keys = [k for k in values if k.startswith(f"{prefix}:")]
-    count_keys.update(keys)
-    for k in keys:  # an FTE beside a count is hidden with it; FTE cells have the same relations, so the same pattern
-        dependents[f"fte_{k}"] = (k,)
-    dependents[fte_grand] = (grand,)
 
 
 BEYOND_FOUR = "children_beyond_four_in_4plus_families"  # an unknown: never shown, in the children relation
@@ -171,9 +166,8 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
     for f in bd.STOCK:
         values[f.key] = stock[f.key]
         stock_lines.append(Line(f.key, f.label, "decimal" if "fte" in f.key else "count"))
-        if "fte" not in f.key:
+        if not f.key.startswith("assistants"):  # the staff on the last day and their FTE: always shown
             counts.add(f.key)
-    dependents["assistants_fte_at_end"] = ("assistants_at_end",)
     tables.append(Table(f"Stan na {formats.day(period.end)}", stock_lines, [(f.label, f.definicja) for f in bd.STOCK]))
 
     def one_way(fig: bd.Figure, total: str, total_label: str, categories: dict[str, int], labels: dict[str, str]) -> None:
@@ -210,10 +204,9 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
         Grid(by_key["assistants_by_employment_at_end"].label, "emp_end", "assistants_at_end", "fte_emp_end:*|*",
              by_key["assistants_by_employment_at_end"].definicja + "."),
     ]
-    _grid_cells("emp", parts["assistants_by_employment"], parts["assistants_fte_by_employment"], "assistants", "fte_emp:*|*",
-                values, relations, dependents, counts)
+    _grid_cells("emp", parts["assistants_by_employment"], parts["assistants_fte_by_employment"], "fte_emp:*|*", values)
     _grid_cells("emp_end", parts["assistants_by_employment_at_end"], parts["assistants_fte_by_employment_at_end"],
-                "assistants_at_end", "fte_emp_end:*|*", values, relations, dependents, counts)
+                "fte_emp_end:*|*", values)
     return Statement(period, unit, unit_name, values, tables, grids, relations, dependents, counts, keep)
 
 
@@ -236,11 +229,24 @@ def _notes(statement: Statement, generated: str) -> list[str]:
     notes = [NOT_THE_FORM, f"Okres: {statement.period.polish()}; stan na {formats.day(statement.period.end)}; "
              f"jednostka: {statement.unit_name}; przygotowano {generated}."]
     if statement.protected:
-        notes.append(statement.protected.note())
+        notes.append(_disclosure_note(statement.protected.threshold))
     else:
         notes.append("Bez kontroli ujawniania: zestawienie zawiera małe liczby i nie jest przeznaczone do publikacji "
                      "(do publikacji: --publish).")
     return notes
+
+
+def _disclosure_note(k: int) -> str:
+    """What the published statement protects (families and children) and what it shows in full (the staff)."""
+    return (f"Zastosowano kontrolę ujawniania do liczb rodzin, dzieci i asystentur (także do największej liczby rodzin "
+            f"u jednego asystenta): liczby od 1 do {k - 1} pokazano jako „<{k}”, a „{SECONDARY_MARK}” oznacza liczbę ukrytą, "
+            f"aby żadnej ukrytej liczby nie dało się odtworzyć z sum i różnic tabeli ani z tego, że „<{k}” to od 1 do {k - 1}; "
+            "mediana czasu trwania zakończonej współpracy jest ukryta, gdy ukryta jest liczba zakończonych asystentur; "
+            f"zera pokazano. {STAFF_NOTE}")
+
+
+def _grid_definition(statement: Statement, grid: Grid) -> str:
+    return grid.definition + (f" {STAFF_NOTE}" if statement.protected else "")
 
 
 def _grid_rows(statement: Statement, grid: Grid, kind: str) -> list[dict[str, Any]]:
@@ -282,7 +288,8 @@ def write_xlsx(path: Path, statement: Statement, generated: str) -> Path:
                 Column(s, "razem" if s == "total" else s, kind, 12) for s in keys[1:]]
             name = f"{'koniec' if grid.prefix.endswith('end') else 'okres'} {suffix}"
             sheets.append(Sheet(f"asystenci {name}", _value_frame(_grid_rows(statement, grid, kind), keys), columns,
-                                [grid.title + (" — etaty" if kind == "decimal" else ""), grid.definition, *notes[-1:]]))
+                                [grid.title + (" — etaty" if kind == "decimal" else ""), _grid_definition(statement, grid),
+                                 *notes[-1:]]))
     definitions = [pair for t in statement.tables for pair in t.definitions] + [(g.title, g.definition) for g in statement.grids]
     sheets.append(Sheet("definicje", pl.DataFrame({"title": [d[0] for d in definitions], "text": [d[1] for d in definitions]}),
                         [Column("title", "Pozycja", width=48), Column("text", "Definicja", width=120)], notes))
@@ -299,7 +306,8 @@ def write_html(path: Path, statement: Statement, generated: str) -> Path:
     grids = []
     for g in statement.grids:
         counts, ftes = _grid_rows(statement, g, "count"), _grid_rows(statement, g, "decimal")
-        grids.append({"title": g.title[0].upper() + g.title[1:], "definition": g.definition, "columns": [*SYSTEMS, "razem"],
+        grids.append({"title": g.title[0].upper() + g.title[1:], "definition": _grid_definition(statement, g),
+                      "columns": [*SYSTEMS, "razem"],
                       "rows": [{"label": c["label"],
                                 "cells": [_cell_text(c[s], f[s]) for s in (*SYSTEMS, "total")]}
                                for c, f in zip(counts, ftes, strict=True)]})
