@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,lab]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
@@ -19,11 +19,16 @@ install: $(VENV)/.installed
 demo run: install
 	$(PY) -m pipeline run
 
-# JupyterLab in notebooks/ (the lab extra is installed on first use); the notebooks find the warehouse
-# themselves (data/warehouse.duckdb, or the file named by ASYSTENCI_DB)
+# JupyterLab in notebooks/ on 127.0.0.1 with a token (--allow-root only when run as root); the lab extra is
+# installed on first use; .py notebooks open as notebooks on a double-click (the venv's overrides.json, not
+# the home folder); the notebooks find the warehouse themselves (data/warehouse.duckdb, or ASYSTENCI_DB)
+LAB_PORT ?= 8888
 lab: install
 	$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -e '.[lab]'
-	cd notebooks && $(abspath $(VENV))/bin/jupyter lab
+	$(PY) -m pipeline.outputs.notebooks.lab $(VENV)/share/jupyter/lab/settings
+	@echo "JupyterLab: otwórz adres z tokenem wypisany poniżej (http://127.0.0.1:$(LAB_PORT)/lab?token=…)"
+	cd notebooks && $(abspath $(VENV))/bin/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
+		$$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 test: install
 	$(PY) -m pytest -q

@@ -2,5 +2,6 @@
 
 Made by `python -m pipeline notebooks` (and `run`): `runner` executes them to HTML; inside a
 notebook, `setup` opens it (parameters, read-only warehouse, chart theme, tables), `tables` builds
-its frames and `findings` the sentences of "Co znaleźliśmy".
+its frames and `findings` the sentences of "Co znaleźliśmy"; `lab` writes the JupyterLab setting
+`make lab` needs (a .py opens as a notebook on a double-click).
 """
