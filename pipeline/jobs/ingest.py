@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from pipeline.checks.gate import Verdict
     from pipeline.checks.gx_runner import GxValidator
 from pipeline.grammar import count, number
-from pipeline.progress import Progress
+from pipeline.jobs.progress import Progress
 from pipeline.read.containers import content_hash
 from pipeline.read.export import ExportData, display_name, read_exports
 from pipeline.read.limits import SHRINK_SHARE
@@ -173,7 +173,7 @@ def _ingest_chunks(con: duckdb.DuckDBPyConnection, paths: list[Path], options: I
 def committed_results(con: duckdb.DuckDBPyConnection, chunk: list[Path], position: int, before: int) -> list[LoadResult]:
     """What of a chunk an interruption found committed (the load log after load id `before`), in order;
     the exports after the last committed one are left out (they were not loaded)."""
-    rows = con.execute("SELECT load_id, name, outcome, row_counts FROM raw.loads WHERE load_id > $before ORDER BY load_id",
+    rows = con.execute("SELECT load_id, file_name, outcome, row_counts FROM raw.loads WHERE load_id > $before ORDER BY load_id",
                        {"before": before}).fetchall()
     by_name = {name: (load_id, outcome, counts) for load_id, name, outcome, counts in rows}
     out: list[LoadResult] = []
@@ -321,7 +321,7 @@ def interrupted_message(stop: Interrupted) -> str:
 
 
 class IngestProgress:
-    """Prints each export's line as its chunk commits; on a terminal, a progress bar (`pipeline.progress`)
+    """Prints each export's line as its chunk commits; on a terminal, a progress bar (`pipeline.jobs.progress`)
     of exports done, rows, time elapsed and left.  Use as `on_result` (and `stage` as `on_stage`)."""
 
     def __init__(self, total: int, bar: bool | None = None) -> None:
