@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import builders
 from builders import load_export, read_export
 
+from pipeline.cli import main
 from pipeline.jobs.ingest import IngestOptions, ingest
 from pipeline.warehouse.connection import connect, open_for_writing
 
@@ -73,3 +74,18 @@ def snapshot(db: Path) -> dict:
         return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for (t,) in tables}
     finally:
         con.close()
+
+
+@pytest.fixture
+def cli(validator, monkeypatch, capsys):
+    """Run `python -m pipeline ...` in this process (one GX context for the session); return (code, out, err)."""
+    import pipeline.checks.gx_runner as gx_runner
+
+    monkeypatch.setattr(gx_runner, "GxValidator", lambda: validator)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

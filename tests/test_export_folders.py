@@ -19,20 +19,6 @@ from pipeline.read.discover import discover
 PESEL = "44051401359"  # a valid PESEL (checksum), the kind an analyst may paste as a header
 
 
-@pytest.fixture
-def cli(validator, monkeypatch, capsys):
-    import pipeline.checks.gx_runner as gx_runner
-
-    monkeypatch.setattr(gx_runner, "GxValidator", lambda: validator)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def _figures(cli, db: Path, year: int) -> dict:
     code, out, _ = cli("indicators", "--year", str(year), "--db", str(db), "--format", "json")
     assert code == 0

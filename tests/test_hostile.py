@@ -17,7 +17,6 @@ import duckdb
 import pytest
 from builders import meta, small_case, write
 
-from pipeline.cli import main
 from pipeline.grammar import number
 from pipeline.synth.writer import Dialect
 
@@ -49,21 +48,6 @@ def _loaded(db: Path) -> dict[str, str]:
         return dict(con.execute("SELECT file_name, outcome FROM raw.loads").fetchall())
     finally:
         con.close()
-
-
-@pytest.fixture
-def cli(tmp_path, validator, monkeypatch, capsys):
-    """Run `python -m pipeline ...` in this process (one GX context for the session); return (code, out, err)."""
-    import pipeline.checks.gx_runner as gx_runner
-
-    monkeypatch.setattr(gx_runner, "GxValidator", lambda: validator)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture
