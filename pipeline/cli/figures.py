@@ -23,7 +23,6 @@ def indicators(args: argparse.Namespace) -> int:
     from pipeline.cli import guards
     from pipeline.indicators import registry
     from pipeline.outputs.figures.text import indicators_csv, indicators_table
-    from pipeline.warehouse.connection import connect
 
     if getattr(args, "cohorts", False):
         if args.year is not None or args.years is not None or args.period is not None:
@@ -43,7 +42,7 @@ def indicators(args: argparse.Namespace) -> int:
             raise UsageError("--out zapisuje tabelę lat; zestawienie za półrocze albo kwartał zapisuje polecenie statement")
     if args.out:
         writable_file(Path(args.out), "plik wyjściowy")
-    con = connect(Path(args.db), read_only=True)
+    con = _open(Path(args.db), args.publish)
     try:
         unit = guards.resolve_unit(con, args.unit)
         if args.years is not None:
@@ -96,20 +95,32 @@ def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, uni
     from datetime import date
 
     from pipeline.outputs.formats import day
-    from pipeline.outputs.publication.statement import build_statement, publish, write_html, write_xlsx
+    from pipeline.outputs.publication.nest import PublicationRefused
+    from pipeline.outputs.publication.statement import publish_recorded, write_html, write_xlsx
     from pipeline.warehouse.units import unit_name
 
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".html"):
         raise UsageError("--publish zapisuje plik .xlsx albo .html")
     period = args.period or parse_period(str(args.year))
-    statement = publish(build_statement(con, period, unit, unit_name(con, unit), args.caseload_limit),
-                        _threshold(args))
-
-
-    (write_xlsx if out.suffix.lower() == ".xlsx" else write_html)(out, statement, day(date.today()))
+    writer = write_xlsx if out.suffix.lower() == ".xlsx" else write_html
+    try:
+        publish_recorded(con, period, unit, unit_name(con, unit), _threshold(args),
+                         lambda statement: writer(out, statement, day(date.today())), args.caseload_limit)
+    except PublicationRefused as e:
+        raise UsageError(str(e)) from None
     print(f"zapisano {out} (kontrola ujawniania, próg {args.threshold})")
     return EXIT_OK
+
+
+def _open(path: Path, publish: bool) -> DuckDBPyConnection:
+    """The warehouse read-only, or, to publish (a publication is recorded in raw.published_cells), to write."""
+    from pipeline.warehouse.connection import connect, open_for_writing
+
+    if not publish:
+        return connect(path, read_only=True)
+    connect(path, read_only=True).close()  # the same refusals as to read (no such file, a stale state)
+    return open_for_writing(path)
 
 
 def _threshold(args: argparse.Namespace) -> int:
@@ -120,17 +131,21 @@ def _threshold(args: argparse.Namespace) -> int:
 
 def statement(args: argparse.Namespace) -> int:
     from pipeline.cli import guards
+    from pipeline.outputs.publication.nest import PublicationRefused, standard_or_refused
     from pipeline.outputs.publication.statement import write_statement
-    from pipeline.warehouse.connection import connect
     from pipeline.warehouse.units import unit_name
 
     threshold = _threshold(args) if args.publish else None
-    con = connect(Path(args.db), read_only=True)
+    if args.publish:
+        standard_or_refused(args.period)
+    con = _open(Path(args.db), args.publish)
     try:
         unit = guards.resolve_unit(con, args.unit)
         guards.check_years(con, range(args.period.start.year, args.period.end.year + 1), unit)
         paths = write_statement(con, args.period, unit, unit_name(con, unit), Path(args.out), threshold,
                                 args.caseload_limit)
+    except PublicationRefused as e:
+        raise UsageError(str(e)) from None
     finally:
         con.close()
     for path in paths:

@@ -19,7 +19,12 @@ HiGHS): a cell whose least and greatest value are equal is disclosed.  (The equa
 enough: 18 = a + b + 10 with a and b shown as `<5` gives a = b = 4.)
 
 The whole output is protected at once, so a figure that appears in two tables is hidden in both or
-in neither.  What is published (the period statement) holds no table per assistant: its cells are
+in neither.  Several outputs that a reader can set side by side (the statements of one unit for a year,
+its halves and quarters, and of the units beside their total) are protected as one output: their
+cells and the relations between them in one problem, where the cells already published are `fixed`
+(their status cannot change: secondary suppression picks only among the new cells).  A relation is
+stated only when the values satisfy it (`holds`): stating one a reader cannot know only hides more,
+and one the values break cannot be known.  What is published (the period statement) holds no table per assistant: its cells are
 totals over the unit, and nothing here lays out one row per person.
 
 Chosen over `acro` (SACRO: threshold checks on pandas crosstabs, no secondary suppression across
@@ -40,6 +45,10 @@ Status = Literal["shown", "primary", "secondary", "dependent"]
 SECONDARY_MARK = "x"
 
 
+class Unprotectable(ValueError):
+    """No choice of the new cells hides what the fixed (already published) cells would give away."""
+
+
 @dataclass(frozen=True)
 class Relation:
     """`total = sum(weight * part)` between cells of one output (weights 1 unless given; a difference
@@ -57,6 +66,14 @@ class Relation:
         if len(weights) != len(self.parts):
             raise ValueError("tyle wag, ile składników")
         return [(self.total, 1)] + [(p, -w) for p, w in zip(self.parts, weights, strict=True)]
+
+
+def holds(relation: Relation, values: Mapping[str, float | int | None]) -> bool:
+    """Whether the values satisfy the relation (every cell of it known)."""
+    if any(values.get(c) is None for c, _ in relation.terms()):
+        return False
+    left = sum(coef * float(values[c] or 0) for c, coef in relation.terms())  # total - sum(weight * part)
+    return left <= 1e-9 if relation.at_most else abs(left) <= 1e-9
 
 
 @dataclass
@@ -87,6 +104,7 @@ class Protected:
 
 
 Bounds = dict[str, tuple[float | None, float | None]]
+WITNESS_ROUNDS = 6  # solutions with random objectives tried before each cell's own least and greatest value
 
 
 def _bounds(status: Mapping[str, Status], threshold: int, signed: Iterable[str], unknowns: Iterable[str]) -> Bounds:
@@ -141,8 +159,8 @@ def ranges(values: Mapping[str, float | int | None], relations: Sequence[Relatio
     out: dict[str, tuple[float, float]] = {}
     seen: dict[int, set[int]] = {}  # witness: the values each cell took in the solutions found so far
 
-    def solve(cost: np.ndarray):
-        res = milp(cost, integrality=integer, bounds=LpBounds(lo, hi), constraints=constraints)
+    def solve(cost: np.ndarray, box: tuple[np.ndarray, np.ndarray] = (lo, hi)):
+        res = milp(cost, integrality=integer, bounds=LpBounds(*box), constraints=constraints)
         if res.status == 0:
             for i, x in enumerate(res.x):
                 seen.setdefault(i, set()).add(round(float(x)))
@@ -151,6 +169,18 @@ def ranges(values: Mapping[str, float | int | None], relations: Sequence[Relatio
     first = solve(np.zeros(len(cols)))
     if first.status != 0:
         raise ValueError("wartości nie spełniają relacji tabeli")
+    if witness and len(targets) > 2:  # a few solutions pushed every way at once tell most cells apart in a few programs
+        rng = np.random.default_rng(0)
+        cap = 2 * max([abs(float(v or 0)) for v in values.values()] + [1.0]) + 10  # boxed: every solution is one of the
+        box = (np.maximum(lo, -cap), np.minimum(hi, cap))                           # problem's, none unbounded
+        linked_targets = [index[c] for c in targets if index[c] in linked]
+        for _ in range(WITNESS_ROUNDS):
+            open_ = [j for j in linked_targets if len(seen[j]) < 2]
+            if len(open_) < 3:
+                break
+            cost = np.zeros(len(cols))
+            cost[open_] = rng.choice([-1.0, 1.0], size=len(open_))
+            solve(cost, box)
     for c in targets:
         j = index[c]
         if j not in linked:  # in no relation with anything hidden: only its bounds
@@ -179,19 +209,24 @@ def disclosed(values: Mapping[str, float | int | None], relations: Sequence[Rela
     relations and the bounds."""
     bounds = _bounds(status, threshold, signed, unknowns)
     hidden = [k for k, s in status.items() if s != "shown" and (cells is None or k in cells)]
+    hidden += [u for u in unknowns if cells is not None and u in cells and u not in status]  # unknowns asked about
     spans = ranges(values, relations, bounds, hidden, witness=True)
     return sorted(c for c, (lo, hi) in spans.items() if lo == hi)
 
 
 def protect(values: Mapping[str, float | int | None], relations: Sequence[Relation], threshold: int = DEFAULT_THRESHOLD,
             dependents: Mapping[str, Sequence[str]] | None = None, keep: Iterable[str] = (),
-            counts: Iterable[str] | None = None, signed: Iterable[str] = (), unknowns: Iterable[str] = ()) -> Protected:
+            counts: Iterable[str] | None = None, signed: Iterable[str] = (), unknowns: Iterable[str] = (),
+            fixed: Mapping[str, Status] | None = None, watch: Iterable[str] = ()) -> Protected:
     """Primary and secondary suppression of one output's cells (see the module's docstring).
 
     `values`: every cell; `counts`: the cells the threshold applies to (default: every cell not in
     `dependents`); `dependents`: cell -> the cells it is computed from; `keep`: cells to hide last;
     `signed`: cells that may be negative (a difference); `unknowns`: quantities in a relation that are
-    never shown (counts, so >= 0)."""
+    never shown (counts, so >= 0); `fixed`: cells already published, with the status they were published with
+    (never changed; `Unprotectable` when only changing them would stop a leak); `watch`: unknowns that must not be
+    disclosed either (the small counts of a statement not published).  A new cell whose value the fixed cells already
+    give (and is not small) is shown: hiding it would hide nothing."""
     if threshold < 3:
         raise ValueError("próg musi wynosić co najmniej 3 (przy progu 2 „<2” znaczy 1)")
     dependents = dict(dependents or {})
@@ -201,30 +236,47 @@ def protect(values: Mapping[str, float | int | None], relations: Sequence[Relati
         for c in (r.total, *r.parts):
             if c not in values and c not in unknowns:
                 raise KeyError(c)
+    fixed = dict(fixed or {})
     status: dict[str, Status] = {k: "shown" for k in values}
-    for k in count_keys:
+    for k in count_keys - set(fixed):
         v = values[k]
         if v is not None and 0 < v < threshold:
             status[k] = "primary"
+    status.update({k: s for k, s in fixed.items() if k in status})
     keep = set(keep)
     totals = {r.total for r in relations}
     safe: set[str] = set()  # hiding more only widens what a reader can infer: a cell once safe stays safe
+    watch = set(watch) & unknowns
+    forced: set[str] = set()  # new cells the fixed ones give away whatever else is hidden: shown
     while True:
-        todo = {k for k, s in status.items() if s != "shown"} - safe
+        todo = ({k for k, s in status.items() if s != "shown"} | watch) - safe
         leaked = set(disclosed(values, relations, status, threshold, signed, unknowns, todo))
         safe |= todo - leaked
         if not leaked:
             break
         candidates = {c for r in relations if leaked & {r.total, *r.parts} for c in (r.total, *r.parts)
-                      if c in status and status[c] == "shown"}
+                      if c in status and status[c] == "shown" and c not in fixed and c not in forced}
         if not candidates:  # the leak runs through relations hidden whole: widen to every relation
-            candidates = {c for r in relations for c in (r.total, *r.parts) if c in status and status[c] == "shown"}
+            candidates = {c for r in relations for c in (r.total, *r.parts)
+                          if c in status and status[c] == "shown" and c not in fixed and c not in forced}
         if candidates:
             pick = min(candidates, key=lambda c: (c in keep, c in totals, (values[c] or 0) == 0, abs(values[c] or 0), c))
         else:  # everything around is hidden and the small counts still pin each other: a `<k` becomes `x` (no bounds)
-            pick = min((c for c in status if status[c] == "primary"), key=lambda c: (c not in totals, c not in leaked, c))
+            small = [c for c in status if status[c] == "primary" and c not in fixed]
+            if not small:
+                given = {c for c in leaked if c in status and c not in fixed and status[c] == "secondary"
+                         and not 0 < (values[c] or 0) < threshold}
+                if given != leaked:  # a fixed cell, a watched unknown or a small count: only the published could help
+                    raise Unprotectable(", ".join(sorted(leaked)))
+                for c in given:
+                    status[c] = "shown"
+                forced |= given
+                continue
+            pick = min(small, key=lambda c: (c not in totals, c not in leaked, c))
         status[pick] = "secondary"
     for key, sources in dependents.items():
+        if key in fixed:
+            continue
         if status[key] == "shown" and any(status[s] != "shown" for s in sources):
             status[key] = "dependent"
     kept_hidden = sorted(k for k in keep if status[k] == "secondary")

@@ -3,7 +3,8 @@
 Each step takes a warehouse from version N to N + 1 in one transaction; the steps run in order.
 Version 0 (made before the version was written) differs from version 1 only by the tables added
 since (created, empty, by the DDL) and the version row; version 1 from version 2 by the optional
-table `projekty` (raw and core, created empty by the DDL).
+table `projekty` (raw and core, created empty by the DDL); version 3 from version 2 by
+`raw.published_cells` (the record of published statements, created empty).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def _create_new_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
-STEPS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {PRE_VERSION: _create_new_tables, 1: _create_new_tables}
+STEPS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {PRE_VERSION: _create_new_tables, 1: _create_new_tables,
+                                                               2: _create_new_tables}
 
 
 def migrate(path: Path) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipeline.contract import TABLES, Column
 
-SCHEMA_VERSION = 2  # 1: the first written version; 2: the optional table `projekty`
+SCHEMA_VERSION = 3  # 1: the first written version; 2: the optional table `projekty`; 3: `raw.published_cells`
 
 _SQL_TYPES = {
     "id": "VARCHAR",
@@ -71,6 +71,20 @@ def ddl() -> list[str]:
     kwota DOUBLE NOT NULL,
     liczba_asystentow DOUBLE NOT NULL,
     PRIMARY KEY (jednostka, rok, zrodlo)
+)""",
+        # every cell of every statement published (`statement --publish`): later publications of the same year keep
+        # what it hid hidden (pipeline/outputs/publication/nest.py); jednostka '*' is the total of all units
+        """CREATE TABLE IF NOT EXISTS raw.published_cells (
+    jednostka VARCHAR NOT NULL,
+    okres VARCHAR NOT NULL,
+    okres_od DATE NOT NULL,
+    okres_do DATE NOT NULL,
+    klucz VARCHAR NOT NULL,
+    wartosc DOUBLE,
+    status VARCHAR NOT NULL,
+    prog INTEGER NOT NULL,
+    opublikowano TIMESTAMP NOT NULL,
+    PRIMARY KEY (jednostka, okres_od, okres_do, klucz)
 )""",
     ]
     for name in TABLES:

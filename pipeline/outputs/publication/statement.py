@@ -13,10 +13,11 @@ information itself names "czterech asystentów"), and nothing about families fol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
@@ -26,9 +27,10 @@ from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
 from pipeline.indicators import breakdowns as bd
 from pipeline.indicators import registry
-from pipeline.indicators.disclosure import DEFAULT_THRESHOLD, SECONDARY_MARK, Protected, Relation, protect
+from pipeline.indicators.disclosure import DEFAULT_THRESHOLD, SECONDARY_MARK, Protected, Relation, holds, protect
 from pipeline.indicators.periods import Period
 from pipeline.outputs import formats
+from pipeline.outputs.publication import nest
 from pipeline.outputs.spreadsheets import Column, Sheet, write_workbook
 from pipeline.outputs.wording import CATEGORY_LABELS, duration_label
 
@@ -41,6 +43,8 @@ STAFF_NOTE = ("Liczby asystentów (także według formy zatrudnienia i systemu c
               "wysokości: kontrola ujawniania chroni rodziny i dzieci, nie kadrę.")
 FORMS = TABLES["asystenci"].column("forma_zatrudnienia").values
 SYSTEMS = TABLES["asystenci"].column("system_czasu_pracy").values
+T = TypeVar("T")
+
 @dataclass
 class Line:
     """One line of a table: the cell's key, its Polish label, kind, indent (a part of the line above)."""
@@ -127,6 +131,29 @@ def _children_relations(values: dict[str, Any]) -> list[Relation]:
             Relation(BEYOND_FOUR, ("families_by_children:4+",), (MOST_CHILDREN,), at_most=True)]
 
 
+def _flow_stock_relations(values: dict[str, Any]) -> list[Relation]:
+    """What the definitions make true between the flows over the period and the stock on its last day, stated only
+    where the figures satisfy it (`holds`: they do, except an equality the overlap breaks).
+
+    Every family supported in the period either has an episode active on the last day or had every episode of the
+    period end in it, so supported <= at the end + closed, with equality unless a family is in both (an episode that
+    ends on the last day counts in both; so does a family closed and still supported); at the end <= supported and
+    closed <= supported.  The children at the end are among the children counted over the period; a closed family
+    closed an episode; a family a child returned to had that child's placement active, so it is among the families
+    with a child in foster care, and it counts at most once per returned child."""
+    rel = [Relation("families_supported", ("families_at_end", "families_closed"), at_most=True),
+           Relation("families_at_end", ("families_supported",), at_most=True),
+           Relation("families_closed", ("families_supported",), at_most=True),
+           Relation("children_at_end", ("children_in_supported_families",), at_most=True),
+           Relation("families_closed", ("episodes_closed",), at_most=True),
+           Relation("families_with_children_in_foster_care", ("families_supported",), at_most=True),
+           Relation("families_with_children_returned_home", ("children_returned_home",), at_most=True),
+           Relation("families_with_children_returned_home", ("families_with_children_in_foster_care",), at_most=True)]
+    same = Relation("families_supported", ("families_at_end", "families_closed"))
+    flow_stock = [same] if holds(same, values) else rel[:3]  # the equality implies the first three
+    return [r for r in flow_stock + rel[3:] if holds(r, values)]
+
+
 def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | None, unit_name: str,
                     limit: int = DEFAULT_CASELOAD_LIMIT, edges: tuple[int, ...] = bd.DURATION_EDGES) -> Statement:
     """Compute the period's figures and lay them out (nothing hidden yet)."""
@@ -197,6 +224,7 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
             parts["episodes_closed_by_duration"], durations)
     one_way(by_key["episodes_ongoing_by_duration"], "families_at_end", "trwające asystentury (tyle, ile rodzin)",
             parts["episodes_ongoing_by_duration"], durations)
+    relations.extend(_flow_stock_relations(values))
 
     grids = [
         Grid(by_key["assistants_by_employment"].label, "emp", "assistants", "fte_emp:*|*",
@@ -325,13 +353,28 @@ def _cell_text(count: Any, fte: Any) -> str:
     return c if isinstance(count, str) or count == 0 else f"{c} ({f} et.)"
 
 
+def publish_recorded(con: duckdb.DuckDBPyConnection, period: Period, unit: str | None, unit_name: str, threshold: int,
+                     write: Callable[[Statement], T], limit: int = DEFAULT_CASELOAD_LIMIT) -> T:
+    """The statement of a standard period protected with everything published of its nest (`nest`), recorded in the
+    warehouse with `write(statement)` in one transaction; `con` writable.  `nest.PublicationRefused` (coded, Polish)
+    for a range of days that is not a year, a half-year or a quarter, or another threshold than the nest's."""
+    period = nest.standard_or_refused(period)
+    statement = build_statement(con, period, unit, unit_name, limit)
+    return nest.publish_in_nest(con, statement, threshold,
+                                lambda p, u: build_statement(con, p, u, unit_name, limit), write)
+
+
 def write_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | None, unit_name: str, out: Path,
                     publish_threshold: int | None = None, limit: int = DEFAULT_CASELOAD_LIMIT) -> list[Path]:
-    """Compute and write `zestawienie_<period>[_publikacja].xlsx` and `.html` into `out`."""
-    statement = build_statement(con, period, unit, unit_name, limit)
+    """Compute and write `zestawienie_<period>[_publikacja].xlsx` and `.html` into `out`; with `publish_threshold`,
+    protected with the nest and recorded (`publish_recorded`: `con` writable)."""
+    def write(statement: Statement) -> list[Path]:
+        generated = formats.day(datetime.now())
+        stem = f"zestawienie_{statement.period.name.replace('..', '_')}{'_' + statement.unit if statement.unit else ''}"
+        stem += "_publikacja" if publish_threshold is not None else ""
+        return [write_xlsx(out / f"{stem}.xlsx", statement, generated),
+                write_html(out / f"{stem}.html", statement, generated)]
+
     if publish_threshold is not None:
-        publish(statement, publish_threshold)
-    generated = formats.day(datetime.now())
-    stem = f"zestawienie_{period.name.replace('..', '_')}{'_' + statement.unit if statement.unit else ''}"
-    stem += "_publikacja" if publish_threshold is not None else ""
-    return [write_xlsx(out / f"{stem}.xlsx", statement, generated), write_html(out / f"{stem}.html", statement, generated)]
+        return publish_recorded(con, period, unit, unit_name, publish_threshold, write, limit)
+    return write(build_statement(con, period, unit, unit_name, limit))
