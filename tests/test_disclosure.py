@@ -274,3 +274,160 @@ def test_inequalities_a_reader_knows_count_too():
     assert disclosed({"closed": 8, "r1": 4, "r2": 4}, relations, {"closed": "shown", "r1": "primary", "r2": "primary"},
                      5) == ["r1", "r2"]
     assert p.shown("closed") == "x" and p.shown("r1") == "<5" and p.shown("r2") == "<5"
+
+
+def test_a_stock_and_a_flow_of_one_statement_pin_a_small_count():
+    # every family supported is still supported on the last day or closed in the period: 58 = 54 + closed gives 4
+    from pipeline.outputs.publication.statement import _flow_stock_relations
+
+    v = {"families_supported": 58, "families_at_end": 54, "families_closed": 4, "episodes_closed": 6,
+         "children_at_end": 90, "children_in_supported_families": 97, "families_with_children_in_foster_care": 6,
+         "families_with_children_returned_home": 0, "children_returned_home": 0}
+    relations = _flow_stock_relations(v)
+    assert Relation("families_supported", ("families_at_end", "families_closed")) in relations
+    leaky = {k: "shown" for k in v} | {"families_closed": "primary"}
+    assert disclosed(v, relations, leaky, 5) == ["families_closed"]               # closed >= 58 - 54 = 4, and < 5
+    assert _enumerated(v, relations, Shown(leaky), cap=60)["families_closed"] == {4}
+    p = protect(v, relations, keep={"families_supported"})
+    assert p.shown("families_closed") == "<5" and p.shown("families_at_end") == "x" and p.shown("families_supported") == 58
+    seen = _enumerated(v, relations, p, cap=60)
+    assert all(len(s) > 1 for s in seen.values()) and seen["families_closed"] == {1, 2, 3, 4}
+
+
+def test_a_family_closed_on_the_last_day_makes_the_flow_stock_relation_an_inequality():
+    # 58 supported, 54 at the end, 5 closed: one closed on the last day is in both, 58 <= 54 + 5 (the equality breaks)
+    from pipeline.outputs.publication.statement import _flow_stock_relations
+
+    v = {"families_supported": 58, "families_at_end": 54, "families_closed": 5, "episodes_closed": 5,
+         "children_at_end": 90, "children_in_supported_families": 97, "families_with_children_in_foster_care": 6,
+         "families_with_children_returned_home": 0, "children_returned_home": 0}
+    relations = _flow_stock_relations(v)
+    assert Relation("families_supported", ("families_at_end", "families_closed"), at_most=True) in relations
+    assert Relation("families_supported", ("families_at_end", "families_closed")) not in relations
+    assert all(r.total != "families_supported" or r.at_most for r in relations)
+    # 56 supported = 54 + 2: the equality holds, so it is stated (a reader may take it), and no inequality is needed
+    w = v | {"families_supported": 56, "families_closed": 2, "episodes_closed": 2}
+    assert Relation("families_supported", ("families_at_end", "families_closed")) in _flow_stock_relations(w)
+
+
+class Shown:
+    """A status table as `protect` returns it, for the checks below (a leaky one, written by hand)."""
+
+    def __init__(self, status, threshold=5):
+        self.status, self.threshold = status, threshold
+
+    def hidden(self, c):
+        return self.status[c] != "shown"
+
+
+def _reader_sees(published: dict[str, tuple[int, str]], relations: list[tuple[str, tuple[str, ...]]], unknown: list[str],
+                 cap: int, k: int = 5) -> dict[str, set]:
+    """This file's own reading of several published statements at once: every assignment of the hidden cells (`<k`:
+    1..k-1, `x`: 0..cap) and of the figures of statements not published (0..cap) that satisfies the sums a reader
+    knows (total = sum of parts), and the values each hidden cell and unknown takes in them."""
+    hidden = sorted(c for c, (_, s) in published.items() if s != "shown") + sorted(unknown)
+    domains = [range(1, k) if c in published and published[c][1] == "primary" else range(cap + 1) for c in hidden]
+    seen: dict[str, set] = {c: set() for c in hidden}
+    for combo in itertools.product(*domains):
+        cell = {c: v for c, (v, _) in published.items()} | dict(zip(hidden, combo, strict=True))
+        if all(cell[t] == sum(cell[q] for q in parts) for t, parts in relations):
+            for c, v in zip(hidden, combo, strict=True):
+                seen[c].add(v)
+    return seen
+
+
+def test_a_quarter_published_after_its_half_year_cannot_be_subtracted_from_it():
+    # families closed: H1 9 (published, shown), Q2 5, Q1 4: H1 - Q2 = 4 would give Q1, which is small
+    import duckdb
+
+    from pipeline.indicators.periods import parse_period
+    from pipeline.outputs.publication.nest import protect_in_nest, record
+    from pipeline.warehouse.schema import ddl
+
+    closed = {"2024-H1": 9, "2024-Q1": 4, "2024-Q2": 5, "2024": 15, "2024-H2": 6, "2024-Q3": 6, "2024-Q4": 0}
+
+    class Stmt:
+        def __init__(self, period, unit=None):
+            self.period, self.unit = period, unit
+            self.values = {"families_closed": closed[period.name], "advice_sessions": 40}
+            self.relations, self.counts, self.dependents, self.keep = [], {"families_closed"}, {}, set()
+
+    con = duckdb.connect(":memory:")
+    for s in ddl():
+        con.execute(s)
+    h1 = Stmt(parse_period("2024-H1"))
+    first = protect_in_nest(con, h1, 5, Stmt, ["U"])
+    assert first["families_closed"] == "shown"                       # alone, 9 is shown
+    record(con, "*", h1.period, 5, h1.values, first)
+    q2 = Stmt(parse_period("2024-Q2"))
+    alone = protect(q2.values, [], counts=q2.counts)
+    assert alone.shown("families_closed") == 5                       # protected alone, the quarter would give Q1 away
+    assert _reader_sees({"H1": (9, "shown"), "Q2": (5, "shown")}, [("H1", ("Q1", "Q2"))], ["Q1"], 12)["Q1"] == {4}
+    second = protect_in_nest(con, q2, 5, Stmt, ["U"])
+    assert second["families_closed"] == "secondary" and second["advice_sessions"] == "shown"
+    seen = _reader_sees({"H1": (9, "shown"), "Q2": (5, second["families_closed"])}, [("H1", ("Q1", "Q2"))], ["Q1"], 12)
+    assert len(seen["Q1"]) > 1 and len(seen["Q2"]) > 1
+    record(con, "*", q2.period, 5, q2.values, second)
+    # then Q1 itself: 4 is "<5"; with H1 9 and Q2 "x", Q1 is 1..4 and Q2 5..8
+    q1 = Stmt(parse_period("2024-Q1"))
+    third = protect_in_nest(con, q1, 5, Stmt, ["U"])
+    assert third["families_closed"] == "primary"
+    seen = _reader_sees({"H1": (9, "shown"), "Q2": (5, "secondary"), "Q1": (4, "primary")}, [("H1", ("Q1", "Q2"))], [], 12)
+    assert seen == {"Q1": {1, 2, 3, 4}, "Q2": {5, 6, 7, 8}}
+    # a range of days is refused, and another threshold in the same year too
+    from pipeline.outputs.publication.nest import PublicationRefused
+
+    with pytest.raises(PublicationRefused, match="PUB-001"):
+        protect_in_nest(con, type("S", (), {"period": parse_period("2024-05-01..2024-06-30"), "unit": None})(), 5, Stmt,
+                        ["U"])
+    with pytest.raises(PublicationRefused, match="PUB-002"):
+        protect_in_nest(con, Stmt(parse_period("2024-Q3")), 3, Stmt, ["U"])
+
+
+def test_a_unit_beside_the_total_of_all_units_is_protected_with_it():
+    # total of two units: closed 9 (published); unit A 5: 9 - 5 = 4 would give unit B's small count
+    import duckdb
+
+    from pipeline.indicators.periods import parse_period
+    from pipeline.outputs.publication.nest import protect_in_nest, record
+    from pipeline.warehouse.schema import ddl
+
+    closed = {None: 9, "A": 5, "B": 4}
+
+    class Stmt:
+        def __init__(self, period, unit=None):
+            self.period, self.unit = period, unit
+            self.values = {"families_closed": closed[unit]}
+            self.relations, self.counts, self.dependents, self.keep = [], {"families_closed"}, {}, set()
+
+    con = duckdb.connect(":memory:")
+    for s in ddl():
+        con.execute(s)
+    total = Stmt(parse_period("2024-H1"))
+    status = protect_in_nest(con, total, 5, Stmt, ["A", "B"])
+    assert status["families_closed"] == "shown"
+    record(con, "*", total.period, 5, total.values, status)
+    a = protect_in_nest(con, Stmt(parse_period("2024-H1"), "A"), 5, Stmt, ["A", "B"])
+    assert a["families_closed"] == "secondary"
+    seen = _reader_sees({"T": (9, "shown"), "A": (5, "secondary")}, [("T", ("A", "B"))], ["B"], 12)
+    assert len(seen["B"]) > 1 and 4 in seen["B"]
+    assert _reader_sees({"T": (9, "shown"), "A": (5, "shown")}, [("T", ("A", "B"))], ["B"], 12)["B"] == {4}   # can fail
+
+
+def test_a_cell_the_published_ones_already_give_is_shown_and_a_small_one_refused():
+    # H1 12 and Q1 7 published: Q2 = 5 follows whatever is hidden, so hiding it hides nothing; Q2 = 4 would be a leak
+    # that only the published cells could have stopped
+    from pipeline.indicators.disclosure import Unprotectable
+
+    relations = [Relation("H1", ("Q1", "Q2"))]
+    fixed = {"H1": "shown", "Q1": "shown"}
+    p = protect({"H1": 12, "Q1": 7, "Q2": 5}, relations, fixed=fixed)
+    assert p.shown("Q2") == 5
+    with pytest.raises(Unprotectable):
+        protect({"H1": 11, "Q1": 7, "Q2": 4}, relations, fixed=fixed)
+    # a watched unknown (a small count of a statement not published) that the shown cells would pin is protected like
+    # a hidden cell; one not watched (the caller watches the small ones) may follow
+    q = protect({"H1": 12, "Q1": 7}, [Relation("H1", ("Q1", "Q2"))], unknowns={"Q2"})
+    assert q.shown("H1") == 12 and q.shown("Q1") == 7       # Q2 = 5 follows, but it is not small: nothing to hide
+    r = protect({"H1": 11, "Q1": 7}, [Relation("H1", ("Q1", "Q2"))], unknowns={"Q2"}, watch={"Q2"})
+    assert r.shown("Q1") == "x"                                # Q2 = 4 would follow: Q1 hidden (H1, a total, kept)

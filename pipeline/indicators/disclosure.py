@@ -147,7 +147,7 @@ def ranges(values: Mapping[str, float | int | None], relations: Sequence[Relatio
             ineq.append(r.at_most)
         elif const > 1e-9 or (abs(const) > 1e-9 and not r.at_most):
             raise ValueError(f"relacja {r.total} nie zgadza się z wartościami")
-    targets = [c for c in (cols if cells is None else cells) if c in index and c in values]
+    targets = [c for c in cols if c in values] if cells is None else [c for c in cells if c in index]
     if not cols:
         return {}
     lo = np.array([-np.inf if bounds[c][0] is None else bounds[c][0] for c in cols], dtype=float)
