@@ -121,34 +121,61 @@ class _Node:
         return f"{self.unit}|{self.period}|{key}"
 
 
+# How a count of a period relates to the same count of its two parts A and B, as the definitions make it (INDICATORS.md):
+# "sum": P = A + B (episodes, the children of projects: each counted in the part it ends in); "last": P = B (a stock on
+# the last day, the same day); "union": A <= P, B <= P, P <= A + B (families or children counted once over the period:
+# those of P are those of A and those of B, some in both); "grows": A <= P, B <= P (a court decision dated up to the
+# last day: a family of P may be in neither part); "shrinks": P <= A + B (the rest beside a "grows" or a "Za życiem"
+# count).  The families by number of children follow no rule (a child born in B moves a family up): no relation.
+KINDS = {"episodes_closed": "sum", "episodes_closed_by_duration": "sum", "project_children": "sum",
+         "families_at_end": "last", "children_at_end": "last", "episodes_ongoing_by_duration": "last",
+         "families_supported": "union", "children_in_supported_families": "union", "families_za_zyciem": "union",
+         "families_with_children_in_foster_care": "union", "families_closed": "union",
+         "families_closed_goals_achieved": "union", "families_closed_by_reason": "union", "children_returned_home": "union",
+         "families_with_children_returned_home": "union", "families_large": "union",
+         "families_by_za_zyciem:„Za życiem”": "union", "max_caseload": "union",
+         "families_court_obliged": "grows", "families_by_court_obligation:zobowiązane przez sąd": "grows",
+         "families_by_za_zyciem:pozostałe": "shrinks", "families_by_court_obligation:bez zobowiązania": "shrinks"}
+
+
+def kind(key: str) -> str | None:
+    """The rule of `KINDS` for a cell key (a breakdown's cells by the breakdown's name), or None."""
+    return KINDS.get(key, KINDS.get(key.split(":", 1)[0]))
+
+
 def _cross_relations(parent: _Node, first: _Node, second: _Node) -> list[Relation]:
-    """Between a period and its two parts, every candidate relation their figures satisfy (see the module)."""
+    """Between a period and its two parts, the relations of `KINDS` (each one the figures satisfy)."""
     out = []
     truth = {}
     for n in (parent, first, second):
         truth |= {n.cell(k): v for k, v in n.values.items()}
     for key in sorted(parent.counts & first.counts & second.counts):
         p, a, b = parent.cell(key), first.cell(key), second.cell(key)
-        candidates = [Relation(p, (a, b)), Relation(p, (b,)), Relation(p, (a, b), at_most=True),
-                      Relation(a, (p,), at_most=True), Relation(b, (p,), at_most=True)]
+        rule = kind(key)
+        candidates = {"sum": [Relation(p, (a, b))], "last": [Relation(p, (b,))],
+                      "union": [Relation(a, (p,), at_most=True), Relation(b, (p,), at_most=True),
+                                Relation(p, (a, b), at_most=True)],
+                      "grows": [Relation(a, (p,), at_most=True), Relation(b, (p,), at_most=True)],
+                      "shrinks": [Relation(p, (a, b), at_most=True)]}.get(rule or "", [])
         out += [r for r in candidates if holds(r, truth)]
+    # a family active on the last day of A is supported in B, unless its episode ended that day (then closed in A)
     carry = Relation(first.cell("families_at_end"), (second.cell("families_supported"), first.cell("families_closed")),
                      at_most=True)
     return out + ([carry] if holds(carry, truth) else [])
 
 
 def _unit_relations(total: _Node, units: list[_Node]) -> list[Relation]:
-    """Between the total of all units and the units (all of them), every candidate relation the figures satisfy."""
+    """Between the total of all units and the units (all of them): the total is their sum (the largest caseload: at
+least each unit's, at most their sum)."""
     truth = {total.cell(k): v for k, v in total.values.items()}
     for n in units:
         truth |= {n.cell(k): v for k, v in n.values.items()}
     out = []
-    for key in sorted(total.counts):
+    for key in sorted(total.counts):  # every count adds up over units (the unit is part of every id) but the largest
         t, parts = total.cell(key), tuple(n.cell(key) for n in units if key in n.counts)
-        same = Relation(t, parts)
-        out += [same] if holds(same, truth) else [r for r in [Relation(t, parts, at_most=True),
-                                                              *(Relation(q, (t,), at_most=True) for q in parts)]
-                                                  if holds(r, truth)]
+        candidates = ([Relation(t, parts, at_most=True), *(Relation(q, (t,), at_most=True) for q in parts)]
+                      if key == "max_caseload" else [Relation(t, parts)])
+        out += [r for r in candidates if holds(r, truth)]
     return out
 
 
@@ -212,8 +239,20 @@ def protect_in_nest(con: duckdb.DuckDBPyConnection, statement: Any, threshold: i
     PublicationRefused when the nest cannot take it."""
     period = standard_or_refused(statement.period)
     year = period.start.year
-    new_unit = statement.unit or ALL_UNITS
-    records = recorded(con, year)
+    single = units[0] if len(units) == 1 else None  # one unit: its total is the unit itself, one node
+
+    def node_unit(unit: str | None) -> str:
+        return single if single is not None and unit in (None, ALL_UNITS) else (unit or ALL_UNITS)
+
+    new_unit = node_unit(statement.unit)
+    records: dict[tuple[str, str], Record] = {}
+    for (u, p), rec in recorded(con, year).items():
+        key = (node_unit(u), p)
+        if key in records:  # the unit and the total of one unit, both published: a reader has the shown cells of both
+            seen = records[key]
+            seen.status = {k: "shown" if "shown" in (v, rec.status.get(k)) else v for k, v in seen.status.items()}
+        else:
+            records[key] = rec
     other = sorted({r.threshold for (u, p), r in records.items() if (u, p) != (new_unit, period.name)} - {threshold})
     if other:
         raise PublicationRefused(

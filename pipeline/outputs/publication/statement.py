@@ -132,13 +132,15 @@ def _children_relations(values: dict[str, Any]) -> list[Relation]:
 
 
 def _flow_stock_relations(values: dict[str, Any]) -> list[Relation]:
-    """What the definitions make true between the flows over the period and the stock on its last day, stated only
-    where the figures satisfy it (`holds`: they do, except an equality the overlap breaks).
+    """What the definitions make true between the flows over the period and the stock on its last day (each relation
+    checked on the figures, `holds`).
 
     Every family supported in the period either has an episode active on the last day or had every episode of the
-    period end in it, so supported <= at the end + closed, with equality unless a family is in both (an episode that
-    ends on the last day counts in both; so does a family closed and still supported); at the end <= supported and
-    closed <= supported.  The children at the end are among the children counted over the period; a closed family
+    period end in it, so supported <= at the end + closed; at the end <= supported and closed <= supported.  It is no
+    equality: a family can be in both (an episode that ends on the last day counts in both, and so does a family closed
+    in the period with another episode still active), and a family that starts and closes in the period is supported
+    and closed, not at the end, so it keeps the sum whole.  (The statement shows no stock on the first day and no new
+    families, so "supported = at the start + new" is not a relation between its cells.)  The children at the end are among the children counted over the period; a closed family
     closed an episode; a family a child returned to had that child's placement active, so it is among the families
     with a child in foster care, and it counts at most once per returned child."""
     rel = [Relation("families_supported", ("families_at_end", "families_closed"), at_most=True),
@@ -149,9 +151,7 @@ def _flow_stock_relations(values: dict[str, Any]) -> list[Relation]:
            Relation("families_with_children_in_foster_care", ("families_supported",), at_most=True),
            Relation("families_with_children_returned_home", ("children_returned_home",), at_most=True),
            Relation("families_with_children_returned_home", ("families_with_children_in_foster_care",), at_most=True)]
-    same = Relation("families_supported", ("families_at_end", "families_closed"))
-    flow_stock = [same] if holds(same, values) else rel[:3]  # the equality implies the first three
-    return [r for r in flow_stock + rel[3:] if holds(r, values)]
+    return [r for r in rel if holds(r, values)]
 
 
 def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | None, unit_name: str,
