@@ -140,9 +140,10 @@ def _flow_stock_relations(values: dict[str, Any]) -> list[Relation]:
     equality: a family can be in both (an episode that ends on the last day counts in both, and so does a family closed
     in the period with another episode still active), and a family that starts and closes in the period is supported
     and closed, not at the end, so it keeps the sum whole.  (The statement shows no stock on the first day and no new
-    families, so "supported = at the start + new" is not a relation between its cells.)  The children at the end are among the children counted over the period; a closed family
-    closed an episode; a family a child returned to had that child's placement active, so it is among the families
-    with a child in foster care, and it counts at most once per returned child."""
+    families, so "supported = at the start + new" is not a relation between its cells.)  The children at the end are
+    among the children counted over the period; a closed family closed an episode; a family a child returned to had
+    that child's placement active, so it is among the families with a child in foster care, and it counts at most once
+    per returned child."""
     rel = [Relation("families_supported", ("families_at_end", "families_closed"), at_most=True),
            Relation("families_at_end", ("families_supported",), at_most=True),
            Relation("families_closed", ("families_supported",), at_most=True),
