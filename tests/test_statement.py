@@ -192,3 +192,53 @@ def test_report_and_notebooks_refuse_publish_and_point_to_the_statement(db, tmp_
     err = capsys.readouterr().err
     assert "notatniki nie mają wersji do publikacji" in err and "statement --period ROK --publish" in err
     assert not out.exists()
+
+
+def _published(db) -> list[tuple]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT jednostka, okres, klucz, wartosc, status, prog FROM raw.published_cells "
+                           "ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+
+
+def test_publish_records_what_it_published_and_refuses_ranges_of_days(db, load_rows, tmp_path, capsys):
+    from pipeline.cli import main
+
+    load_rows(_cut_case())
+    out = tmp_path / "pub"
+    # a range of days cut out of the half-year would give its hidden cells back by subtraction: refused, nothing recorded
+    assert main(["statement", "--period", "2024-07-01..2024-10-31", "--db", str(db), "--out", str(out), "--publish"]) == 2
+    err = capsys.readouterr().err
+    assert "[PUB-001]" in err and "okres standardowy" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert _published(db) == [] and not out.exists()
+    assert main(["statement", "--period", "2024-07-01..2024-10-31", "--db", str(db), "--out", str(out)]) == 0  # not published
+    assert _published(db) == []
+    # the half-year's days typed as a range are the half-year
+    assert main(["statement", "--period", "2024-07-01..2024-12-31", "--db", str(db), "--out", str(out), "--publish"]) == 0
+    assert (out / "zestawienie_2024-H2_publikacja.xlsx").exists()
+    first = _published(db)
+    assert {(u, p, t) for u, p, *_, t in first} == {("*", "2024-H2", 5)}
+    assert ("*", "2024-H2", "families_court_obliged", 1.0, "primary", 5) in first
+    assert ("*", "2024-H2", "assistants_at_end", 2.0, "shown", 5) in first
+    xlsx = out / "zestawienie_2024-H2_publikacja.xlsx"
+    hidden = {k: s for _, _, k, _, s, _ in first if s != "shown"}
+    assert _line(xlsx, "rodziny zobowiązane przez sąd do współpracy") == "<5" and hidden["families_court_obliged"] == "primary"
+    # published again, the same figures: the same statement and the same record
+    assert main(["statement", "--period", "2024-H2", "--db", str(db), "--out", str(out), "--publish"]) == 0
+    assert [r for r in _published(db)] == first
+    # another threshold in the same year would let the two be compared
+    assert main(["statement", "--period", "2024-Q4", "--db", str(db), "--out", str(out), "--publish", "--threshold", "3"]) == 2
+    assert "[PUB-002]" in capsys.readouterr().err
+    # a quarter of the published half-year: protected with it, recorded beside it; nothing hidden in either follows
+    assert main(["statement", "--period", "2024-Q4", "--db", str(db), "--out", str(out), "--publish"]) == 0
+    assert {p for _, p, *_ in _published(db)} == {"2024-H2", "2024-Q4"}
+    assert main(["indicators", "--period", "2024-07-01..2024-09-30", "--db", str(db), "--out", str(tmp_path / "q.html"),
+                 "--publish"]) == 0                                    # the days of Q3: Q3, recorded too
+    assert {p for _, p, *_ in _published(db)} == {"2024-H2", "2024-Q3", "2024-Q4"}
+    assert main(["indicators", "--period", "2024-08-01..2024-09-30", "--db", str(db), "--out", str(tmp_path / "r.html"),
+                 "--publish"]) == 2
+    assert "[PUB-001]" in capsys.readouterr().err

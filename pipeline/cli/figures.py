@@ -137,7 +137,10 @@ def statement(args: argparse.Namespace) -> int:
 
     threshold = _threshold(args) if args.publish else None
     if args.publish:
-        standard_or_refused(args.period)
+        try:
+            standard_or_refused(args.period)
+        except PublicationRefused as e:
+            raise UsageError(str(e)) from None
     con = _open(Path(args.db), args.publish)
     try:
         unit = guards.resolve_unit(con, args.unit)

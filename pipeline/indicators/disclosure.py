@@ -248,6 +248,16 @@ def protect(values: Mapping[str, float | int | None], relations: Sequence[Relati
     safe: set[str] = set()  # hiding more only widens what a reader can infer: a cell once safe stays safe
     watch = set(watch) & unknowns
     forced: set[str] = set()  # new cells the fixed ones give away whatever else is hidden: shown
+    if fixed:  # what the published cells give whatever the new ones show: shown (hiding it hides nothing), or refused
+        new = {k for k in status if k not in fixed}
+        blind: dict[str, Status] = {k: s if k in fixed else "secondary" for k, s in status.items()}
+        asked = new | watch | {k for k, s in fixed.items() if s != "shown"}
+        given = set(disclosed(values, relations, blind, threshold, signed, unknowns, asked))
+        if given - new or any(0 < (values[c] or 0) < threshold for c in given):
+            raise Unprotectable(", ".join(sorted(given)))
+        for c in given:
+            status[c] = "shown"
+        forced |= given
     while True:
         todo = ({k for k, s in status.items() if s != "shown"} | watch) - safe
         leaked = set(disclosed(values, relations, status, threshold, signed, unknowns, todo))
@@ -256,6 +266,11 @@ def protect(values: Mapping[str, float | int | None], relations: Sequence[Relati
             break
         candidates = {c for r in relations if leaked & {r.total, *r.parts} for c in (r.total, *r.parts)
                       if c in status and status[c] == "shown" and c not in fixed and c not in forced}
+        if not candidates and fixed:  # around the leak only published cells: its small count becomes `x` first
+            candidates_small = sorted(c for c in leaked if status.get(c) == "primary" and c not in fixed)
+            if candidates_small:
+                status[candidates_small[0]] = "secondary"
+                continue
         if not candidates:  # the leak runs through relations hidden whole: widen to every relation
             candidates = {c for r in relations for c in (r.total, *r.parts)
                           if c in status and status[c] == "shown" and c not in fixed and c not in forced}
