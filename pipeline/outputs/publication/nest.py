@@ -227,6 +227,7 @@ def publish_in_nest(con: duckdb.DuckDBPyConnection, statement: Any, threshold: i
     status = protect_in_nest(con, statement, threshold, build, units)
     statement.protected = Protected(dict(statement.values), status, threshold,
                                     sorted(k for k in statement.keep if status[k] == "secondary"))
+    statement.nested = True
     with transaction(con):
         record(con, statement.unit or ALL_UNITS, statement.period, threshold, statement.values, status)
         return write(statement)

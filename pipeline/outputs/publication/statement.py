@@ -41,6 +41,10 @@ NOT_THE_FORM = ("Zestawienie przygotowane z magazynu danych (anonimizowanych eks
 PERSON_UNITS = ("rodziny", "dzieci")  # the counts disclosure control applies to (staff figures are always shown)
 STAFF_NOTE = ("Liczby asystentów (także według formy zatrudnienia i systemu czasu pracy) i ich etaty pokazano w pełnej "
               "wysokości: kontrola ujawniania chroni rodziny i dzieci, nie kadrę.")
+NEST_NOTE = ("Zestawienie chroniono razem z zestawieniami tego samego roku opublikowanymi wcześniej (rok, półrocza, "
+             "kwartały; jednostki i ich suma): ukrytej liczby nie da się odtworzyć także przez odjęcie jednego zestawienia "
+             "od drugiego. Dlatego niektóre liczby mogą być ukryte, choć w zestawieniu za ten okres z osobna byłyby "
+             "pokazane.")
 FORMS = TABLES["asystenci"].column("forma_zatrudnienia").values
 SYSTEMS = TABLES["asystenci"].column("system_czasu_pracy").values
 T = TypeVar("T")
@@ -94,6 +98,7 @@ class Statement:
     counts: set[str]
     keep: set[str] = field(default_factory=set)
     protected: Protected | None = None
+    nested: bool = False  # protected with the statements of its year already published (`nest`)
 
     def shown(self, key: str) -> Any:
         return self.protected.shown(key) if self.protected else self.values[key]
@@ -258,7 +263,7 @@ def _notes(statement: Statement, generated: str) -> list[str]:
     notes = [NOT_THE_FORM, f"Okres: {statement.period.polish()}; stan na {formats.day(statement.period.end)}; "
              f"jednostka: {statement.unit_name}; przygotowano {generated}."]
     if statement.protected:
-        notes.append(_disclosure_note(statement.protected.threshold))
+        notes.append(_disclosure_note(statement.protected.threshold) + (f" {NEST_NOTE}" if statement.nested else ""))
     else:
         notes.append("Bez kontroli ujawniania: zestawienie zawiera małe liczby i nie jest przeznaczone do publikacji "
                      "(do publikacji: --publish).")
