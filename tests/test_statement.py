@@ -224,6 +224,7 @@ def test_publish_records_what_it_published_and_refuses_ranges_of_days(db, load_r
     assert {(u, p, t) for u, p, *_, t in first} == {("*", "2024-H2", 5)}
     assert ("*", "2024-H2", "families_court_obliged", 1.0, "primary", 5) in first
     assert ("*", "2024-H2", "assistants_at_end", 2.0, "shown", 5) in first
+    assert "odjęcie jednego zestawienia od drugiego" in (out / "zestawienie_2024-H2_publikacja.html").read_text(encoding="utf-8")
     xlsx = out / "zestawienie_2024-H2_publikacja.xlsx"
     hidden = {k: s for _, _, k, _, s, _ in first if s != "shown"}
     assert _line(xlsx, "rodziny zobowiązane przez sąd do współpracy") == "<5" and hidden["families_court_obliged"] == "primary"
@@ -242,3 +243,23 @@ def test_publish_records_what_it_published_and_refuses_ranges_of_days(db, load_r
     assert main(["indicators", "--period", "2024-08-01..2024-09-30", "--db", str(db), "--out", str(tmp_path / "r.html"),
                  "--publish"]) == 2
     assert "[PUB-001]" in capsys.readouterr().err
+
+
+def test_a_version_2_warehouse_gets_the_record_of_publications_by_migrate(db, load_rows, tmp_path, capsys):
+    import duckdb
+
+    from pipeline.cli import main
+
+    load_rows(_cut_case())
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE raw.published_cells")  # as version 2 was, before publications were recorded
+    con.execute("UPDATE raw.warehouse_info SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    out = tmp_path / "pub"
+    assert main(["statement", "--period", "2024-H2", "--db", str(db), "--out", str(out), "--publish"]) == 1
+    assert f"python -m pipeline migrate --db {db}" in capsys.readouterr().err and not out.exists()
+    assert main(["migrate", "--db", str(db)]) == 0
+    assert "wersja schematu 2 -> 3" in capsys.readouterr().out
+    assert _published(db) == []
+    assert main(["statement", "--period", "2024-H2", "--db", str(db), "--out", str(out), "--publish"]) == 0
+    assert {p for _, p, *_ in _published(db)} == {"2024-H2"}
