@@ -289,6 +289,8 @@ def protect(values: Mapping[str, float | int | None], relations: Sequence[Relati
                 continue
             pick = min(small, key=lambda c: (c not in totals, c not in leaked, c))
         status[pick] = "secondary"
+    if fixed:  # beside published statements the greedy choice hides more than it must: show back what can be shown
+        _show_back(values, relations, status, threshold, signed, unknowns, watch, set(fixed) | forced, keep)
     for key, sources in dependents.items():
         if key in fixed:
             continue
@@ -296,6 +298,19 @@ def protect(values: Mapping[str, float | int | None], relations: Sequence[Relati
             status[key] = "dependent"
     kept_hidden = sorted(k for k in keep if status[k] == "secondary")
     return Protected(dict(values), status, threshold, kept_hidden)
+
+
+def _show_back(values: Mapping[str, float | int | None], relations: Sequence[Relation], status: dict[str, Status],
+               threshold: int, signed: Iterable[str], unknowns: set[str], watch: set[str], frozen: set[str],
+               keep: set[str]) -> None:
+    """Each cell hidden to protect another (`keep` cells first, then the largest) shown again when, with it shown,
+    still nothing hidden and nothing watched is disclosed."""
+    for c in sorted((c for c, s in status.items() if s == "secondary" and c not in frozen
+                     and not 0 < (values[c] or 0) < threshold), key=lambda c: (c not in keep, -abs(values[c] or 0), c)):
+        status[c] = "shown"
+        asked = {k for k, s in status.items() if s != "shown"} | watch
+        if disclosed(values, relations, status, threshold, signed, unknowns, asked):
+            status[c] = "secondary"
 
 
 def one_way(total: str, parts: Sequence[str]) -> list[Relation]:
