@@ -12,14 +12,15 @@ So `statement --publish` (and `indicators --out --publish`):
   secondary suppression chooses among the new statement's cells only; the periods of the year not published and the
   units whose statement is not published are in it as unknowns (counts >= 0), so that what is published later cannot
   be worked back through them either;
-- states between the nodes every relation that their figures satisfy, among: parent = first + second part (flows
-  that add up: episodes, acts, projects, and families closed when no family closes in both parts), parent <= the
-  sum of its parts and each part <= the parent (families and children counted once over the parent), parent = its
-  last part (the stock on the same last day), and the families at the end of the first part <= the families
-  supported in the second + those closed in the first (a family active at the end of a part goes on into the next
-  one unless its episode ended on that day); and the total of all units = the sum of the units (the unit is part of
-  every id), else the total <= the sum and each unit <= the total.  A relation stated that a reader cannot know only
-  hides more; every one a reader can know from the definitions is among them;
+- states between the nodes the relations the definitions make true (`KINDS`, each checked on the figures): a
+  period = the sum of its two parts (episodes closed, the children of projects), = its last part (a stock on the same
+  last day), between the largest part and the sum of the parts (families and children counted once over the
+  period), at least each part (the court-obliged families) or at most their sum (the rest beside them); the families
+  at the end of the first part <= the families supported in the second + those closed in the first (a family active at
+  the end of a part goes on into the next unless its episode ended that day); and the total of all units = the sum of
+  the units (the unit is part of every id; the largest caseload only between the largest unit's and the sum).  Only
+  the periods needed are in the problem: the published ones, and those between a published period and a published
+  part of it (`_needed`); a one-unit warehouse's total is the unit itself (one node);
 - records what it published, in the same transaction as the files are written.
 
 Publishing the same unit and period again with the same figures gives the same statement; with other figures (a
