@@ -34,6 +34,7 @@ TABLE_CSS = [
     {"selector": "td", "props": "padding: 4px 8px; border: 1px solid #dddddd; vertical-align: top;"},
 ]
 NUMERIC_KINDS = ("count", "decimal", "percent", "money", "year")
+NUMBER_CLASS = "liczba"  # the class of a table's number cells
 
 
 @dataclass
@@ -117,6 +118,10 @@ def table(frame: pl.DataFrame, columns: Sequence[Column], caption: str | None = 
     text_columns = [c.label for c in columns if c.label not in numeric]
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+        classes = text.copy()
+        for label in text.columns:
+            classes[label] = NUMBER_CLASS if label in numeric else ""
+        styler = styler.set_td_classes(classes)  # printed, a number never breaks (runner.PRINT_CSS)
     if text_columns:  # JupyterLab's stylesheet right-aligns every cell; words read from the left
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     if caption:
