@@ -21,7 +21,8 @@ NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DOCS_DIR = PROJECT_ROOT / "docs"
 
 DEFAULT_CASELOAD_LIMIT = 15  # families per assistant at once (the seed's statute; its 2011 text said 20)
-WRITER_WAIT_SECONDS = 10.0   # how long a second writer waits for the warehouse's lock
+WRITER_WAIT_SECONDS = 60.0   # how long a writer waits for the warehouse's lock (another load, or a reader reading)
+READER_WAIT_SECONDS = 300.0  # how long a reader waits for a running load to finish before it gives up
 
 
 def default_db() -> Path:

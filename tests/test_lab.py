@@ -45,7 +45,7 @@ def _request(base: str, path: str, method: str = "GET", body: dict | None = None
 
 
 def _wait_ready(base: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine (CI, 2 shared cores) takes over 30 s to start Lab
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"jupyter lab stopped (exit {server.returncode}):\n{log.read_text()[-2000:]}")
@@ -54,7 +54,7 @@ def _wait_ready(base: str, server: subprocess.Popen, log: Path) -> None:
             return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
-    pytest.fail(f"jupyter lab did not answer within 30 s:\n{log.read_text()[-2000:]}")
+    pytest.fail(f"jupyter lab did not answer within 90 s:\n{log.read_text()[-2000:]}")
 
 
 @pytest.fixture
@@ -133,3 +133,51 @@ def test_lab_opens_py_as_notebook_and_saving_pairs_ipynb(lab) -> None:
     # the .py round-trips unchanged: a save in Lab leaves no diff in the tracked file
     original = (NOTEBOOKS / f"{NOTEBOOK}.py").read_text(encoding="utf-8")
     assert (root / f"{NOTEBOOK}.py").read_text(encoding="utf-8") == original
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _dump_dom(url: str, profile: Path, budget_ms: int = 30000) -> str:
+    """The page's DOM after `budget_ms` of virtual time in headless Chromium (its own profile folder)."""
+    command = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-first-run", f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}", "--dump-dom", url]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def _document_tab(dom: str, name: str) -> str:
+    """The class attribute of the main area's tab of document `name` (the tab a double-click opens)."""
+    import re
+
+    tabs = [t for t in re.findall(r"<li[^>]*data-type=\"document-title\"[^>]*>", dom) if f"Name: {name}" in t]
+    assert len(tabs) == 1, tabs
+    return re.search(r'class="([^"]*)"', tabs[0]).group(1)
+
+
+@pytest.fixture
+def opened_in_browser(lab, tmp_path):
+    """The DOM of /lab/tree/02_….py, the address a double-click in the file browser opens, in headless Chromium."""
+    if _chromium() is None:
+        pytest.skip("no chromium on this machine (.ci/run installs it on Debian)")
+    base, _ = lab
+    return _dump_dom(f"{base}/lab/tree/{NOTEBOOK}.py?token={TOKEN}", tmp_path / "chromium")
+
+
+def test_double_click_path_renders_notebook_cells_in_a_browser(opened_in_browser) -> None:
+    body = opened_in_browser[opened_in_browser.index("<body"):]  # the stylesheets name every class too
+    assert 'class="jp-Notebook' in body or ' jp-Notebook ' in body
+    cells = body.count("jp-Cell jp-CodeCell") + body.count("jp-Cell jp-MarkdownCell")
+    assert cells >= 10, cells  # notebook cells, not the text editor's lines
+    assert "jp-FileEditor" not in body
+    assert "Informacja roczna: liczby do sprawozdania" in body  # the first markdown cell, rendered
+    assert "jp-mod-current" in _document_tab(body, f"{NOTEBOOK}.py")
+
+
+@pytest.mark.xfail(strict=True, reason="JupyterLab 4.6 marks every notebook modified once its kernel connects, "
+                                       "its own new Untitled.ipynb too (headless Chromium, 2026-12-03)")
+def test_opening_a_notebook_does_not_mark_it_modified(opened_in_browser) -> None:
+    body = opened_in_browser[opened_in_browser.index("<body"):]
+    assert "jp-mod-dirty" not in _document_tab(body, f"{NOTEBOOK}.py").split()

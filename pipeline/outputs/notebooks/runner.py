@@ -6,7 +6,7 @@ tagged `parameters` holds the defaults (from `pipeline.config`); the runner adds
 with nbclient in `notebooks/`, as JupyterLab would.  The kernel's connection file and sockets live
 in a temporary folder that is removed after the run.  The HTML has no code cells (the .py files
 are where the code is read), no prompts, and no summary cell; charts are embedded as PNG, so it
-needs no network.
+needs no network; printed on A4 portrait, wide tables wrap and shrink to the page (PRINT_CSS).
 """
 
 from __future__ import annotations
@@ -21,6 +21,27 @@ from pipeline.config import DEFAULT_CASELOAD_LIMIT, NOTEBOOK_DIR
 from pipeline.outputs.notebooks.setup import SUMMARY_MIME
 
 SUMMARY_TAG = "summary"
+# Printed (A4 portrait), a wide table wraps its headers and text at spaces and shrinks its type instead of being
+# cut at the right edge: JupyterLab's output area scrolls wide outputs sideways, which paper cannot.
+# Number cells (class `liczba`, set by setup.table) never break.
+PRINT_CSS = """<style id="asystenci-print">
+@page { size: A4 portrait; margin: 14mm 12mm; }
+@media print {
+  body, .jp-Notebook, .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output {
+    width: auto !important; max-width: 100% !important; overflow: visible !important; }
+  .jp-Notebook { padding: 0 !important; }
+  .jp-OutputArea-output table { width: 100% !important; max-width: 100% !important; table-layout: auto !important;
+    font-size: 7.5pt !important; }
+  .jp-OutputArea-output th, .jp-OutputArea-output td { white-space: normal !important; overflow-wrap: break-word;
+    padding: 2px 3px !important; }
+  .jp-OutputArea-output td.liczba { white-space: nowrap !important; overflow-wrap: normal; }
+  .jp-OutputArea-output tr { break-inside: avoid; }
+  .jp-OutputArea-output thead { display: table-header-group; }
+  .jp-OutputArea-output img, .jp-OutputArea-output svg { max-width: 100% !important; height: auto !important; }
+  h1, h2, h3 { break-after: avoid; }
+}
+</style>
+"""
 
 
 def notebook_paths() -> list[Path]:
@@ -88,7 +109,7 @@ def to_html(nb: NotebookNode, path: Path) -> Path:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb)
-    path.write_text(body, encoding="utf-8")
+    path.write_text(body.replace("</head>", PRINT_CSS + "</head>", 1), encoding="utf-8")
     return path
 
 

@@ -2,7 +2,9 @@
 
 A notebook's `parameters` cell takes its defaults from `pipeline.config` (the warehouse from
 `ASYSTENCI_DB` or the project, the caseload limit), so it runs wherever its kernel starts;
-`open_notebook` resolves the year, opens the warehouse read-only and sets the display.
+`open_notebook` resolves the year and sets the display; its `con` is a `CellConnection`
+(`reading.py`): the warehouse is open only while a cell reads it, so an idle notebook never
+blocks a load, and each cell sees what is loaded when it runs.
 `table` renders a frame for people (pandas' Styler with the shared `formats`), `findings`
 prints the notebook's conclusions as text, and `record_summary` leaves the notebook's figures
 for the runner and the tests without showing a JSON dump to the reader.
@@ -16,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 
 from pipeline.config import DB_ENV, default_db
 from pipeline.indicators import coverage
 from pipeline.outputs.formats import MISSING, cell
+from pipeline.outputs.notebooks.reading import CellConnection, NotebookError
 from pipeline.outputs.spreadsheets import Column
 
 SUMMARY_MIME = "application/x.asystenci-summary+json"
@@ -32,20 +34,14 @@ TABLE_CSS = [
     {"selector": "td", "props": "padding: 4px 8px; border: 1px solid #dddddd; vertical-align: top;"},
 ]
 NUMERIC_KINDS = ("count", "decimal", "percent", "money", "year")
-
-
-class NotebookError(Exception):
-    """A notebook cannot start; the message says why and what to do, in Polish (shown without a traceback)."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [str(self)]
+NUMBER_CLASS = "liczba"  # the class of a table's number cells
 
 
 @dataclass
 class Notebook:
     """What a notebook works with after its opening."""
 
-    con: duckdb.DuckDBPyConnection
+    con: CellConnection  # opened by a cell that reads, closed when the cell ends
     db: Path
     year: int
     unit: str | None
@@ -72,22 +68,19 @@ def missing_warehouse_message(path: Path) -> str:
 
 def open_notebook(db: str | Path | None, year: int | None, unit: str | None, caseload_limit: int,
                   figures_dir: str | None = None) -> Notebook:
-    """Open the warehouse read-only, pick the year (default: the latest complete one) and set the display."""
-    from pipeline.warehouse.connection import WarehouseError, connect
+    """Pick the year (default: the latest complete one), the years with data, and set the display.
 
+    The warehouse is read here and let go at once; `Notebook.con` opens it again in each cell that reads."""
     path = Path(db).expanduser() if db else default_db()
     if not path.exists():
         raise NotebookError(missing_warehouse_message(path))
-    try:
-        con = connect(path, read_only=True)
-    except WarehouseError as e:
-        raise NotebookError(str(e)) from None
-    chosen = year if year is not None else coverage.latest_complete_year(con)
-    if chosen is None:
-        con.close()
-        raise NotebookError(f"Magazyn danych {path} nie zawiera żadnego wczytanego eksportu: najpierw wczytaj eksporty.")
+    con = CellConnection(path)
+    with con:
+        chosen = year if year is not None else coverage.latest_complete_year(con)  # type: ignore[arg-type]
+        if chosen is None:
+            raise NotebookError(f"Magazyn danych {path} nie zawiera żadnego wczytanego eksportu: najpierw wczytaj eksporty.")
+        years = [y for y in coverage.data_years(con, unit) if y <= chosen]  # type: ignore[arg-type]
     apply_theme()
-    years = [y for y in coverage.data_years(con, unit) if y <= chosen]
     return Notebook(con, path, int(chosen), unit, int(caseload_limit), figures_dir, years)
 
 
@@ -125,6 +118,10 @@ def table(frame: pl.DataFrame, columns: Sequence[Column], caption: str | None = 
     text_columns = [c.label for c in columns if c.label not in numeric]
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+        classes = text.copy()
+        for label in text.columns:
+            classes[label] = NUMBER_CLASS if label in numeric else ""
+        styler = styler.set_td_classes(classes)  # printed, a number never breaks (runner.PRINT_CSS)
     if text_columns:  # JupyterLab's stylesheet right-aligns every cell; words read from the left
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     if caption:
