@@ -4,8 +4,15 @@ A table is a polars frame and its `Column`s (key in the frame, Polish header, ki
 Polish headers, a frozen header row, an autofilter, column widths, number formats by kind (years as
 plain integers, counts with a thousands separator, money with two decimals and `zł`, rates as
 percentages), Tak/Nie instead of TRUE/FALSE, and an empty cell instead of a value that does not
-exist (a division by zero); text is always written as text, never as a formula.  The CSV uses `;`,
-a decimal comma and UTF-8 with a BOM (what Excel in a Polish locale expects).
+exist (a division by zero); text is always written as text, never as a formula.  A column whose
+rows differ in kind (a percent in one row, money in the next) names the frame column holding each
+row's kind (`kind_by`).  The CSV uses `;`, a decimal comma and UTF-8 with a BOM (what Excel in a
+Polish locale expects).
+
+Every sheet is set up for print here, once for every writer: A4, landscape when the table is wider
+than a portrait page, fitted to the page's width (as many pages down as needed), the header row
+repeated on every page, long text wrapped in its column (never cut), notes wrapped across the
+table's width, the sheet's name and the page number in the footer.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ class Column:
     label: str
     kind: Kind = "text"
     width: float | None = None
+    kind_by: str | None = None  # a frame column naming each row's kind (rows of different kinds in one column)
 
 
 @dataclass
@@ -58,6 +66,9 @@ def _width(column: Column, frame: pl.DataFrame) -> float:
 
 
 HEADER_LINE_HEIGHT = 15  # points per line of an 11-point header
+PORTRAIT_WIDTH = 90  # characters of column width that fit across a portrait A4 page at a readable size
+WRAP_FROM = 30  # a text column at least this wide wraps its cells (definitions, verdicts)
+A4 = 9
 
 
 def _header_lines(label: str, width: float) -> int:
@@ -71,6 +82,22 @@ def _header_lines(label: str, width: float) -> int:
     return lines
 
 
+def print_setup(ws: Any, width: float, header_rows: int = 1) -> None:
+    """A sheet's print settings (every workbook the project writes gets them): A4, landscape when `width`
+    (characters of column width) is more than a portrait page holds, fitted to one page wide, the first
+    `header_rows` rows repeated on every page, the sheet's name and page number in the footer."""
+    ws.set_paper(A4)
+    if width > PORTRAIT_WIDTH:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    if header_rows:
+        ws.repeat_rows(0, header_rows - 1)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&L&A&RStrona &P z &N")
+
+
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
     """Write the sheets into one .xlsx file."""
     import xlsxwriter
@@ -79,29 +106,48 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": False})
     try:
         header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#EEEEEE", "border": 1})
-        formats = {kind: book.add_format({"num_format": f}) for kind, f in EXCEL_FORMATS.items()}
-        note = book.add_format({"italic": True, "font_color": "#555555"})
+        formats = {kind: book.add_format({"num_format": f, "valign": "top"}) for kind, f in EXCEL_FORMATS.items()}
+        wrapped = book.add_format({"text_wrap": True, "valign": "top"})
+        plain = book.add_format({"valign": "top"})
+        note = book.add_format({"italic": True, "font_color": "#555555", "text_wrap": True, "valign": "top"})
         for sheet in sheets:
             ws = book.add_worksheet(sheet.name[:MAX_SHEET_NAME])
-            lines = 1
+            lines, widths = 1, []
             for j, column in enumerate(sheet.columns):
                 width = _width(column, sheet.frame)
+                widths.append(width)
                 ws.write_string(0, j, column.label, header)
-                ws.set_column(j, j, width, formats.get(column.kind))
+                wrap = column.kind == "text" and column.kind_by is None and width >= WRAP_FROM
+                ws.set_column(j, j, width, wrapped if wrap else formats.get(column.kind, plain))
                 lines = max(lines, _header_lines(column.label, width))
             ws.set_row(0, HEADER_LINE_HEIGHT * lines + 3)  # a wrapped header shows whole (LibreOffice does not fit it)
-            for i, row in enumerate(sheet.frame.select([c.key for c in sheet.columns]).iter_rows(), start=1):
-                for j, (column, value) in enumerate(zip(sheet.columns, row, strict=True)):
-                    _write_cell(ws, i, j, value, column.kind, formats)
+            keys = [c.key for c in sheet.columns]
+            kinds = list(dict.fromkeys(c.kind_by for c in sheet.columns if c.kind_by and c.kind_by not in keys))
+            for i, row in enumerate(sheet.frame.select(keys + kinds).iter_rows(named=True), start=1):
+                for j, column in enumerate(sheet.columns):
+                    kind = row[column.kind_by] if column.kind_by else column.kind
+                    _write_cell(ws, i, j, row[column.key], kind, formats)
             last = sheet.frame.height
             ws.freeze_panes(1, 0)
             if sheet.columns:
                 ws.autofilter(0, 0, max(last, 1), len(sheet.columns) - 1)
+            total = sum(widths)
             for k, text in enumerate(sheet.notes):
-                ws.write_string(last + 2 + k, 0, text, note)
+                _write_note(ws, last + 2 + k, len(sheet.columns), total, text, note)
+            print_setup(ws, total)
     finally:
         book.close()
     return path
+
+
+def _write_note(ws: Any, row: int, columns: int, width: float, text: str, note: Any) -> None:
+    """A note under the table, wrapped across the table's width (so it prints whole within the page)."""
+    if columns > 1:
+        ws.merge_range(row, 0, row, columns - 1, "", note)
+    ws.write_string(row, 0, text, note)
+    lines = max(1, -(-len(text) // max(int(width * 1.1), 1)))  # an italic 11-point line holds about 1.1 chars a unit
+    if lines > 1:
+        ws.set_row(row, HEADER_LINE_HEIGHT * lines)
 
 
 def _write_cell(ws: Any, i: int, j: int, value: Any, kind: Kind, formats: dict) -> None:
