@@ -66,3 +66,44 @@ def test_a_wrapped_header_row_is_tall_enough(tmp_path):
     columns = [Column("year", "rok", "year", width=8), Column("families", "rodziny objęte wsparciem asystenta", "count", width=18)]
     ws = load_workbook(write_workbook(tmp_path / "t.xlsx", [Sheet("s", FRAME, columns)]))["s"]
     assert ws.row_dimensions[1].height == 15 * 3 + 3
+
+
+WIDE = FRAME.with_columns(pl.col("families").alias(f"c{j}") for j in range(8))
+
+
+def _wide(n: int, width: float = 18) -> list[Column]:
+    return [Column("year", "rok", "year", width=8)] + [Column(f"c{j}", f"kolumna {j}", "count", width=width)
+                                                        for j in range(n)]
+
+
+def test_every_sheet_gets_a_print_setup(tmp_path):
+    from pipeline.outputs.spreadsheets import LANDSCAPE_WIDTH, MIN_SCALE, PORTRAIT_WIDTH
+
+    # at the boundaries: 8 + 67 = 75 portrait; 76 landscape fitted; 8 + 2 * 71 = 150 at 70 % = 105: still fitted; 151 not
+    assert PORTRAIT_WIDTH == 75 and LANDSCAPE_WIDTH == 105 and MIN_SCALE == 70
+    sheets = [Sheet("portret", WIDE, _wide(1, 67)), Sheet("poziomo", WIDE, _wide(1, 68)),
+              Sheet("na_granicy", WIDE, _wide(2, 71)), Sheet("szeroki", WIDE, _wide(2, 71.5))]
+    wb = load_workbook(write_workbook(tmp_path / "p.xlsx", sheets))
+    for name in wb.sheetnames:
+        ws = wb[name]
+        assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$1"   # A4, the header row on every page
+        assert ws.oddFooter.left.text == "&A" and ws.oddFooter.right.text == "Strona &P z &N"
+    # fitToWidth None is the default, 1
+    fitted = [(wb[n].page_setup.orientation, wb[n].sheet_properties.pageSetUpPr.fitToPage, wb[n].page_setup.fitToWidth or 1,
+               wb[n].page_setup.fitToHeight) for n in ("portret", "poziomo", "na_granicy")]
+    assert fitted == [("portrait", True, 1, 0), ("landscape", True, 1, 0), ("landscape", True, 1, 0)]
+    wide = wb["szeroki"]
+    assert wide.page_setup.orientation == "landscape" and wide.page_setup.scale == 70
+    assert not (wide.sheet_properties.pageSetUpPr and wide.sheet_properties.pageSetUpPr.fitToPage)
+    assert wide.print_title_cols == "$A:$A" and wide.page_setup.pageOrder == "overThenDown"
+
+
+def test_long_text_wraps_and_its_row_grows(tmp_path):
+    text = "rodziny, z którymi zakończono asystenturę w okresie z przyczyny „osiągnięcie celów” (rodzina liczy się raz)"
+    frame = pl.DataFrame({"label": ["krótko", text], "short": ["a", "b"]})
+    columns = [Column("label", "definicja", "text", width=20), Column("short", "klucz", "text", width=19)]
+    ws = load_workbook(write_workbook(tmp_path / "w.xlsx", [Sheet("d", frame, columns, [text * 2])]))["d"]
+    assert ws["A2"].alignment.wrap_text and ws["A3"].alignment.wrap_text and not ws["B2"].alignment.wrap_text
+    assert ws.row_dimensions[2].height is None            # one line: the default height
+    assert ws.row_dimensions[3].height == 15 * 7           # 107 characters in a 20-wide column: 7 lines
+    assert "A5:B5" in {str(r) for r in ws.merged_cells.ranges} and ws["A5"].alignment.wrap_text   # the note

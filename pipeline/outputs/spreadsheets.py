@@ -66,8 +66,10 @@ def _width(column: Column, frame: pl.DataFrame) -> float:
 
 
 HEADER_LINE_HEIGHT = 15  # points per line of an 11-point header
-PORTRAIT_WIDTH = 90  # characters of column width that fit across a portrait A4 page at a readable size
-WRAP_FROM = 30  # a text column at least this wide wraps its cells (definitions, verdicts)
+PORTRAIT_WIDTH = 75  # characters of column width across a portrait A4 page (margins 0.5") at 100 % (as LibreOffice prints)
+LANDSCAPE_WIDTH = 105  # and across a landscape one
+MIN_SCALE = 70  # the smallest print scale that stays readable (an 11-point font prints at about 8 points)
+WRAP_FROM = 20  # a text column at least this wide wraps its cells (definitions, verdicts)
 A4 = 9
 
 
@@ -83,19 +85,27 @@ def _header_lines(label: str, width: float) -> int:
 
 
 def print_setup(ws: Any, width: float, header_rows: int = 1) -> None:
-    """A sheet's print settings (every workbook the project writes gets them): A4, landscape when `width`
-    (characters of column width) is more than a portrait page holds, fitted to one page wide, the first
-    `header_rows` rows repeated on every page, the sheet's name and page number in the footer."""
+    """A sheet's print settings (every workbook the project writes gets them): A4, the first `header_rows` rows
+    repeated on every page, the sheet's name and page number in the footer, and by `width` (characters of column
+    width): portrait fitted to the page's width when it fits a portrait page, landscape fitted to the width when
+    it fits at no less than MIN_SCALE, else landscape at MIN_SCALE with the first column repeated on every page
+    across (a wide trend table: pages of readable columns, each with its years), pages across before down."""
     ws.set_paper(A4)
-    if width > PORTRAIT_WIDTH:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    if header_rows:
-        ws.repeat_rows(0, header_rows - 1)
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     ws.set_footer("&L&A&RStrona &P z &N")
+    if header_rows:
+        ws.repeat_rows(0, header_rows - 1)
+    if width <= PORTRAIT_WIDTH:
+        ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+    elif width * MIN_SCALE / 100 <= LANDSCAPE_WIDTH:
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_landscape()
+        ws.set_print_scale(MIN_SCALE)
+        ws.repeat_columns(0)
+        ws.print_across()
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
@@ -112,13 +122,14 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
         note = book.add_format({"italic": True, "font_color": "#555555", "text_wrap": True, "valign": "top"})
         for sheet in sheets:
             ws = book.add_worksheet(sheet.name[:MAX_SHEET_NAME])
-            lines, widths = 1, []
+            lines, widths, wraps = 1, [], {}
             for j, column in enumerate(sheet.columns):
                 width = _width(column, sheet.frame)
                 widths.append(width)
                 ws.write_string(0, j, column.label, header)
-                wrap = column.kind == "text" and column.kind_by is None and width >= WRAP_FROM
-                ws.set_column(j, j, width, wrapped if wrap else formats.get(column.kind, plain))
+                if column.kind == "text" and column.kind_by is None and width >= WRAP_FROM:
+                    wraps[column.key] = width
+                ws.set_column(j, j, width, wrapped if column.key in wraps else formats.get(column.kind, plain))
                 lines = max(lines, _header_lines(column.label, width))
             ws.set_row(0, HEADER_LINE_HEIGHT * lines + 3)  # a wrapped header shows whole (LibreOffice does not fit it)
             keys = [c.key for c in sheet.columns]
@@ -127,17 +138,33 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
                 for j, column in enumerate(sheet.columns):
                     kind = row[column.kind_by] if column.kind_by else column.kind
                     _write_cell(ws, i, j, row[column.key], kind, formats)
+                tall = max((_header_lines(str(row[k]), w) for k, w in wraps.items() if row[k]), default=1)
+                if tall > 1:  # a wrapped cell shows whole: LibreOffice and Excel keep the default height on opening
+                    ws.set_row(i, HEADER_LINE_HEIGHT * tall)
             last = sheet.frame.height
             ws.freeze_panes(1, 0)
             if sheet.columns:
                 ws.autofilter(0, 0, max(last, 1), len(sheet.columns) - 1)
-            total = sum(widths)
+            span = _first_page_columns(widths)
             for k, text in enumerate(sheet.notes):
-                _write_note(ws, last + 2 + k, len(sheet.columns), total, text, note)
-            print_setup(ws, total)
+                _write_note(ws, last + 2 + k, span, sum(widths[:span]), text, note)
+            print_setup(ws, sum(widths))
     finally:
         book.close()
     return path
+
+
+def _first_page_columns(widths: Sequence[float]) -> int:
+    """How many columns print on the first page across (all of them when the sheet is fitted to the width)."""
+    total = sum(widths)
+    if total <= PORTRAIT_WIDTH or total * MIN_SCALE / 100 <= LANDSCAPE_WIDTH:
+        return len(widths)
+    page, used = LANDSCAPE_WIDTH * 100 / MIN_SCALE, 0.0
+    for n, w in enumerate(widths):
+        used += w
+        if used > page:
+            return max(n, 1)
+    return len(widths)
 
 
 def _write_note(ws: Any, row: int, columns: int, width: float, text: str, note: Any) -> None:
