@@ -66,7 +66,7 @@ def test_empty_template_has_every_sheet_header_and_drop_down(tmp_path):
 
     path = write_template(tmp_path / "szablon.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["metadane", *TABLES, "instrukcja"]
+    assert wb.sheetnames == ["instrukcja", "metadane", *TABLES, "listy"]   # the instruction first, the lists hidden last
     assert [c.value for c in wb["metadane"]["A"]][1:] == list(METADATA_KEYS)
     for table in TABLES.values():
         ws = wb[table.name]

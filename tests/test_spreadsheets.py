@@ -58,11 +58,11 @@ def test_csv_opens_in_polish_excel(tmp_path):
 
 
 def test_a_wrapped_header_row_is_tall_enough(tmp_path):
-    from pipeline.outputs.spreadsheets import _header_lines
+    from pipeline.outputs.spreadsheets import wrapped_lines
 
-    assert _header_lines("rok", 8) == 1
-    assert _header_lines("rodziny objęte wsparciem asystenta", 18) == 3      # "rodziny objęte" / "wsparciem" / "asystenta"
-    assert _header_lines("rodziny objęte", 15) == 1 and _header_lines("rodziny objęte", 14) == 2
+    assert wrapped_lines("rok", 8) == 1
+    assert wrapped_lines("rodziny objęte wsparciem asystenta", 18) == 3      # "rodziny objęte" / "wsparciem" / "asystenta"
+    assert wrapped_lines("rodziny objęte", 15) == 1 and wrapped_lines("rodziny objęte", 14) == 2
     columns = [Column("year", "rok", "year", width=8), Column("families", "rodziny objęte wsparciem asystenta", "count", width=18)]
     ws = load_workbook(write_workbook(tmp_path / "t.xlsx", [Sheet("s", FRAME, columns)]))["s"]
     assert ws.row_dimensions[1].height == 15 * 3 + 3
@@ -107,3 +107,37 @@ def test_long_text_wraps_and_its_row_grows(tmp_path):
     assert ws.row_dimensions[2].height is None            # one line: the default height
     assert ws.row_dimensions[3].height == 15 * 7           # 107 characters in a 20-wide column: 7 lines
     assert "A5:B5" in {str(r) for r in ws.merged_cells.ranges} and ws["A5"].alignment.wrap_text   # the note
+
+
+def test_the_template_opens_on_its_instruction_and_hides_its_lists(tmp_path):
+    from pipeline.contract import TABLES
+    from pipeline.outputs.contract.template import write_template
+
+    wb = load_workbook(write_template(tmp_path / "szablon.xlsx"))
+    assert wb.sheetnames == ["instrukcja", "metadane", *TABLES, "listy"] and wb.active.title == "instrukcja"
+    assert [ws.sheet_state for ws in wb] == ["visible"] * (len(TABLES) + 2) + ["hidden"]
+    lists = wb["listy"]
+    assert [lists["A1"].value, lists["A2"].value, lists["A3"].value, lists["A4"].value] == ["tak/nie", "Tak", "Nie", None]
+    sources = {v.formula1 for v in wb["rodziny"].data_validations.dataValidation}
+    assert "listy!$A$2:$A$3" in sources                          # wielodzietna: Tak/Nie from the hidden sheet
+    assert all(s.startswith("listy!") for s in sources)
+    guide = wb["instrukcja"]
+    assert guide.max_column == 6                                  # nothing from column G on: no lists beside the text
+    assert guide["D10"].value == "7-cyfrowy kod TERYT gminy jednostki" and guide["D10"].alignment.wrap_text
+    for ws in wb.worksheets[:-1]:   # every sheet but the hidden lists
+        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage   # one page wide
+    assert wb["instrukcja"].page_setup.orientation == "landscape" and wb["rodziny"].print_title_rows == "$1:$1"
+
+
+def test_a_changed_lists_sheet_rejects_the_filled_template(tmp_path):
+    from builders import read_export
+
+    from pipeline.config import PROJECT_ROOT
+    from pipeline.outputs.contract.template import fill_from_export
+
+    path = fill_from_export(tmp_path / "t.xlsx", read_export(PROJECT_ROOT / "data" / "demo" / "1603011_2024"))
+    assert read_export(path).problems == []
+    wb = load_workbook(path)
+    wb["listy"]["A3"] = "wklejone dane"
+    wb.save(tmp_path / "changed.xlsx")
+    assert [p.code for p in read_export(tmp_path / "changed.xlsx").problems] == ["STR-002"]

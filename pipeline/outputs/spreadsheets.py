@@ -73,8 +73,8 @@ WRAP_FROM = 20  # a text column at least this wide wraps its cells (definitions,
 A4 = 9
 
 
-def _header_lines(label: str, width: float) -> int:
-    """How many lines a header wraps into in a column `width` characters wide (words are not split)."""
+def wrapped_lines(label: str, width: float) -> int:
+    """How many lines a text wraps into in a column `width` characters wide (words are not split)."""
     lines, used = 1, 0
     for word in label.split():
         if used and used + 1 + len(word) > width - 1:
@@ -84,12 +84,13 @@ def _header_lines(label: str, width: float) -> int:
     return lines
 
 
-def print_setup(ws: Any, width: float, header_rows: int = 1) -> None:
+def print_setup(ws: Any, width: float, header_rows: int = 1, fit_width: bool = False) -> None:
     """A sheet's print settings (every workbook the project writes gets them): A4, the first `header_rows` rows
     repeated on every page, the sheet's name and page number in the footer, and by `width` (characters of column
     width): portrait fitted to the page's width when it fits a portrait page, landscape fitted to the width when
     it fits at no less than MIN_SCALE, else landscape at MIN_SCALE with the first column repeated on every page
-    across (a wide trend table: pages of readable columns, each with its years), pages across before down."""
+    across (a wide trend table: pages of readable columns, each with its years), pages across before down;
+    `fit_width`: always fitted to the width (a sheet of wrapped text, not a table of many columns)."""
     ws.set_paper(A4)
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     ws.set_footer("&L&A&RStrona &P z &N")
@@ -98,7 +99,7 @@ def print_setup(ws: Any, width: float, header_rows: int = 1) -> None:
     if width <= PORTRAIT_WIDTH:
         ws.set_portrait()
         ws.fit_to_pages(1, 0)
-    elif width * MIN_SCALE / 100 <= LANDSCAPE_WIDTH:
+    elif fit_width or width * MIN_SCALE / 100 <= LANDSCAPE_WIDTH:
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
     else:
@@ -130,7 +131,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
                 if column.kind == "text" and column.kind_by is None and width >= WRAP_FROM:
                     wraps[column.key] = width
                 ws.set_column(j, j, width, wrapped if column.key in wraps else formats.get(column.kind, plain))
-                lines = max(lines, _header_lines(column.label, width))
+                lines = max(lines, wrapped_lines(column.label, width))
             ws.set_row(0, HEADER_LINE_HEIGHT * lines + 3)  # a wrapped header shows whole (LibreOffice does not fit it)
             keys = [c.key for c in sheet.columns]
             kinds = list(dict.fromkeys(c.kind_by for c in sheet.columns if c.kind_by and c.kind_by not in keys))
@@ -138,7 +139,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
                 for j, column in enumerate(sheet.columns):
                     kind = row[column.kind_by] if column.kind_by else column.kind
                     _write_cell(ws, i, j, row[column.key], kind, formats)
-                tall = max((_header_lines(str(row[k]), w) for k, w in wraps.items() if row[k]), default=1)
+                tall = max((wrapped_lines(str(row[k]), w) for k, w in wraps.items() if row[k]), default=1)
                 if tall > 1:  # a wrapped cell shows whole: LibreOffice and Excel keep the default height on opening
                     ws.set_row(i, HEADER_LINE_HEIGHT * tall)
             last = sheet.frame.height
