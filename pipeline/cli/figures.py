@@ -66,7 +66,12 @@ def indicators(args: argparse.Namespace) -> int:
             print(f"zapisano {write_trend(Path(args.out), registry.compute_years(con, years, unit, args.caseload_limit))}")
             return EXIT_OK
         if args.years is not None:
-            sys.stdout.write(registry.trend(con, args.years, unit, args.caseload_limit).write_csv())
+            if args.format == "json":
+                by_year = registry.compute_years(con, args.years, unit, args.caseload_limit)
+                print(json.dumps({"unit": unit, "years": [{"year": y, "indicators": v} for y, v in by_year.items()]},
+                                 ensure_ascii=False, indent=2))
+            else:
+                sys.stdout.write(registry.trend(con, args.years, unit, args.caseload_limit).write_csv())
             return EXIT_OK
         values = registry.compute(con, when, unit, args.caseload_limit)
         if args.format == "json":
