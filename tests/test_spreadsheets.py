@@ -141,3 +141,15 @@ def test_a_changed_lists_sheet_rejects_the_filled_template(tmp_path):
     wb["listy"]["A3"] = "wklejone dane"
     wb.save(tmp_path / "changed.xlsx")
     assert [p.code for p in read_export(tmp_path / "changed.xlsx").problems] == ["STR-002"]
+
+
+def test_a_change_has_its_sign_in_text_workbook_and_notebook_04(tmp_path):
+    from pipeline.outputs.evaluation.report import SENSITIVITY_COLUMNS
+
+    assert formats.change(0.05) == "+5,0%" and formats.change(-0.125) == "−12,5%" and formats.change(0.0) == "0,0%"
+    assert formats.change(0.0004) == "0,0%"   # rounds to zero: no sign on a zero
+    assert formats.change(None) == formats.MISSING and formats.cell(0.05, "change") == "+5,0%"
+    frame = pl.DataFrame({"change": [0.05, -0.125]})
+    ws = load_workbook(write_workbook(tmp_path / "z.xlsx", [Sheet("z", frame, [Column("change", "zmiana", "change")])]))["z"]
+    assert ws["A2"].value == 0.05 and ws["A2"].number_format == '+0.0%;"−"0.0%;0.0%'
+    assert [c.kind for c in SENSITIVITY_COLUMNS if c.key == "change"] == ["change"]   # notebook 04's sensitivity table

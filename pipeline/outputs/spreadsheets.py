@@ -200,7 +200,7 @@ def _csv_text(value: Any, kind: Kind) -> str:
     if isinstance(value, datetime | date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, float):
-        if kind == "percent":
+        if kind in ("percent", "change"):
             return f"{value * 100:.1f}".replace(".", ",")
         if kind == "money":
             return f"{value:.2f}".replace(".", ",")
@@ -213,7 +213,7 @@ def write_csv(path: Path, frame: pl.DataFrame, columns: Sequence[Column]) -> Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f, delimiter=";", lineterminator="\r\n")
-        w.writerow([c.label + (" (%)" if c.kind == "percent" else "") for c in columns])
+        w.writerow([c.label + (" (%)" if c.kind in ("percent", "change") else "") for c in columns])
         for row in frame.select([c.key for c in columns]).iter_rows():
             w.writerow([_csv_text(v, c.kind) for v, c in zip(row, columns, strict=True)])
     return path

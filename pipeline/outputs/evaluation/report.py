@@ -66,7 +66,7 @@ SENSITIVITY_COLUMNS = (
     Column("period", "okres przed programem"),
     Column("before", "koszt na rodzinę przed", "money"),
     Column("with", "koszt na rodzinę z programem", "money"),
-    Column("change", "zmiana", "percent"),
+    Column("change", "zmiana", "change"),  # signed, as in the sentences (+5,0%)
 )
 
 
