@@ -98,6 +98,14 @@ def test_every_sheet_gets_a_print_setup(tmp_path):
     assert wide.print_title_cols == "$A:$A" and wide.page_setup.pageOrder == "overThenDown"
 
 
+def test_notes_of_a_wide_sheet_print_whole_on_its_first_page(tmp_path):
+    # 8 + 8 * 23 = 192 at 70 %: the first page holds rok and 6 columns (8 + 6 * 23 = 146 <= 150); notes from B to G
+    sheet = Sheet("szeroki", WIDE, _wide(8, 23), ["Uwaga: puste komórki to wartości, których nie ma."])
+    ws = load_workbook(write_workbook(tmp_path / "n.xlsx", [sheet]))["szeroki"]
+    assert {str(r) for r in ws.merged_cells.ranges} == {"B5:G5"} and ws["B5"].value.startswith("Uwaga")
+    assert ws["A5"].value is None   # the repeated first column carries no piece of the note
+
+
 def test_long_text_wraps_and_its_row_grows(tmp_path):
     text = "rodziny, z którymi zakończono asystenturę w okresie z przyczyny „osiągnięcie celów” (rodzina liczy się raz)"
     frame = pl.DataFrame({"label": ["krótko", text], "short": ["a", "b"]})

@@ -147,8 +147,9 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
             if sheet.columns:
                 ws.autofilter(0, 0, max(last, 1), len(sheet.columns) - 1)
             span = _first_page_columns(widths)
+            first = 1 if 1 < span < len(widths) else 0  # the first column repeats on every page: notes begin after it
             for k, text in enumerate(sheet.notes):
-                _write_note(ws, last + 2 + k, span, sum(widths[:span]), text, note)
+                _write_note(ws, last + 2 + k, first, span, sum(widths[first:span]), text, note)
             print_setup(ws, sum(widths))
     finally:
         book.close()
@@ -168,11 +169,11 @@ def _first_page_columns(widths: Sequence[float]) -> int:
     return len(widths)
 
 
-def _write_note(ws: Any, row: int, columns: int, width: float, text: str, note: Any) -> None:
-    """A note under the table, wrapped across the table's width (so it prints whole within the page)."""
-    if columns > 1:
-        ws.merge_range(row, 0, row, columns - 1, "", note)
-    ws.write_string(row, 0, text, note)
+def _write_note(ws: Any, row: int, first: int, stop: int, width: float, text: str, note: Any) -> None:
+    """A note under the table, wrapped across columns first..stop-1 (so it prints whole within the first page)."""
+    if stop - first > 1:
+        ws.merge_range(row, first, row, stop - 1, "", note)
+    ws.write_string(row, first, text, note)
     lines = max(1, -(-len(text) // max(int(width * 1.1), 1)))  # an italic 11-point line holds about 1.1 chars a unit
     if lines > 1:
         ws.set_row(row, HEADER_LINE_HEIGHT * lines)

@@ -147,7 +147,7 @@ NUMBER_COLUMNS = [
     Column("mediana", "grupa: mediana", width=12, kind_by="rodzaj"),
     Column("q3", "grupa: 3. kwartyl", width=12, kind_by="rodzaj"),
     Column("pozycja", "pozycja (1 = najwyższa)", "count", 11), Column("pozycja_do", "ex aequo do pozycji", "count", 11),
-    Column("z", "z (jednostek porównywalnych)", "count", 13), Column("stopa_grupy", "łączna stopa grupy", "percent", 11),
+    Column("z", "z (jednostek porównywalnych)", "count", 16), Column("stopa_grupy", "łączna stopa grupy", "percent", 11),
     Column("poza_95", "poza granicą 95%", "bool", 9), Column("poza_99_8", "poza granicą 99,8%", "bool", 9),
     Column("ocena", "ocena", "text", 40),
 ]
