@@ -180,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", required=True, help="kod TERYT jednostki")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--peers", choices=["type", "voivodeship", "size", "all"], default="type",
-                   help="grupa porównawcza: rodzaj gminy (domyślnie), województwo, wielkość, wszystkie")
+                   help="grupa porównawcza: rodzaj gminy (domyślnie), województwo, wielkość, wszystkie; gdy w grupie nie "
+                        "ma innych jednostek, najbliższa niepusta (rodzaj gminy, wielkość, województwo, wszystkie)")
     p.add_argument("--size-bands", type=_bands, default=None,
                    help="dolne granice przedziałów wielkości (rodziny objęte wsparciem), np. 0,20,50,100")
     p.add_argument("--min-denominator", type=int, default=5, help="najmniejszy mianownik, przy którym porównujemy")
