@@ -3,7 +3,7 @@
 #
 # **Na co odpowiada ten notatnik:** jak w kolejnych latach (do wybranego roku włącznie) zmieniała się
 # liczba rodzin i dzieci, udział rodzin zobowiązanych przez sąd, piecza zastępcza i powroty dzieci,
-# zakończenia według przyczyny i odsetek zakończeń z osiągnięciem celów (z przedziałem ufności — liczby
+# zakończenia według przyczyny i odsetek zakończeń z osiągnięciem celów (z 95% przedziałem ufności Wilsona — liczby
 # są małe), obciążenie asystentów na tle limitu, czas trwania współpracy (Kaplan–Meier według kohorty
 # rozpoczęcia, z trwającymi asystenturami jako obserwacjami uciętymi) i powroty rodzin do wsparcia
 # w ciągu 12 miesięcy, losy rodzin według roku rozpoczęcia (kohorty wejścia), wizyty w domu, posiedzenia
@@ -65,7 +65,7 @@ table(trend, notebook_tables.indicator_columns(["families_with_children_in_foste
 
 # %% [markdown]
 # ## Zakończenia i osiągnięcie celów
-# Przedział ufności Wilsona (95%): przy kilkunastu zakończeniach rocznie różnice między latami
+# 95% przedział ufności Wilsona: przy kilkunastu zakończeniach rocznie różnice między latami
 # rzadko są istotne — wykres pokazuje, jak szeroka jest niepewność.
 
 # %%

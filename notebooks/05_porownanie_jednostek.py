@@ -30,12 +30,13 @@ nb.header()
 # %%
 from IPython.display import Markdown
 
-from pipeline.indicators.comparison import compare, unit_values
+from pipeline.indicators.comparison import compare_nearest, unit_values
 from pipeline.outputs.charts import show
-from pipeline.outputs.comparison.compare import DISPLAY_COLUMNS, NOTES, display_frame, headline
+from pipeline.outputs.comparison.compare import DISPLAY_COLUMNS, NOTEBOOK_HINT, NOTES, display_frame, lead, title
 from pipeline.outputs.comparison.funnel import FILE_NAMES, funnel_charts
 from pipeline.outputs.notebooks import findings as notebook_findings
 from pipeline.outputs.notebooks import tables as notebook_tables
+from pipeline.warehouse.units import unit_names
 
 # %% [markdown]
 # ## Jednostki
@@ -53,25 +54,25 @@ table(units, notebook_tables.UNIT_COLUMNS, f"Jednostki w {year} r.", empty=f"W {
 # %%
 chosen = unit or (values.sort(["families_supported", "jednostka"], descending=[True, False])["jednostka"][0]
                   if values.height else None)
-comparison = compare(values, chosen, year, peers) if chosen in values["jednostka"].to_list() else None
+names = unit_names(con, chosen) if chosen else []
+comparison = (compare_nearest(values, chosen, year, peers, name=names[0] if names else None)
+              if chosen in values["jednostka"].to_list() else None)  # alone in its group: the nearest non-empty one
 said = []
 if comparison is None:
     said.append(f"Jednostki {chosen} nie ma w magazynie w {year} r.: porównania nie ma." if chosen
                 else f"W {year} r. w magazynie nie ma żadnej jednostki: porównania nie ma.")
 else:
     if not unit and values.height > 1:
-        said.append(f"Nie wybrano jednostki (parametr unit): pokazujemy {chosen}, jednostkę z największą liczbą rodzin "
-                    f"objętych wsparciem w {year} r.")
-    said.append(headline(comparison))
-    if comparison.alone and comparison.loaded_units > 1 and comparison.families and peers != "all":
-        comparison = compare(values, chosen, year, "all")  # alone in its group: compared with every loaded unit instead
-        said.append(f"Dlatego porównujemy ją ze wszystkimi jednostkami w magazynie: {headline(comparison)}")
+        said.append(f"Nie wybrano jednostki (parametr unit): pokazujemy {title(comparison)}, jednostkę z największą "
+                    f"liczbą rodzin objętych wsparciem w {year} r.")
+    said += lead(comparison, NOTEBOOK_HINT)
 Markdown("\n\n".join(said))
 
 # %%
 if comparison is not None and not comparison.alone and comparison.families:
     right = ["wartosc", "licznik_mianownik", "q1", "mediana", "q3", "pozycja", "stopa_grupy"]
-    shown = table(display_frame(comparison), DISPLAY_COLUMNS, f"Jednostka {chosen} wśród podobnych — {year} r.", right=right)
+    shown = table(display_frame(comparison), DISPLAY_COLUMNS, f"Jednostka {title(comparison)} wśród podobnych — {year} r.",
+                  right=right)
 else:
     shown = Markdown("Tabeli porównania nie ma: nie ma z kim (albo czego) porównać — zob. zdanie wyżej.")
 shown

@@ -38,3 +38,28 @@ def test_files_not_allowed_are_counted_in_the_plural():
 
     assert _not_allowed(["a.txt"], "plik", "r")[0].message.startswith("niedozwolony plik (1): a.txt")
     assert _not_allowed(["a.txt", "b.txt"], "plik", "r")[0].message.startswith("niedozwolone pliki (2): a.txt, b.txt")
+
+
+def test_years_in_json_are_json(db, load_rows, capsys):
+    import json
+
+    from builders import episode, family
+
+    load_rows({"rodziny": [family("F1"), family("F2")],
+               "asystentury": [episode("E1", "F1", "2023-01-01", "2024-03-31"), episode("E2", "F2", "2024-02-01")]},
+              start="2023-01-01")
+    assert main(["indicators", "--years", "2023-2024", "--db", str(db), "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)   # JSON, not the CSV it printed before
+    assert found["unit"] is None and [y["year"] for y in found["years"]] == [2023, 2024]
+    assert [y["indicators"]["families_supported"] for y in found["years"]] == [1, 2]
+    assert main(["indicators", "--years", "2023-2024", "--db", str(db), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("year,")   # the script dialect: commas
+
+
+def test_help_says_which_csv_is_for_scripts_and_which_for_excel(capsys):
+    with pytest.raises(SystemExit):
+        main(["indicators", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "json i csv dla skryptów (csv: przecinek, kropka dziesiętna, UTF-8 bez BOM)" in said
+    assert "dla Excela zapisz plik: --out plik.csv albo plik.xlsx" in said
+    assert "plik dla Excela: .xlsx (z arkuszem definicje) albo .csv (średnik, przecinek dziesiętny, UTF-8 z BOM)" in said

@@ -18,6 +18,7 @@ from pipeline.outputs.notebooks import setup as notebook_setup
 from pipeline.outputs.notebooks.runner import execute, notebook_paths, run_notebooks, summary, to_html
 from pipeline.outputs.spreadsheets import Column
 from pipeline.warehouse.connection import connect, open_for_writing
+from pipeline.warehouse.units import unit_names
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["01_jakosc_danych", "02_informacja_roczna", "03_trendy", "04_ewaluacja_programu", "05_porownanie_jednostek"]
@@ -168,15 +169,22 @@ def test_unit_comparison_on_several_units_shows_the_peers_and_funnels(units_db, 
     assert found["chosen"] == chosen and found["members"] == c.members and len(c.members) == 6
     assert found["funnels"] == sorted(["goals_share", "court_share", "foster_share", "reentry_share"])
     html = to_html(nb, tmp_path / "05.html").read_text(encoding="utf-8")
-    assert f"Jednostka {chosen} wśród podobnych — 2024 r." in html and "grupa: mediana" in html  # the peer table
+    con = connect(units_db, read_only=True)
+    try:
+        (name,) = unit_names(con, chosen)
+    finally:
+        con.close()
+    assert f"Jednostka {name} ({chosen}) wśród podobnych — 2024 r." in html and "grupa: mediana" in html  # the peer table
+    assert "--peers" not in html   # the notebook speaks of its parameters, not of the command line
     assert html.count("src=\"data:image/png;base64") == 4 and "dokładne granice dwumianowe 95% i 99,8%" in html  # 4 funnels
     text = unescape(html)
     for sentence in notebook_findings.units(c, 2024):   # the findings, computed from the comparison
         assert sentence in text, sentence
 
 
-def test_unit_comparison_alone_in_its_type_widens_to_every_unit(units_db):
-    from pipeline.indicators.comparison import compare, unit_values
+def test_unit_comparison_alone_in_its_type_widens_to_the_nearest_group(units_db):
+    from pipeline.indicators.comparison import compare, compare_nearest, unit_values
+    from pipeline.outputs.comparison.compare import fallback_line
 
     con = connect(units_db, read_only=True)
     try:
@@ -188,9 +196,11 @@ def test_unit_comparison_alone_in_its_type_widens_to_every_unit(units_db):
     nb = execute(ROOT / "notebooks" / "05_porownanie_jednostek.py", {"db": str(units_db), "year": 2024, "unit": alone[0]})
     assert _errors(nb) == []
     found = summary(nb)
-    assert found["chosen"] == alone[0] and found["group"] == "wszystkie jednostki" and len(found["members"]) == 6
+    nearest = compare_nearest(values, alone[0], 2024, "type")
+    assert nearest.kind != "type" and nearest.left[0][0] == "type"
+    assert found["chosen"] == alone[0] and found["group"] == nearest.group and found["members"] == nearest.members
     text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", []))
-    assert "w grupie nie ma innych jednostek" in text and "porównujemy ją ze wszystkimi jednostkami" in text
+    assert fallback_line(nearest) in text and "--peers" not in text
 
 
 def test_unit_comparison_on_the_demo_alone_says_there_is_nothing_to_compare(executed, tmp_path):

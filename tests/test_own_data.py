@@ -66,7 +66,7 @@ def test_empty_template_has_every_sheet_header_and_drop_down(tmp_path):
 
     path = write_template(tmp_path / "szablon.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["metadane", *TABLES, "instrukcja"]
+    assert wb.sheetnames == ["instrukcja", "metadane", *TABLES, "listy"]   # the instruction first, the lists hidden last
     assert [c.value for c in wb["metadane"]["A"]][1:] == list(METADATA_KEYS)
     for table in TABLES.values():
         ws = wb[table.name]
@@ -384,3 +384,12 @@ def test_a_table_that_cannot_be_read_skips_only_what_needs_it_and_says_so(tmp_pa
     assert "[EPI-012]" in out  # an episode rule that does not need the families still ran
     note = next(line for line in out.splitlines() if "[STR-090]" in line)
     assert "nieodczytane tabele (rodziny)" in note and "EPI-002" in note and "DZI-002" in note
+
+
+def test_pseudonymise_keeps_the_inputs_bom(tmp_path):
+    _, (identified, _) = _exports(tmp_path)
+    families = identified / "rodziny.csv"
+    families.write_bytes(b"\xef\xbb\xbf" + families.read_bytes())   # as Excel saves "CSV UTF-8"
+    out = pseudonymise(identified, tmp_path / "a.key", tmp_path / "wynik").path
+    assert (out / "rodziny.csv").read_bytes().startswith(b"\xef\xbb\xbfid_rodziny;")
+    assert not (out / "dzieci.csv").read_bytes().startswith(b"\xef\xbb\xbf")   # a file without one stays without

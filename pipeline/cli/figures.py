@@ -65,7 +65,12 @@ def indicators(args: argparse.Namespace) -> int:
             print(f"zapisano {write_trend(Path(args.out), registry.compute_years(con, years, unit, args.caseload_limit))}")
             return EXIT_OK
         if args.years is not None:
-            sys.stdout.write(registry.trend(con, args.years, unit, args.caseload_limit).write_csv())
+            if args.format == "json":
+                by_year = registry.compute_years(con, args.years, unit, args.caseload_limit)
+                print(json.dumps({"unit": unit, "years": [{"year": y, "indicators": v} for y, v in by_year.items()]},
+                                 ensure_ascii=False, indent=2))
+            else:
+                sys.stdout.write(registry.trend(con, args.years, unit, args.caseload_limit).write_csv())
             return EXIT_OK
         values = registry.compute(con, when, unit, args.caseload_limit)
         if args.format == "json":
@@ -181,12 +186,12 @@ def cohorts(args: argparse.Namespace) -> int:
 
 def compare(args: argparse.Namespace) -> int:
     """`compare --unit U --year Y`: the unit among its peers."""
-    from pipeline.indicators.comparison import compare as compare_unit
-    from pipeline.indicators.comparison import unit_values
+    from pipeline.indicators.comparison import compare_nearest, unit_values
     from pipeline.indicators.coverage import data_years
     from pipeline.indicators.peers import DEFAULT_SIZE_BANDS, TerytError
     from pipeline.outputs.comparison.compare import as_text, write
     from pipeline.warehouse.connection import connect
+    from pipeline.warehouse.units import unit_names
 
     if args.out and Path(args.out).suffix.lower() not in (".xlsx", ".html", ".htm"):
         raise UsageError("--out: plik .xlsx albo .html")
@@ -197,13 +202,14 @@ def compare(args: argparse.Namespace) -> int:
             raise UsageError(f"rok {args.year} poza danymi magazynu ({years[0]}-{years[-1]})" if years
                              else "magazyn nie zawiera żadnych danych")
         units = unit_values(con, args.year, args.caseload_limit)
+        names = unit_names(con, args.unit)
     finally:
         con.close()
     if args.unit not in units["jednostka"].to_list():
         raise UsageError(f"jednostki {args.unit} nie ma w magazynie; wczytane: {', '.join(units['jednostka'].to_list())}")
     try:
-        result = compare_unit(units, args.unit, args.year, args.peers, args.size_bands or DEFAULT_SIZE_BANDS,
-                              args.min_denominator)
+        result = compare_nearest(units, args.unit, args.year, args.peers, args.size_bands or DEFAULT_SIZE_BANDS,
+                                 args.min_denominator, names[0] if names else None)
     except TerytError as e:
         raise UsageError(f"jednostka {args.unit}: {e}") from None
     print(as_text(result))

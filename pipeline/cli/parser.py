@@ -100,8 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--years", type=validate.years, help="zakres lat, np. 2012-2025: jeden wiersz na rok")
     p.add_argument("--unit", type=validate.unit, help="kod TERYT jednostki (bez: wszystkie jednostki razem)")
     _add_db(p)
-    p.add_argument("--format", choices=["json", "csv", "table"], default="table")
-    p.add_argument("--out", help="plik .xlsx (z arkuszem definicje) albo .csv (średnik, przecinek dziesiętny) z tabelą lat")
+    p.add_argument("--format", choices=["json", "csv", "table"], default="table",
+                   help="na ekran: table dla ludzi; json i csv dla skryptów (csv: przecinek, kropka dziesiętna, "
+                        "UTF-8 bez BOM); dla Excela zapisz plik: --out plik.csv albo plik.xlsx")
+    p.add_argument("--out", help="plik dla Excela: .xlsx (z arkuszem definicje) albo .csv (średnik, przecinek "
+                                 "dziesiętny, UTF-8 z BOM) z tabelą lat")
     p.add_argument("--explain", metavar="KEY", help="wypisz pseudonimy rekordów, z których powstała liczba")
     p.add_argument("--cohorts", action="store_true",
                    help="z --unit: kohorty wejścia (zakończenia asystentur, powroty z pieczy) metodą Aalena–Johansena")
@@ -177,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", required=True, help="kod TERYT jednostki")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--peers", choices=["type", "voivodeship", "size", "all"], default="type",
-                   help="grupa porównawcza: rodzaj gminy (domyślnie), województwo, wielkość, wszystkie")
+                   help="grupa porównawcza: rodzaj gminy (domyślnie), województwo, wielkość, wszystkie; gdy w grupie nie "
+                        "ma innych jednostek, najbliższa niepusta (rodzaj gminy, wielkość, województwo, wszystkie)")
     p.add_argument("--size-bands", type=_bands, default=None,
                    help="dolne granice przedziałów wielkości (rodziny objęte wsparciem), np. 0,20,50,100")
     p.add_argument("--min-denominator", type=int, default=5, help="najmniejszy mianownik, przy którym porównujemy")

@@ -151,7 +151,7 @@ def _transform(raw: RawExport, key: bytes) -> tuple[RawExport, list[str], int]:
     for t in raw.tables:
         name = t.name.strip().lower()
         if name == METADATA_TABLE or name not in TABLES:
-            tables.append(RawTable(name, t.label, t.frame))  # the contract reader judges metadata and unknown files
+            tables.append(RawTable(name, t.label, t.frame, t.bom))  # the contract reader judges metadata and unknown files
             continue
         spec = TABLES[name]
         frame = t.frame.rename({c: c.strip().lower() for c in t.frame.columns})
@@ -173,7 +173,7 @@ def _transform(raw: RawExport, key: bytes) -> tuple[RawExport, list[str], int]:
             if c.type == "id" and c.name in frame.columns:
                 frame = _pseudonymise_column(frame, c.name, c.references or name, key)
                 replaced += frame[c.name].drop_nulls().len()
-        tables.append(RawTable(name, t.label, frame))
+        tables.append(RawTable(name, t.label, frame, t.bom))  # the input's BOM kept
     if problems:
         raise PseudonymiseError("eksport ma kolumny, których pseudonimizacja nie przepuszcza", hide_personal_headers(problems))
     return RawExport(raw.path, raw.kind, tables, raw.other), dropped, replaced

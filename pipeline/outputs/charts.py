@@ -23,6 +23,7 @@ FORMAT_LOCALE = {"decimal": ",", "thousands": NBSP, "grouping": [3], "currency":
 TIME_LOCALE = "pl-PL"
 FONT = "DejaVu Sans"
 WIDTH, HEIGHT = 560, 260
+WILSON_INTERVAL = "95% przedział ufności Wilsona"  # the one wording of the interval: charts, the report's captions, notebooks
 
 
 def theme_config() -> dict:
@@ -94,7 +95,7 @@ def goal_rate(trend: pl.DataFrame) -> alt.Chart:
                  alt.Tooltip("od:Q", title="95% od", format=".0%"), alt.Tooltip("do:Q", title="95% do", format=".0%"),
                  alt.Tooltip("zakonczone:Q", title="zakończone")])
     return alt.layer(band, points).properties(
-        width=WIDTH, height=HEIGHT, title="Zakończenia z osiągnięciem celów (95% przedział Wilsona)"
+        width=WIDTH, height=HEIGHT, title=f"Udział zakończeń z osiągnięciem celów ({WILSON_INTERVAL})"
     ).configure(**theme_config())
 
 
@@ -168,11 +169,14 @@ TREND_CHARTS = {
 }
 
 
-def save(chart: alt.Chart, stem: Path, formats: tuple[str, ...] = ("png", "svg", "html")) -> list[Path]:
-    """Render a chart offline with Polish number formats; return the files written."""
+def save(chart: alt.Chart, stem: Path, formats: tuple[str, ...] = ("png", "svg", "html"), titled: bool = True) -> list[Path]:
+    """Render a chart offline with Polish number formats; return the files written.  `titled=False`: without its
+    title, for a page that prints the chart's caption under it (a title repeated as its caption reads twice)."""
     import vl_convert as vlc
 
     spec = chart.to_dict()
+    if not titled:
+        spec.pop("title", None)
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:

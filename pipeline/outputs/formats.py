@@ -15,13 +15,14 @@ from typing import Any, Literal
 
 from pipeline.grammar import number
 
-Kind = Literal["count", "decimal", "percent", "money", "date", "year", "text", "bool"]
+Kind = Literal["count", "decimal", "percent", "change", "money", "date", "year", "text", "bool"]  # change: a signed percent
 MISSING = "—"
 
 EXCEL_FORMATS: dict[str, str] = {
     "count": "#,##0",
     "decimal": "#,##0.0",
     "percent": "0.0%",
+    "change": '+0.0%;"−"0.0%;0.0%',
     "money": '#,##0.00 "zł"',
     "date": "dd.mm.yyyy",
     "year": "0",
@@ -48,6 +49,14 @@ def percent(share: float | None, decimals: int = 1) -> str:
     return MISSING if is_missing(share) else f"{number(share * 100, decimals)}%"
 
 
+def change(share: float | None, decimals: int = 1) -> str:
+    """A relative change 0..1 with its sign: `+5,0%`, `−12,5%`, `0,0%`."""
+    if is_missing(share):
+        return MISSING
+    sign = "+" if round(share * 100, decimals) > 0 else "−" if round(share * 100, decimals) < 0 else ""
+    return sign + percent(abs(share), decimals)
+
+
 def money(value: float | None) -> str:
     """`123 032,28 zł`."""
     return MISSING if is_missing(value) else f"{number(value, 2)}\u00a0zł"
@@ -70,4 +79,4 @@ def cell(value: Any, kind: Kind, decimals: int = 1) -> str:
         return MISSING if is_missing(value) else str(int(value))
     if kind == "decimal":
         return decimal(value, decimals)
-    return {"count": count, "percent": percent, "money": money, "date": day, "bool": yes_no}[kind](value)
+    return {"count": count, "percent": percent, "change": change, "money": money, "date": day, "bool": yes_no}[kind](value)

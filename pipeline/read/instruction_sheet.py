@@ -1,7 +1,8 @@
-"""The template's `instrukcja` sheet: allowed in an `.xlsx` export only while it is exactly as generated.
+"""The template's help sheets, `instrukcja` and the hidden `listy` (its drop-down lists): allowed in an
+`.xlsx` export only while they are exactly as generated.
 
-`python -m pipeline template` writes the sheet with a checksum of its own text in its last row.  A
-filled template can be sent with the sheet still in it; a sheet whose text was changed (where data
+`python -m pipeline template` writes each with a checksum of its own text in its last row.  A
+filled template can be sent with the sheets still in it; a sheet whose text was changed (where data
 could have been pasted) is not part of the contract and rejects the export like any other sheet.
 """
 
@@ -11,6 +12,8 @@ import hashlib
 from collections.abc import Sequence
 
 INSTRUCTION_SHEET = "instrukcja"
+LISTS_SHEET = "listy"  # hidden: the values of the drop-down lists
+HELP_SHEETS = (INSTRUCTION_SHEET, LISTS_SHEET)
 CHECKSUM_LABEL = "suma kontrolna arkusza"
 
 
@@ -33,8 +36,8 @@ def checksum(rows: Sequence[Sequence[object]]) -> str:
 
 
 def is_unchanged_instruction(sheet_name: str, rows: Sequence[Sequence[object]]) -> bool:
-    """True for the template's `instrukcja` sheet whose last row holds the checksum of the rows above it."""
-    if sheet_name.strip().lower() != INSTRUCTION_SHEET:
+    """True for a help sheet of the template whose last row holds the checksum of the rows above it."""
+    if sheet_name.strip().lower() not in HELP_SHEETS:
         return False
     body = _normalised(rows)
     if not body or len(body[-1]) != 2 or body[-1][0] != CHECKSUM_LABEL:
@@ -43,10 +46,10 @@ def is_unchanged_instruction(sheet_name: str, rows: Sequence[Sequence[object]]) 
 
 
 def unchanged_instruction_sheets(reader: object, sheets: list[str]) -> set[str]:
-    """The sheets of a workbook (a fastexcel reader) that are the template's unchanged instructions."""
+    """The sheets of a workbook (a fastexcel reader) that are the template's unchanged help sheets."""
     found = set()
     for sheet in sheets:
-        if sheet.strip().lower() != INSTRUCTION_SHEET:
+        if sheet.strip().lower() not in HELP_SHEETS:
             continue
         try:
             frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()  # type: ignore[attr-defined]

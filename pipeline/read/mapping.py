@@ -156,7 +156,7 @@ def apply_to_raw(export: RawExport, mapping: Mapping) -> RawExport:
     for t in export.tables:
         name = mapping.table_name(t.name)
         frame = mapping.apply_metadata(t.frame) if _key(name) == METADATA_TABLE else mapping.apply(_key(name), t.frame)
-        tables.append(RawTable(name, t.label, frame))
+        tables.append(RawTable(name, t.label, frame, t.bom))
     return RawExport(export.path, export.kind, tables, export.other)
 
 

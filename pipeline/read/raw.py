@@ -27,6 +27,7 @@ class RawTable:
     name: str
     label: str
     frame: pl.DataFrame
+    bom: bool = False  # a CSV that began with a UTF-8 BOM (written back with one: Excel reads its Polish letters)
 
 
 @dataclass
@@ -39,13 +40,16 @@ class RawExport:
     other: dict[str, bytes]
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def _csv(data: bytes, name: str, label: str) -> RawTable:
     text, _ = decode(data, label)
     try:
         frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), separator=";", quote_char='"', infer_schema=False)
     except pl.exceptions.PolarsError:
         raise ExportRejected([BROKEN_CSV.problem("plik CSV jest uszkodzony", file=label)]) from None
-    return RawTable(name, label, frame)
+    return RawTable(name, label, frame, data.startswith(UTF8_BOM))
 
 
 def read_raw(path: Path) -> RawExport:
@@ -114,7 +118,8 @@ def write_raw(export: RawExport, target: Path) -> Path:
         return target
     target.mkdir(parents=True, exist_ok=True)
     for t in export.tables:
-        (target / f"{t.name}.csv").write_bytes(t.frame.write_csv(separator=";", quote_char='"', null_value="").encode("utf-8"))
+        text = t.frame.write_csv(separator=";", quote_char='"', null_value="").encode("utf-8")
+        (target / f"{t.name}.csv").write_bytes((UTF8_BOM if t.bom else b"") + text)
     for name, data in export.other.items():
         (target / name).write_bytes(data)
     return target

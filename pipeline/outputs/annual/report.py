@@ -42,7 +42,7 @@ LEADING_PROBLEMS = 3  # the problems named in the text (more when tied with the 
 REPORT_FIGURES = {
     "rodziny_i_dzieci": "Rodziny objęte wsparciem asystenta i dzieci w tych rodzinach",
     "zakonczenia_wg_przyczyny": "Rodziny, z którymi zakończono współpracę, według przyczyny",
-    "osiagniecie_celow": "Udział zakończeń z osiągnięciem celów (z 95% przedziałem ufności)",
+    "osiagniecie_celow": "Udział zakończeń z osiągnięciem celów (95% przedział ufności Wilsona)",
 }
 
 
@@ -264,7 +264,8 @@ def _figures(trend: pl.DataFrame, year: int, out: Path) -> list[dict]:
 
     result = []
     for name, caption in REPORT_FIGURES.items():
-        png = charts.save(charts.TREND_CHARTS[name](trend), out / "figures" / f"informacja_{year}_{name}", ("png",))[0]
+        png = charts.save(charts.TREND_CHARTS[name](trend), out / "figures" / f"informacja_{year}_{name}", ("png",),
+                          titled=False)[0]  # the caption names it
         result.append({"name": name, "caption": caption, "path": png, "png": base64.b64encode(png.read_bytes()).decode()})
     return result
 

@@ -50,7 +50,8 @@ One export is one of:
 - a folder holding one file `NAME.csv` per table;
 - a `.zip` holding the same files (at its root or in one folder);
 - one `.xlsx` workbook with one sheet per table, the sheet named `NAME` (`python -m pipeline template --out szablon.xlsx`
-  writes an empty one with drop-down lists; its `instrukcja` sheet may stay in the workbook as long as it is unchanged).
+  writes an empty one with drop-down lists; its `instrukcja` sheet and the hidden `listy` sheet may stay in the
+  workbook as long as they are unchanged).
 
 File and sheet names are matched case-insensitively. Optional tables may be missing; every other table must be
 present, even if it has only the header row. Any other file or sheet is an error: identifying data can slip in that way.""",
@@ -61,7 +62,8 @@ Eksport to jedno z:
 - folder z jednym plikiem `NAZWA.csv` na tabelę;
 - archiwum `.zip` z tymi samymi plikami (w korzeniu albo w jednym folderze);
 - jeden skoroszyt `.xlsx` z arkuszem na tabelę, arkusz nazwany `NAZWA` (`python -m pipeline template --out szablon.xlsx`
-  zapisuje pusty szablon z listami rozwijanymi; jego arkusz `instrukcja` może zostać w skoroszycie, jeśli nie był zmieniany).
+  zapisuje pusty szablon z listami rozwijanymi; jego arkusze `instrukcja` i ukryty `listy` mogą zostać w
+  skoroszycie, jeśli nie były zmieniane).
 
 Nazwy plików i arkuszy porównuje się bez względu na wielkość liter. Tabele opcjonalne można pominąć; każda inna tabela
 musi być obecna, nawet z samym wierszem nagłówka. Każdy inny plik albo arkusz to błąd: tą drogą mogą przeniknąć dane osobowe.""",

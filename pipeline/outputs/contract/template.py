@@ -1,10 +1,12 @@
 """The Excel template of an export (`python -m pipeline template`): one sheet per table of the contract.
 
-An analyst fills it by hand or by pasting from the case system: a `metadane` sheet with its keys, one
-sheet per table with the contract's headers, drop-down lists for every dictionary column and for
-Tak/Nie, date cells formatted RRRR-MM-DD, ids kept as text, and an `instrukcja` sheet in Polish (what
-each table and column means, required or not, an example row).  A filled template is an `.xlsx`
-export; the reader accepts the `instrukcja` sheet only while it is unchanged (its last row holds a
+An analyst fills it by hand or by pasting from the case system: the `instrukcja` sheet first, in Polish
+(what each table and column means, required or not, an example row), a `metadane` sheet with its keys,
+one sheet per table with the contract's headers, drop-down lists for every dictionary column and for
+Tak/Nie (their values on the hidden sheet `listy`), date cells formatted RRRR-MM-DD, ids kept as text.
+Every sheet prints on one page wide (landscape where wide, the header row repeated, the instruction's
+long text wrapped), an empty table's sheet on one page.  A filled template is an `.xlsx` export; the
+reader accepts `instrukcja` and `listy` only while they are unchanged (the last row of each holds a
 checksum of its text).  `fill` writes an export's rows into the template (e.g. a CSV export).
 """
 
@@ -17,11 +19,13 @@ import polars as pl
 
 from pipeline.contract import FORMAT_VERSION, METADATA_COLUMNS, METADATA_KEYS, METADATA_TABLE, TABLES, ZAKRES_VALUES, Column, Table
 from pipeline.outputs.contract.text import METADATA_MEANINGS, column_meaning, table_meaning, type_name
-from pipeline.read.instruction_sheet import CHECKSUM_LABEL, INSTRUCTION_SHEET, checksum
+from pipeline.outputs.spreadsheets import HEADER_LINE_HEIGHT, print_setup, wrapped_lines
+from pipeline.read.instruction_sheet import CHECKSUM_LABEL, INSTRUCTION_SHEET, LISTS_SHEET, checksum
 
 MAX_ROW = 1_048_575  # the last row of a sheet (0-based)
 YES_NO = ("Tak", "Nie")
-_LISTS_COLUMN = 7  # column H of `instrukcja` and to the right: the drop-down lists
+INSTRUCTION_WIDTHS = (30, 16, 14, 48, 18, 32)  # kolumna, typ, wymagana, znaczenie, przykład, dozwolone wartości
+LIST_WIDTH = 28
 _INTRO = (
     "Szablon eksportu danych o pracy asystentów rodziny (wersja formatu {version}).",
     "Każdy arkusz to jedna tabela; pierwszy wiersz to nagłówki kontraktu: nie zmieniaj ich i nie dodawaj kolumn.",
@@ -39,10 +43,10 @@ def instruction_rows() -> list[list[str]]:
     rows: list[list[str]] = [[line.format(version=FORMAT_VERSION)] for line in _INTRO]
     rows.append([])
     rows.append([f"arkusz {METADATA_TABLE}", "metadane eksportu: jeden wiersz na klucz (klucze są już wpisane)"])
-    rows.append(["klucz", "znaczenie", "przykład"])
+    rows.append(["klucz", "", "", "znaczenie", "przykład"])  # meaning and example under the tables' ones
     for key in METADATA_KEYS:
         m = METADATA_MEANINGS.get(key)
-        rows.append([key, m.pl if m else "", m.example if m else ""])
+        rows.append([key, "", "", m.pl if m else "", m.example if m else ""])
     for table in TABLES.values():
         rows.append([])
         required = "tabela opcjonalna" if table.optional else "tabela wymagana"
@@ -76,26 +80,31 @@ def _lists() -> dict[str, tuple[str, ...]]:
 
 
 def _list_ranges(lists: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Where each list lies on the `instrukcja` sheet, as an Excel formula reference."""
+    """Where each list lies on the hidden `listy` sheet (one column a list, its name in row 1), as a reference."""
     from xlsxwriter.utility import xl_col_to_name
 
     ranges = {}
     for j, (name, values) in enumerate(lists.items()):
-        col = xl_col_to_name(_LISTS_COLUMN + j)
-        ranges[name] = f"={INSTRUCTION_SHEET}!${col}$2:${col}${1 + len(values)}"
+        col = xl_col_to_name(j)
+        ranges[name] = f"={LISTS_SHEET}!${col}$2:${col}${1 + len(values)}"
     return ranges
 
 
-def _sheet_cells(rows: list[list[str]], lists: dict[str, tuple[str, ...]]) -> list[list[str]]:
-    """Every cell of `instrukcja` (text rows on the left, lists from column H), as a grid of text."""
-    height = max(len(rows), 1 + max(len(v) for v in lists.values()))
-    grid = [list(r) + [""] * (_LISTS_COLUMN - len(r)) for r in rows] + [[""] * _LISTS_COLUMN for _ in range(height - len(rows))]
-    for j, (name, values) in enumerate(lists.items()):
-        for i, text in enumerate((name, *values)):
-            row = grid[i]
-            row += [""] * (_LISTS_COLUMN + j + 1 - len(row))
-            row[_LISTS_COLUMN + j] = text
-    return grid
+def _list_cells(lists: dict[str, tuple[str, ...]]) -> list[list[str]]:
+    """Every cell of `listy` (a column per list: its name, then its values), as a grid of text."""
+    height = 1 + max(len(v) for v in lists.values())
+    columns = [[name, *values] + [""] * (height - 1 - len(values)) for name, values in lists.items()]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def _write_lists(ws, grid: list[list[str]]) -> None:
+    """The lists' cells and the checksum row below them."""
+    for i, row in enumerate(grid):
+        for j, text in enumerate(row):
+            if text:
+                ws.write_string(i, j, text)
+    ws.write_string(len(grid), 0, CHECKSUM_LABEL)
+    ws.write_string(len(grid), 1, checksum(grid))
 
 
 def _validation(ws, col: int, column: Column, ranges: dict[str, str], table: str) -> None:
@@ -115,7 +124,9 @@ class _Formats:
         self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
         self.month = wb.add_format({"num_format": "yyyy-mm"})
         self.text = wb.add_format({"num_format": "@"})
-        self.bold = wb.add_format({"bold": True})
+        self.bold = wb.add_format({"bold": True, "valign": "top"})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.top = wb.add_format({"valign": "top"})
 
     def for_column(self, column: Column):
         return {"date": self.date, "month": self.month, "id": self.text, "dict": self.text}.get(column.type)
@@ -124,10 +135,12 @@ class _Formats:
 def _data_sheet(wb, f: _Formats, table: Table, ranges: dict[str, str], frame: pl.DataFrame | None) -> None:
     ws = wb.add_worksheet(table.name)
     ws.freeze_panes(1, 0)
+    widths = [max(14, len(c.name) + 2) for c in table.columns]
     for j, c in enumerate(table.columns):
         ws.write_string(0, j, c.name, f.header)
-        ws.set_column(j, j, max(14, len(c.name) + 2), f.for_column(c))
+        ws.set_column(j, j, widths[j], f.for_column(c))
         _validation(ws, j, c, ranges, table.name)
+    print_setup(ws, sum(widths), fit_width=True)  # one page wide: an empty table is one page, not a page a column
     if frame is not None:
         for j, c in enumerate(table.columns):
             for i, v in enumerate(frame[c.name].to_list(), start=1):
@@ -154,6 +167,7 @@ def _metadata_sheet(wb, f: _Formats, ranges: dict[str, str], values: dict[str, o
     ws.write_row(0, 0, list(METADATA_COLUMNS), f.header)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 30)
+    print_setup(ws, 48)
     for i, key in enumerate(METADATA_KEYS, start=1):
         ws.write_string(i, 0, key)
         kind = METADATA_KEYS[key]
@@ -168,6 +182,31 @@ def _metadata_sheet(wb, f: _Formats, ranges: dict[str, str], values: dict[str, o
             ws.write_string(i, 1, str(value), f.text)
 
 
+def _instruction_sheet(wb, f: _Formats) -> None:
+    """`instrukcja`, the first sheet and the one the workbook opens on: wrapped text, printed one page wide."""
+    ws = wb.add_worksheet(INSTRUCTION_SHEET)
+    rows = instruction_rows()
+    for j, width in enumerate(INSTRUCTION_WIDTHS):
+        ws.set_column(j, j, width, f.wrap)
+    running = set()  # rows whose text runs across the sheet unwrapped: the intro lines, a sheet's title and meaning
+    for i, row in enumerate(rows):
+        if len(row) <= 1 or row[0].startswith("arkusz "):
+            running.add(i)
+            continue
+        tall = max(wrapped_lines(text, INSTRUCTION_WIDTHS[j]) for j, text in enumerate(row) if text)
+        if tall > 1:  # a wrapped cell shows whole: LibreOffice and Excel keep the default height on opening
+            ws.set_row(i, HEADER_LINE_HEIGHT * tall)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            if text:
+                style = f.bold if i in running and j == 0 and text.startswith("arkusz ") else f.top if i in running else f.wrap
+                ws.write_string(i, j, text, style)
+    ws.write_string(len(rows), 0, CHECKSUM_LABEL, f.top)
+    ws.write_string(len(rows), 1, checksum(rows), f.top)
+    print_setup(ws, sum(INSTRUCTION_WIDTHS), header_rows=0, fit_width=True)
+    ws.activate()
+
+
 def write_template(out: Path, tables: dict[str, pl.DataFrame] | None = None,
                    metadata: dict[str, object] | None = None) -> Path:
     """Write the template to `out`; with `tables` (typed frames by table) and `metadata`, filled with them."""
@@ -179,21 +218,14 @@ def write_template(out: Path, tables: dict[str, pl.DataFrame] | None = None,
     f = _Formats(wb)
     lists = _lists()
     ranges = _list_ranges(lists)
+    _instruction_sheet(wb, f)
     _metadata_sheet(wb, f, ranges, metadata or {"wersja_formatu": FORMAT_VERSION})
     for table in TABLES.values():
         _data_sheet(wb, f, table, ranges, (tables or {}).get(table.name))
-    grid = _sheet_cells(instruction_rows(), lists)
-    ws = wb.add_worksheet(INSTRUCTION_SHEET)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 5, 24)
-    ws.set_column(_LISTS_COLUMN, _LISTS_COLUMN + len(lists), 22)
-    for i, row in enumerate(grid):
-        for j, text in enumerate(row):
-            if text:
-                ws.write_string(i, j, text, f.bold if j == 0 and text.startswith("arkusz ") else None)
-    ws.write_string(len(grid), 0, CHECKSUM_LABEL)
-    ws.write_string(len(grid), 1, checksum(grid))
-    ws.activate()
+    hidden = wb.add_worksheet(LISTS_SHEET)
+    hidden.set_column(0, len(lists) - 1, LIST_WIDTH)
+    _write_lists(hidden, _list_cells(lists))
+    hidden.hide()
     wb.close()
     return out
 

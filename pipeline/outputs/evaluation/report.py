@@ -66,7 +66,7 @@ SENSITIVITY_COLUMNS = (
     Column("period", "okres przed programem"),
     Column("before", "koszt na rodzinę przed", "money"),
     Column("with", "koszt na rodzinę z programem", "money"),
-    Column("change", "zmiana", "percent"),
+    Column("change", "zmiana", "change"),  # signed, as in the sentences (+5,0%)
 )
 
 
@@ -186,7 +186,7 @@ def _goal_rate_sentence(b: dict, w: dict) -> str:
     (lo1, hi1), (lo2, hi2) = wilson_interval(k1, n1), wilson_interval(k2, n2)
     rates = f"{percent(k1 / n1)} przed programem ({k1} z {n1}) i {percent(k2 / n2)} z programem ({k2} z {n2})"
     if lo1 <= hi2 and lo2 <= hi1:
-        return (f"Udział zakończeń z osiągnięciem celów: {rates}; przedziały ufności (95%) nakładają się, więc różnica "
+        return (f"Udział zakończeń z osiągnięciem celów: {rates}; 95% przedziały ufności Wilsona nakładają się, więc różnica "
                 f"może być przypadkowa.")
     return (f"Udział zakończeń z osiągnięciem celów: {rates}; różnica jest większa niż przypadkowe wahania, ale bez grupy "
             f"kontrolnej nie można jej przypisać programowi.")

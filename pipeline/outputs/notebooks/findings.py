@@ -102,6 +102,12 @@ def _value(v: float | None, kind: str) -> str:
     return percent(v) if kind == "percent" else money(v) if kind == "money" else decimal(v)
 
 
+def _place(r: dict) -> str:
+    """`3 z 9`, or the places shared by equal values: `1–9 z 9 ex aequo`."""
+    tied = r.get("pozycja_do") and r["pozycja_do"] > r["pozycja"]
+    return f"{r['pozycja']}–{r['pozycja_do']} z {r['z']} ex aequo" if tied else f"{r['pozycja']} z {r['z']}"
+
+
 def units(c: Comparison | None, year: int, peers_hint: str = "peers") -> list[str]:
     """Notebook 05: where the chosen unit stands among its peers, rate by rate (or why there is no comparison)."""
     if c is None:
@@ -131,9 +137,9 @@ def units(c: Comparison | None, year: int, peers_hint: str = "peers") -> list[st
         elif r["pozycja"] and r["mediana"] is not None:
             where = ("powyżej" if r["wartosc"] > r["mediana"] else "poniżej" if r["wartosc"] < r["mediana"] else "na poziomie")
             out.append(f"{label[0].upper()}{label[1:]}: {mine}, {where} mediany grupy {_value(r['mediana'], kind)} "
-                       f"(pozycja {r['pozycja']} z {r['z']}, 1 = najwyższa).")
+                       f"(pozycja {_place(r)}, 1 = najwyższa).")
         elif r["ocena"].startswith("za mało"):
-            small.append(f"{label} (mianownik {count(r['mianownik'])})")
+            small.append(f"{label} ({r['ocena'].split('(', 1)[-1].rstrip(')')})")
         else:
             missing.append(f"{label} ({r['ocena'].split(':')[0]})")
     if within:

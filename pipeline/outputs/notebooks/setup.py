@@ -33,7 +33,7 @@ TABLE_CSS = [
     {"selector": "th", "props": "background: #eeeeee; text-align: left; padding: 4px 8px; border: 1px solid #cccccc;"},
     {"selector": "td", "props": "padding: 4px 8px; border: 1px solid #dddddd; vertical-align: top;"},
 ]
-NUMERIC_KINDS = ("count", "decimal", "percent", "money", "year")
+NUMERIC_KINDS = ("count", "decimal", "percent", "change", "money", "year")
 NUMBER_CLASS = "liczba"  # the class of a table's number cells
 
 
