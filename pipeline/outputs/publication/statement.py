@@ -20,7 +20,6 @@ from typing import Any
 
 import duckdb
 import polars as pl
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
@@ -28,7 +27,7 @@ from pipeline.indicators import breakdowns as bd
 from pipeline.indicators import registry
 from pipeline.indicators.disclosure import DEFAULT_THRESHOLD, SECONDARY_MARK, Protected, Relation, protect
 from pipeline.indicators.periods import Period
-from pipeline.outputs import formats
+from pipeline.outputs import formats, templating
 from pipeline.outputs.spreadsheets import Column, Sheet, write_workbook
 from pipeline.outputs.wording import CATEGORY_LABELS, duration_label
 
@@ -298,7 +297,7 @@ def write_xlsx(path: Path, statement: Statement, generated: str) -> Path:
 
 def write_html(path: Path, statement: Statement, generated: str) -> Path:
     """The statement as a printable A4 page."""
-    env = Environment(loader=PackageLoader("pipeline.outputs.publication", "templates"), autoescape=True, undefined=StrictUndefined)
+    env = templating.environment("pipeline.outputs.publication")
     tables = [{"title": t.title, "definitions": t.definitions,
                "lines": [{"label": line.label, "indent": line.indent, "value": _text(statement, line.key, line.kind),
                           "hidden": statement.protected is not None and statement.protected.hidden(line.key)}

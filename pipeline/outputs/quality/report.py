@@ -11,14 +11,15 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import select_autoescape
 
 from pipeline.checks.gate import Verdict
 from pipeline.checks.rules import rules_by_code
 from pipeline.contract import TABLES
+from pipeline.outputs import templating
 from pipeline.warehouse.load import LoadResult
 
-_ENV = Environment(loader=PackageLoader("pipeline.outputs.quality", "templates"), autoescape=select_autoescape(["html", "j2"]))
+_ENV = templating.environment("pipeline.outputs.quality", autoescape=select_autoescape(["html", "j2"]))
 
 
 def _slug(name: str) -> str:
