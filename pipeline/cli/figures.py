@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.cli.errors import EXIT_OK, UsageError
-from pipeline.cli.validate import csv_safe, writable_file
+from pipeline.cli.validate import csv_safe, writable_file, writable_folder
 from pipeline.indicators.periods import Period, parse_period
 
 if TYPE_CHECKING:
@@ -125,6 +125,7 @@ def statement(args: argparse.Namespace) -> int:
     from pipeline.warehouse.units import unit_name
 
     threshold = _threshold(args) if args.publish else None
+    writable_folder(Path(args.out), "folder wyjściowy")
     con = connect(Path(args.db), read_only=True)
     try:
         unit = guards.resolve_unit(con, args.unit)
@@ -172,6 +173,8 @@ def compare(args: argparse.Namespace) -> int:
 
     if args.out and Path(args.out).suffix.lower() not in (".xlsx", ".html", ".htm"):
         raise UsageError("--out: plik .xlsx albo .html")
+    if args.out:
+        writable_file(Path(args.out), "plik wyjściowy")
     con = connect(Path(args.db), read_only=True)
     try:
         years = data_years(con)

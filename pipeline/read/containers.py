@@ -127,7 +127,12 @@ def _personal_names(names: list[str], what: str) -> list[Problem]:
 def _open_folder(path: Path, known_hash: str | None) -> Container:
     names = []
     problems: list[Problem] = []
-    entries = sorted(path.iterdir())  # hidden files too: the contract allows nothing but the tables
+    try:
+        entries = sorted(path.iterdir())  # hidden files too: the contract allows nothing but the tables
+    except OSError as e:
+        why = "brak uprawnień do odczytu" if isinstance(e, PermissionError) else type(e).__name__
+        raise ExportRejected([UNREADABLE_CONTAINER.problem(
+            f"nie można odczytać folderu eksportu ({why}); nadaj uprawnienia do odczytu i wczytaj go ponownie")]) from None
     problems += _personal_names([f.name for f in entries], "plik")
     wrong, special = [], []
     for position, f in enumerate(entries, start=1):
@@ -181,6 +186,9 @@ def _open_zip(path: Path, known_hash: str | None, limits: ReadLimits) -> Contain
     try:
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
+    except PermissionError:
+        raise ExportRejected([UNREADABLE_CONTAINER.problem(
+            "nie można odczytać archiwum (brak uprawnień do odczytu); nadaj uprawnienia i wczytaj je ponownie")]) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         raise ExportRejected(
             [UNREADABLE_CONTAINER.problem(f"archiwum zip jest uszkodzone lub niekompletne ({type(e).__name__})")]
@@ -267,7 +275,11 @@ def content_hash(path: Path) -> str:
     kind = file_kind(path)
     h = hashlib.sha256()
     if kind == "folder":
-        for f in sorted(p for p in path.iterdir() if file_kind(p) is None):  # never opens a pipe or a device
+        try:
+            files = sorted(p for p in path.iterdir() if file_kind(p) is None)  # never opens a pipe or a device
+        except OSError:  # a folder it may not read: the reader rejects it
+            return "unreadable:" + hashlib.sha256(str(path).encode(errors="surrogateescape")).hexdigest()
+        for f in files:
             h.update(f.name.lower().encode() + b"\0")
             try:
                 with f.open("rb") as s:
