@@ -3,7 +3,7 @@
 Templates travel between centres (a voivodeship office shares one), so they are data, not code: every
 environment is jinja2's `SandboxedEnvironment` (a template cannot reach Python's attributes, modules or
 the shell) and strict about undefined names (`StrictUndefined`: a misspelt name is an error, never an
-empty gap in a report).  The centre's own templates are read through `pipeline.read.templates` (regular
+empty gap in a report).  The centre's own templates are read through `pipeline.read.user_files` (regular
 files, size cap).  Any template error becomes `TemplateFailed` with one coded Polish problem naming the
 template file, the line and what is wrong; the command line prints it as a usage error (exit 2).
 """
@@ -22,7 +22,7 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError,
 from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline.problems import ExportRejected, Problem
-from pipeline.read.templates import (
+from pipeline.read.user_files import (
     TEMPLATE_FORBIDDEN,
     TEMPLATE_OTHER,
     TEMPLATE_SYNTAX,
@@ -41,7 +41,7 @@ class TemplateFailed(Exception):
 
 
 class FolderLoader(BaseLoader):
-    """Templates from the centre's folder: regular files only, read with a size cap (pipeline.read.templates)."""
+    """Templates from the centre's folder: regular files only, read with a size cap (pipeline.read.user_files)."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
