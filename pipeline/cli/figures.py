@@ -55,7 +55,7 @@ def indicators(args: argparse.Namespace) -> int:
             if args.explain not in registry.EXPLAINABLE:
                 raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.EXPLAINABLE)}")
             frame = registry.explain(con, args.explain, when or args.years[-1], unit, args.caseload_limit)
-            sys.stdout.write(csv_safe(frame).write_csv())
+            sys.stdout.write(_printable(csv_safe(frame)).write_csv())
             return EXIT_OK
         if args.publish:
             return _published_indicators(con, args, unit)
@@ -110,6 +110,17 @@ def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, uni
     (write_xlsx if out.suffix.lower() == ".xlsx" else write_html)(out, statement, day(date.today()))
     print(f"zapisano {out} (kontrola ujawniania, próg {args.threshold})")
     return EXIT_OK
+
+
+def _printable(frame):
+    """The frame with control and format characters of every text cell escaped (\\x1b), as a terminal may show it:
+    free text (a project's title) never moves the cursor, rings or fakes a line."""
+    import polars as pl
+
+    from pipeline.problems import escape_controls
+
+    return frame.with_columns(pl.col(c).map_elements(escape_controls, return_dtype=pl.String, skip_nulls=True)
+                              for c, dtype in frame.schema.items() if dtype == pl.String)
 
 
 def _threshold(args: argparse.Namespace) -> int:

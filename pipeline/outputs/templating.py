@@ -6,6 +6,8 @@ the shell) and strict about undefined names (`StrictUndefined`: a misspelt name 
 empty gap in a report).  The centre's own templates are read through `pipeline.read.user_files` (regular
 files, size cap).  Any template error becomes `TemplateFailed` with one coded Polish problem naming the
 template file, the line and what is wrong; the command line prints it as a usage error (exit 2).
+Every value a template prints passes `document_text` (the environment's `finalize`): free text of an export
+(a project's title) with a control character cannot break an XML document (DOCX) or a page.
 """
 
 from __future__ import annotations
@@ -30,6 +32,19 @@ from pipeline.read.user_files import (
     read_template,
     template_label,
 )
+
+# characters XML 1.0 does not allow (lxml refuses them: a DOCX cannot hold them) and the C1 controls; a vertical tab
+# or a form feed (Word's line and page breaks, pasted into a title) becomes a space, the others are removed
+_XML_INVALID = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("[\x0b\x0c]")
+
+
+def document_text(value: Any) -> Any:
+    """A text as every document may hold it: XML-invalid and C1 control characters removed (a vertical tab or a
+    form feed becomes a space); anything that is not a text is returned as it is."""
+    if not isinstance(value, str):
+        return value
+    return _XML_INVALID.sub("", _BREAKS.sub(" ", value))
 
 
 class TemplateFailed(Exception):
@@ -66,7 +81,8 @@ def environment(package: str, folder: Path | None = None, *, autoescape: bool | 
     loader: BaseLoader = PackageLoader(package, "templates")
     if folder is not None:
         loader = ChoiceLoader([FolderLoader(folder), loader])
-    return SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=autoescape, **options)
+    return SandboxedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=autoescape, finalize=document_text,
+                                **options)
 
 
 def _template_line(error: BaseException) -> tuple[str | None, int | None]:
