@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 from builders import meta, small_case, write
 
 
@@ -45,3 +46,100 @@ def test_a_stray_quote_in_a_header_is_rejected_with_file_and_line_and_never_swal
         assert con.execute("SELECT count(*) FROM core.dzialania WHERE jednostka = '1261021'").fetchone()[0] == 2
     finally:
         con.close()
+
+
+_CAPPED = """
+import resource, sys
+cap = 4 << 30
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+from pipeline.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _xlsx(tmp_path: Path, name: str, unit: str) -> Path:
+    from pipeline.synth.writer import Dialect
+
+    return write(tmp_path / name, small_case(), meta(unit=unit), Dialect(container="xlsx"))
+
+
+def _set_cell(path: Path, sheet: str, ref: str | None = None, column: str | None = None, value: object = None) -> None:
+    """Write one cell with openpyxl: at `ref`, or in the first data row of the column headed `column`."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    if ref is None:
+        index = [c.value for c in ws[1]].index(column) + 1
+        ref = f"{openpyxl.utils.get_column_letter(index)}2"
+    ws[ref] = value
+    wb.save(path)
+
+
+def test_a_cell_at_the_last_cell_of_a_sheet_is_rejected_before_the_reader_allocates_it(tmp_path):
+    """XFD1048576 alone made the xlsx reader allocate 550 GB and abort the process; now it is STR-005 naming the
+    sheet and the range, under a 4 GiB address-space limit, and the good export of the same call loads."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    far = _xlsx(tmp_path, "daleko", "1261011")
+    _set_cell(far, "dzieci", "XFD1048576", value="x")
+    good = write(tmp_path / "dobry")
+    db, reports = tmp_path / "w.duckdb", tmp_path / "reports"
+    proc = subprocess.run([sys.executable, "-c", _CAPPED, "ingest", str(far), str(good), "--db", str(db), "--reports",
+                           str(reports)], capture_output=True, text=True, cwd=root,
+                          env=__import__("os").environ | {"PYTHONPATH": str(root)}, timeout=300)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "panic" not in proc.stderr
+    assert ("[STR-005] plik daleko.xlsx: arkusz dzieci sięga od komórki A1 do XFD1048576 (17\u00a0179\u00a0869\u00a0184 "
+            "komórek; limit: 256 kolumn i 16\u00a0000\u00a0000 komórek)") in proc.stdout
+    assert _loaded(db) == {"daleko.xlsx": "rejected", "dobry": "loaded"}
+
+
+def test_the_used_range_limits_hold_at_their_exact_boundaries(tmp_path):
+    from pipeline.problems import ExportRejected
+    from pipeline.read.containers import open_container
+    from pipeline.read.limits import ReadLimits
+
+    wide = _xlsx(tmp_path, "szeroki", "1261011")
+    _set_cell(wide, "dzieci", "IV1", value="x")                 # column 256: at the limit
+    assert open_container(wide).members
+    _set_cell(wide, "dzieci", "IW1", value="x")                 # column 257: one over
+    with pytest.raises(ExportRejected, match="STR-005"):
+        open_container(wide)
+    tall = _xlsx(tmp_path, "wysoki", "1261021")
+    _set_cell(tall, "dzieci", "A1000", value="x")               # the sheet dzieci has 5 columns (A..E): 5 000 cells
+    assert open_container(tall, limits=ReadLimits(sheet_cells=5000)).members
+    with pytest.raises(ExportRejected, match="STR-005"):
+        open_container(tall, limits=ReadLimits(sheet_cells=4999))
+
+
+def test_a_year_typed_alone_in_a_date_cell_is_a_type_error_not_excel_day_2024(tmp_path, cli):
+    typed = _xlsx(tmp_path, "rok_w_dacie", "1261011")
+    _set_cell(typed, "asystentury", column="data_rozpoczecia", value=2024)
+    good = write(tmp_path / "dobry")
+    db, reports = tmp_path / "w.duckdb", tmp_path / "reports"
+    code, out, err = cli("ingest", str(typed), str(good), "--db", str(db), "--reports", str(reports))
+    assert code == 1, out + err
+    assert "[TYP-001]" in out and "tabela asystentury, kolumna data_rozpoczecia, wiersz 2" in out
+    assert "sam rok 2024, nie jest datą" in out
+    assert "1905" not in out
+    assert _loaded(db) == {"rok_w_dacie.xlsx": "rejected", "dobry": "loaded"}
+
+
+def test_excel_serial_days_start_at_day_ten_thousand():
+    import polars as pl
+
+    from pipeline.read.coerce import EXCEL_SERIAL_FLOOR, date_expr
+
+    texts = ["2024", "2024.0", str(EXCEL_SERIAL_FLOOR - 1), str(EXCEL_SERIAL_FLOOR), "45292", "45292.0"]
+    parsed = pl.DataFrame({"t": texts}).select(date_expr(pl.col("t"), excel=True))["t"].to_list()
+    from datetime import date
+
+    assert parsed == [None, None, None, date(1927, 5, 18), date(2024, 1, 1), date(2024, 1, 1)]
+    assert pl.DataFrame({"t": ["45292"]}).select(date_expr(pl.col("t"), excel=False))["t"].to_list() == [None]
+    # a cell Excel holds as a date: 2024 typed into a date-formatted cell reads 1905-07-16 00:00:00
+    cells = ["1905-07-16 00:00:00", "1927-05-17 00:00:00", "1927-05-18 00:00:00", "2024-01-05 00:00:00"]
+    parsed = pl.DataFrame({"t": cells}).select(date_expr(pl.col("t"), excel=True))["t"].to_list()
+    assert parsed == [None, None, date(1927, 5, 18), date(2024, 1, 5)]
