@@ -86,3 +86,19 @@ def test_a_key_file_that_is_not_a_small_regular_file_is_one_coded_usage_error(tm
     assert not (out_dir / source.name).exists()
     if kind == "dangling":
         assert not (tmp_path / "nie_ma").exists()     # never created through the link
+
+
+def test_a_workbook_with_a_cell_at_the_last_cell_is_refused_before_it_is_read(tmp_path, capsys):
+    import openpyxl
+
+    from pipeline.synth.writer import Dialect
+
+    source = write(tmp_path / "1603011_2024", dialect=Dialect(container="xlsx"))
+    wb = openpyxl.load_workbook(source)
+    wb["dzieci"]["XFD1048576"] = "x"
+    wb.save(source)
+    code, _out, err = _run(capsys, "pseudonymise", str(source), "--key", str(tmp_path / "klucz.hex"), "--out",
+                          str(tmp_path / "wynik"))
+    assert code == 1
+    assert "eksportu nie da się odczytać" in err and "[STR-005]" in err and "arkusz dzieci sięga od komórki A1 do XFD1048576" in err
+    assert not (tmp_path / "wynik" / source.name).exists()

@@ -33,7 +33,9 @@ from pipeline.checks.pii import scan_exports
 from pipeline.contract import METADATA_TABLE, TABLES, fold
 from pipeline.problems import ExportRejected, Problem, cut_list
 from pipeline.read.coerce import date_expr
+from pipeline.read.containers import check_xlsx_parts
 from pipeline.read.export import read_exports
+from pipeline.read.limits import DEFAULT_LIMITS
 from pipeline.read.mapping import Mapping, apply_to_raw
 from pipeline.read.personal import shown_name
 from pipeline.read.raw import RawExport, RawTable, read_raw, write_raw, write_zip
@@ -216,6 +218,8 @@ def pseudonymise(source: Path, key_file: Path, out_dir: Path, mapping: Mapping |
         raise PseudonymiseError(f"{target} już istnieje: wskaż inny folder wyjściowy albo usuń poprzedni wynik")
     key, key_message = load_or_create_key(key_file)
     try:
+        if source.suffix.lower() == ".xlsx" and source.is_file():
+            check_xlsx_parts(source, DEFAULT_LIMITS)  # sizes and each sheet's used range, before the reader allocates it
         raw = read_raw(source)
     except ExportRejected as e:
         raise PseudonymiseError("eksportu nie da się odczytać", e.problems) from None

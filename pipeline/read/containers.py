@@ -235,7 +235,7 @@ def _open_xlsx(path: Path, limits: ReadLimits) -> Container:
 
     if path.stat().st_size > limits.export_bytes:
         raise ExportRejected([TOO_BIG.problem(f"skoroszyt przekracza {limits.export_bytes // MIB} MiB")])
-    _check_xlsx_parts(path, limits)
+    check_xlsx_parts(path, limits)
     try:
         data = path.read_bytes()
         reader = fastexcel.read_excel(data)
@@ -254,7 +254,7 @@ def _open_xlsx(path: Path, limits: ReadLimits) -> Container:
     return container
 
 
-def _check_xlsx_parts(path: Path, limits: ReadLimits) -> None:
+def check_xlsx_parts(path: Path, limits: ReadLimits) -> None:
     """A workbook is a zip too: its parts must keep the size and ratio limits before it is opened, and each sheet's
     used range the range limits (the xlsx reader allocates the whole range: one cell at XFD1048576 would abort the
     process)."""
