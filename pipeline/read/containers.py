@@ -271,7 +271,10 @@ def check_xlsx_parts(path: Path, limits: ReadLimits) -> None:
         raise ExportRejected(problems)
 
 
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+# a cell's position attribute, wherever it stands (its tag may be split across slices, its attributes in any order;
+# anything else that looks like one only makes the range larger, never smaller)
+_CELL_REF = re.compile(rb"\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_OVERLAP = 32  # longer than the longest reference ' r="XFD1048576"': one cut by a slice is whole in the next
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\sname=\"([^\"]*)\"[^>]*?\s(?:\w+:)?id=\"([^\"]*)\"")
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?\sId=\"([^\"]*)\"[^>]*?\sTarget=\"([^\"]*)\"|"
                   rb"<(?:\w+:)?Relationship\b[^>]*?\sTarget=\"([^\"]*)\"[^>]*?\sId=\"([^\"]*)\"")
@@ -301,16 +304,12 @@ def _used_range(stream: BinaryIO) -> tuple[int, int, int, int] | None:
     tail = b""
     while chunk := stream.read(_CHUNK):
         data = tail + chunk
-        cut = data.rfind(b"<")  # a cell reference is never split: the last tag waits for the next slice
-        data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
         found = _CELL_REF.findall(data)
         if found:
             columns.update(c for c, _ in found)
-            numbers = [int(r) for _, r in found]
+            numbers = [int(r) for r in {r for _, r in found}]
             rows += [min(numbers), max(numbers)]
-    for c, r in _CELL_REF.findall(tail):
-        columns.add(c)
-        rows.append(int(r))
+        tail = data[-_OVERLAP:]
     if not rows:
         return None
     numbers = [column_number(c) for c in columns]
