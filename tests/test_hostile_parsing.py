@@ -143,3 +143,23 @@ def test_excel_serial_days_start_at_day_ten_thousand():
     cells = ["1905-07-16 00:00:00", "1927-05-17 00:00:00", "1927-05-18 00:00:00", "2024-01-05 00:00:00"]
     parsed = pl.DataFrame({"t": cells}).select(date_expr(pl.col("t"), excel=True))["t"].to_list()
     assert parsed == [None, None, date(1927, 5, 18), date(2024, 1, 5)]
+
+
+def test_a_far_cell_is_found_wherever_a_slice_cuts_its_reference():
+    """The sheet's XML is read in slices: a reference cut by a slice, or standing after other attributes of a long
+    tag, still counts."""
+    from pipeline.read.containers import _used_range
+
+    padding = b'<c s="1" t="s"><v>1</v></c>' * 40_000
+    xml = b"<sheetData>" + padding + b'<c s="2" r="XFD1048576"><v>1</v></c></sheetData>'
+
+    class Slices:
+        def __init__(self, cut: int):
+            self.parts = [xml[:cut], xml[cut:]]
+
+        def read(self, _size: int) -> bytes:
+            return self.parts.pop(0) if self.parts else b""
+
+    start = xml.index(b' r="XFD')
+    for cut in range(start - 2, start + 18):
+        assert _used_range(Slices(cut)) == (1048576, 1048576, 16384, 16384), cut
