@@ -48,6 +48,7 @@ def _not_publishable(what: str, args: argparse.Namespace) -> None:  # what: "inf
 
 def report(args: argparse.Namespace) -> int:
     from pipeline.outputs.annual.report import init_templates, write_report
+    from pipeline.outputs.templating import TemplateFailed, template_errors
     from pipeline.warehouse.connection import connect
 
     _not_publishable("informacja roczna nie ma", args)
@@ -67,7 +68,10 @@ def report(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     con = connect(Path(args.db), read_only=True)
     try:
-        paths = write_report(con, year, args.unit, Path(args.out), args.caseload_limit, templates=templates)
+        with template_errors():
+            paths = write_report(con, year, args.unit, Path(args.out), args.caseload_limit, templates=templates)
+    except TemplateFailed as e:
+        raise UsageError(f"{e.problem.describe()}; informacji nie zapisano") from None
     finally:
         con.close()
     for path in paths:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.cli.errors import EXIT_OK, UsageError
-from pipeline.cli.validate import csv_safe, writable_file
+from pipeline.cli.validate import csv_safe, writable_file, writable_folder
 from pipeline.indicators.periods import Period, parse_period
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def indicators(args: argparse.Namespace) -> int:
             if args.explain not in registry.EXPLAINABLE:
                 raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.EXPLAINABLE)}")
             frame = registry.explain(con, args.explain, when or args.years[-1], unit, args.caseload_limit)
-            sys.stdout.write(csv_safe(frame).write_csv())
+            sys.stdout.write(_printable(csv_safe(frame)).write_csv())
             return EXIT_OK
         if args.publish:
             return _published_indicators(con, args, unit)
@@ -128,6 +128,17 @@ def _open(path: Path, publish: bool) -> DuckDBPyConnection:
     return open_for_writing(path)
 
 
+def _printable(frame):
+    """The frame with control and format characters of every text cell escaped (\\x1b), as a terminal may show it:
+    free text (a project's title) never moves the cursor, rings or fakes a line."""
+    import polars as pl
+
+    from pipeline.problems import escape_controls
+
+    return frame.with_columns(pl.col(c).map_elements(escape_controls, return_dtype=pl.String, skip_nulls=True)
+                              for c, dtype in frame.schema.items() if dtype == pl.String)
+
+
 def _threshold(args: argparse.Namespace) -> int:
     if args.threshold < 3:
         raise UsageError("--threshold musi wynosić co najmniej 3 (przy progu 2 „<2” znaczyłoby 1)")
@@ -141,6 +152,7 @@ def statement(args: argparse.Namespace) -> int:
     from pipeline.warehouse.units import unit_name
 
     threshold = _threshold(args) if args.publish else None
+    writable_folder(Path(args.out), "folder wyjściowy")
     if args.publish:
         try:
             standard_or_refused(args.period)
@@ -195,6 +207,8 @@ def compare(args: argparse.Namespace) -> int:
 
     if args.out and Path(args.out).suffix.lower() not in (".xlsx", ".html", ".htm"):
         raise UsageError("--out: plik .xlsx albo .html")
+    if args.out:
+        writable_file(Path(args.out), "plik wyjściowy")
     con = connect(Path(args.db), read_only=True)
     try:
         years = data_years(con)

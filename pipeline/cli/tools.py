@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, existing_paths
+from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, UsageError, existing_paths
 
 if TYPE_CHECKING:
     pass
@@ -21,12 +21,14 @@ from pipeline.grammar import count
 
 
 def pseudonymise(args: argparse.Namespace) -> int:
-    from pipeline.jobs.pseudonymise import PseudonymiseError, pseudonymise
+    from pipeline.jobs.pseudonymise import KeyFileError, PseudonymiseError, pseudonymise
 
     (source,) = existing_paths([args.source])
     writable_folder(Path(args.out), "folder wyjściowy")
     try:
         outcome = pseudonymise(source, Path(args.key), Path(args.out), mapping_from_args(args))
+    except KeyFileError as e:  # the key file given is not usable: a usage error
+        raise UsageError("; ".join(p.describe() for p in e.problems) or str(e)) from None
     except PseudonymiseError as e:
         print(f"nie zapisano eksportu z pseudonimami: {e}", file=sys.stderr)
         for p in e.problems:

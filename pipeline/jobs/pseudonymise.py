@@ -31,11 +31,16 @@ import polars as pl
 from pipeline.checks.headers import hide_personal_headers, personal
 from pipeline.checks.pii import scan_exports
 from pipeline.contract import METADATA_TABLE, TABLES, fold
-from pipeline.problems import ExportRejected, Problem
+from pipeline.problems import ExportRejected, Problem, cut_list
 from pipeline.read.coerce import date_expr
+from pipeline.read.containers import check_xlsx_parts
 from pipeline.read.export import read_exports
+from pipeline.read.limits import DEFAULT_LIMITS
 from pipeline.read.mapping import Mapping, apply_to_raw
+from pipeline.read.personal import shown_name
 from pipeline.read.raw import RawExport, RawTable, read_raw, write_raw, write_zip
+from pipeline.read.user_files import KEY_FILE, read_key
+from pipeline.read.user_files import label as key_label
 
 KEY_BYTES = 32
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz"  # letters only: a pseudonym can never look like a PESEL or a phone number
@@ -63,23 +68,31 @@ class Outcome:
     messages: list[str] = field(default_factory=list)
 
 
+class KeyFileError(PseudonymiseError):
+    """The key file cannot be used (not a regular file, unreadable, too large, not a key): a usage error."""
+
+
 def load_or_create_key(path: Path) -> tuple[bytes, str | None]:
-    """The key in `path` (hex), created with permissions 600 if missing; the message to show when it was created."""
-    if path.exists():
-        text = path.read_text(encoding="ascii", errors="replace").strip()
-        try:
-            key = bytes.fromhex(text)
-        except ValueError:
-            key = b""
-        if len(key) != KEY_BYTES:
-            raise PseudonymiseError(f"plik klucza {path.name} nie jest kluczem pseudonimizacji "
-                                    f"({KEY_BYTES} bajtów zapisanych szesnastkowo)")
+    """The key in `path` (hex), created with permissions 600 if missing; the message to show when it was created.
+
+    The file is read only when it is a regular file, at most a few kB (a pipe, a device or a dangling link is
+    KeyFileError, never opened)."""
+    try:
+        key = read_key(path, KEY_BYTES)
+    except ExportRejected as e:
+        raise KeyFileError("plik klucza nie nadaje się do użycia", e.problems) from None
+    if key is not None:
         if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             return key, f"uwaga: plik klucza {path.name} mogą czytać inni użytkownicy; ustaw uprawnienia 600 (chmod 600)"
         return key, None
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(KEY_BYTES)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as e:
+        why = "brak uprawnień" if isinstance(e, PermissionError) else type(e).__name__
+        raise KeyFileError("plik klucza nie nadaje się do użycia", [KEY_FILE.problem(
+            f"nie można utworzyć pliku klucza ({why}); podaj inną ścieżkę", file=key_label(path))]) from None
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(key.hex() + "\n")
     os.chmod(path, 0o600)
@@ -150,8 +163,10 @@ def _transform(raw: RawExport, key: bytes) -> tuple[RawExport, list[str], int]:
     tables: list[RawTable] = []
     for t in raw.tables:
         name = t.name.strip().lower()
-        if name == METADATA_TABLE or name not in TABLES:
-            tables.append(RawTable(name, t.label, t.frame, t.bom))  # the contract reader judges metadata and unknown files
+        if name not in TABLES and name != METADATA_TABLE:
+            continue  # a file the contract does not know is never copied (it may hold anything): see left_out
+        if name == METADATA_TABLE:
+            tables.append(RawTable(name, t.label, t.frame, t.bom))  # the contract reader judges the metadata
             continue
         spec = TABLES[name]
         frame = t.frame.rename({c: c.strip().lower() for c in t.frame.columns})
@@ -176,7 +191,16 @@ def _transform(raw: RawExport, key: bytes) -> tuple[RawExport, list[str], int]:
         tables.append(RawTable(name, t.label, frame, t.bom))  # the input's BOM kept
     if problems:
         raise PseudonymiseError("eksport ma kolumny, których pseudonimizacja nie przepuszcza", hide_personal_headers(problems))
-    return RawExport(raw.path, raw.kind, tables, raw.other), dropped, replaced
+    return RawExport(raw.path, raw.kind, tables, {}), dropped, replaced
+
+
+def left_out(raw: RawExport) -> list[str]:
+    """The files or sheets of the source that are not tables of the contract (never copied), by safe name."""
+    names = [f"{t.name}.csv" if raw.kind != "xlsx" else t.name for t in raw.tables
+             if t.name.strip().lower() not in TABLES and t.name.strip().lower() != METADATA_TABLE]
+    names += list(raw.other)
+    what = "arkusz" if raw.kind == "xlsx" else "plik"
+    return [shown_name(n, what, i) for i, n in enumerate(names, start=1)]
 
 
 def _check_output(path: Path) -> list[Problem]:
@@ -194,12 +218,15 @@ def pseudonymise(source: Path, key_file: Path, out_dir: Path, mapping: Mapping |
         raise PseudonymiseError(f"{target} już istnieje: wskaż inny folder wyjściowy albo usuń poprzedni wynik")
     key, key_message = load_or_create_key(key_file)
     try:
+        if source.suffix.lower() == ".xlsx" and source.is_file():
+            check_xlsx_parts(source, DEFAULT_LIMITS)  # sizes and each sheet's used range, before the reader allocates it
         raw = read_raw(source)
     except ExportRejected as e:
         raise PseudonymiseError("eksportu nie da się odczytać", e.problems) from None
     if mapping is not None:
         raw = apply_to_raw(raw, mapping)
     result, dropped, replaced = _transform(raw, key)
+    skipped = left_out(raw)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".pseudonimizacja-", dir=out_dir) as tmp:
         staged = Path(tmp) / source.name
@@ -216,6 +243,9 @@ def pseudonymise(source: Path, key_file: Path, out_dir: Path, mapping: Mapping |
     messages = [m for m in (key_message,) if m]
     messages.append(f"zapisano {target}: zastąpiono {replaced} identyfikatorów pseudonimami"
                     + (f", usunięto kolumny identyfikujące: {', '.join(dropped)}" if dropped else ""))
+    if skipped:
+        messages.append(f"nie skopiowano plików spoza kontraktu ({len(skipped)}): {cut_list(skipped)}; "
+                        "pseudonimizacja przepisuje tylko tabele kontraktu i metadane")
     if problems:
         messages.append("wynik ma problemy, które pokaże też validate (popraw je w źródle):")
         messages += [f"    - {p.describe()}" for p in problems]

@@ -14,5 +14,6 @@ Deliverables (no sub-package imports another; each may use the shared writers):
   quality/      one data-quality report per export                               `ingest`, `run`
 
 Shared writers: formats (Polish number and date formats), spreadsheets (XLSX and CSV), charts
-(altair, offline), wording (figure rows and category labels that several deliverables show).
+(altair, offline), wording (figure rows and category labels that several deliverables show), templating
+(the one place jinja2 environments are made: sandboxed, strict).
 """

@@ -8,7 +8,7 @@ column and rows, never the value.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 import polars as pl
@@ -23,7 +23,8 @@ _DIACRITIC_FROM = list("ąćęłńóśźż")
 _DIACRITIC_TO = list("acelnoszz")
 
 _EXPECTED = {
-    "date": "oczekiwano daty RRRR-MM-DD albo DD.MM.RRRR, nie wcześniejszej niż 01.01.1900",
+    "date": ("oczekiwano daty RRRR-MM-DD albo DD.MM.RRRR, nie wcześniejszej niż 01.01.1900 (w skoroszycie: liczba w "
+             "komórce daty, np. sam rok 2024, nie jest datą)"),
     "decimal": "oczekiwano liczby (przecinek albo kropka dziesiętna)",
     "integer": "oczekiwano liczby całkowitej",
     "bool": "oczekiwano T/N, Tak/Nie albo 1/0",
@@ -40,9 +41,17 @@ TYPE_ERRORS = {
 }
 
 
+EXCEL_SERIAL_FLOOR = 10_000  # day 10 000 is 18.05.1927: a smaller number in a date cell is a year typed alone (2024)
+# or a typo, never a date of the contract's records (day 2024 would be 16.07.1905)
+
+
+EXCEL_DATE_FLOOR = EXCEL_EPOCH + timedelta(days=EXCEL_SERIAL_FLOOR)  # 18.05.1927, for cells Excel holds as dates
+
+
 def _excel_serial(s: pl.Expr) -> pl.Expr:
-    """An Excel serial day number (as text) to a date."""
+    """An Excel serial day number (as text, at least EXCEL_SERIAL_FLOOR) to a date."""
     n = pl.when(s.str.contains(r"^\d{1,6}(\.0+)?$")).then(s.str.extract(r"^(\d+)").cast(pl.Int64, strict=False))
+    n = pl.when(n >= EXCEL_SERIAL_FLOOR).then(n)
     return pl.lit(EXCEL_EPOCH) + pl.duration(days=n)
 
 
@@ -55,6 +64,7 @@ def date_expr(s: pl.Expr, excel: bool) -> pl.Expr:
         dt = pl.when(s.str.contains(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}")).then(
             s.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
         )
+        dt = pl.when(dt >= EXCEL_DATE_FLOOR).then(dt)  # 2024 typed into a date-formatted cell: Excel shows 16.07.1905
         out = pl.coalesce(out, dt, _excel_serial(s))
     return pl.when(out >= DATE_FLOOR).then(out)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from pipeline.contract import ALL_TABLE_NAMES, TABLES
+from pipeline.grammar import number
 from pipeline.problems import ExportRejected, Problem, cut_list, issue
 from pipeline.read.instruction_sheet import unchanged_instruction_sheets
 from pipeline.read.limits import DEFAULT_LIMITS, MIB, ReadLimits
@@ -127,7 +130,12 @@ def _personal_names(names: list[str], what: str) -> list[Problem]:
 def _open_folder(path: Path, known_hash: str | None) -> Container:
     names = []
     problems: list[Problem] = []
-    entries = sorted(path.iterdir())  # hidden files too: the contract allows nothing but the tables
+    try:
+        entries = sorted(path.iterdir())  # hidden files too: the contract allows nothing but the tables
+    except OSError as e:
+        why = "brak uprawnień do odczytu" if isinstance(e, PermissionError) else type(e).__name__
+        raise ExportRejected([UNREADABLE_CONTAINER.problem(
+            f"nie można odczytać folderu eksportu ({why}); nadaj uprawnienia do odczytu i wczytaj go ponownie")]) from None
     problems += _personal_names([f.name for f in entries], "plik")
     wrong, special = [], []
     for position, f in enumerate(entries, start=1):
@@ -181,6 +189,9 @@ def _open_zip(path: Path, known_hash: str | None, limits: ReadLimits) -> Contain
     try:
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
+    except PermissionError:
+        raise ExportRejected([UNREADABLE_CONTAINER.problem(
+            "nie można odczytać archiwum (brak uprawnień do odczytu); nadaj uprawnienia i wczytaj je ponownie")]) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         raise ExportRejected(
             [UNREADABLE_CONTAINER.problem(f"archiwum zip jest uszkodzone lub niekompletne ({type(e).__name__})")]
@@ -224,7 +235,7 @@ def _open_xlsx(path: Path, limits: ReadLimits) -> Container:
 
     if path.stat().st_size > limits.export_bytes:
         raise ExportRejected([TOO_BIG.problem(f"skoroszyt przekracza {limits.export_bytes // MIB} MiB")])
-    _check_xlsx_parts(path, limits)
+    check_xlsx_parts(path, limits)
     try:
         data = path.read_bytes()
         reader = fastexcel.read_excel(data)
@@ -243,16 +254,107 @@ def _open_xlsx(path: Path, limits: ReadLimits) -> Container:
     return container
 
 
-def _check_xlsx_parts(path: Path, limits: ReadLimits) -> None:
-    """A workbook is a zip too: its parts must keep the size and ratio limits before it is opened."""
+def check_xlsx_parts(path: Path, limits: ReadLimits) -> None:
+    """A workbook is a zip too: its parts must keep the size and ratio limits before it is opened, and each sheet's
+    used range the range limits (the xlsx reader allocates the whole range: one cell at XFD1048576 would abort the
+    process)."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            problems = [p for p in _zip_limits(infos, limits) if p.code != ENCRYPTED.code]
+            if problems:
+                raise ExportRejected(problems)
+            problems = _sheet_ranges(zf, limits)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         return  # fastexcel says what is wrong with it
-    problems = [p for p in _zip_limits(infos, limits) if p.code != ENCRYPTED.code]
     if problems:
         raise ExportRejected(problems)
+
+
+# a cell's position attribute, wherever it stands (its tag may be split across slices, its attributes in any order;
+# anything else that looks like one only makes the range larger, never smaller)
+_CELL_REF = re.compile(rb"\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_OVERLAP = 32  # longer than the longest reference ' r="XFD1048576"': one cut by a slice is whole in the next
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\sname=\"([^\"]*)\"[^>]*?\s(?:\w+:)?id=\"([^\"]*)\"")
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?\sId=\"([^\"]*)\"[^>]*?\sTarget=\"([^\"]*)\"|"
+                  rb"<(?:\w+:)?Relationship\b[^>]*?\sTarget=\"([^\"]*)\"[^>]*?\sId=\"([^\"]*)\"")
+
+
+def column_number(letters: bytes) -> int:
+    """A column's number from its letters: A = 1, Z = 26, AA = 27, XFD = 16 384."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    """A column's letters from its number: 1 = A, 27 = AA, 16 384 = XFD."""
+    letters = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _used_range(stream: BinaryIO) -> tuple[int, int, int, int] | None:
+    """(first row, last row, first column, last column) of the cells a sheet's XML names, read in slices."""
+    rows: list[int] = []
+    columns: set[bytes] = set()
+    tail = b""
+    while chunk := stream.read(_CHUNK):
+        data = tail + chunk
+        found = _CELL_REF.findall(data)
+        if found:
+            columns.update(c for c, _ in found)
+            numbers = [int(r) for r in {r for _, r in found}]
+            rows += [min(numbers), max(numbers)]
+        tail = data[-_OVERLAP:]
+    if not rows:
+        return None
+    numbers = [column_number(c) for c in columns]
+    return min(rows), max(rows), min(numbers), max(numbers)
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """The workbook's sheet parts (xl/worksheets/....xml) by sheet name, as far as workbook.xml and its rels say."""
+    try:
+        workbook = zf.read("xl/workbook.xml")[:4 * MIB]
+        rels = zf.read("xl/_rels/workbook.xml.rels")[:4 * MIB]
+    except KeyError:
+        return {}
+    targets = {}
+    for m in _REL.finditer(rels):
+        rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        target = target.decode("utf-8", "replace").lstrip("/")
+        targets[rid.decode("utf-8", "replace")] = target if target.startswith("xl/") else f"xl/{target}"
+    return {targets[rid.decode("utf-8", "replace")]: name.decode("utf-8", "replace")
+            for name, rid in _SHEET.findall(workbook) if rid.decode("utf-8", "replace") in targets}
+
+
+def _sheet_ranges(zf: zipfile.ZipFile, limits: ReadLimits) -> list[Problem]:
+    """A problem for every sheet whose used range is wider than `sheet_columns` or larger than `sheet_cells`."""
+    names = _sheet_names(zf)
+    problems = []
+    for info in zf.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        with zf.open(info) as stream:
+            used = _used_range(stream)
+        if used is None:
+            continue
+        first_row, last_row, first_column, last_column = used
+        width, height = last_column - first_column + 1, last_row - first_row + 1
+        if width <= limits.sheet_columns and width * height <= limits.sheet_cells:
+            continue
+        sheet = names.get(info.filename)
+        shown = f"arkusz {shown_name(sheet, 'arkusz', 1)}" if sheet is not None else "jeden z arkuszy"
+        problems.append(TOO_BIG.problem(
+            f"{shown} sięga od komórki {column_letters(first_column)}{first_row} do {column_letters(last_column)}"
+            f"{last_row} ({number(width * height)} komórek; limit: {limits.sheet_columns} kolumn i "
+            f"{number(limits.sheet_cells)} komórek): usuń z arkusza komórki poza tabelą (np. wpis w ostatniej "
+            "komórce arkusza) i zapisz go ponownie"))
+    return problems
 
 
 def _file_hash(path: Path) -> str:
@@ -267,7 +369,11 @@ def content_hash(path: Path) -> str:
     kind = file_kind(path)
     h = hashlib.sha256()
     if kind == "folder":
-        for f in sorted(p for p in path.iterdir() if file_kind(p) is None):  # never opens a pipe or a device
+        try:
+            files = sorted(p for p in path.iterdir() if file_kind(p) is None)  # never opens a pipe or a device
+        except OSError:  # a folder it may not read: the reader rejects it
+            return "unreadable:" + hashlib.sha256(str(path).encode(errors="surrogateescape")).hexdigest()
+        for f in files:
             h.update(f.name.lower().encode() + b"\0")
             try:
                 with f.open("rb") as s:

@@ -115,7 +115,11 @@ def _walk(folder: Path, shown: str, walk: _Walk) -> None:
         kind = _kind(entry)
         name = f"{shown}/{shown_name(entry.name, 'folder', position)}"
         if kind == "dir":
-            inner = _entries(path, name)
+            try:
+                inner = _entries(path, name)
+            except DiscoveryError:  # a subfolder it may not read: the reader rejects it (a coded line), the rest loads
+                walk.exports.append(path)
+                continue
             if _table_files(inner):
                 _refuse_if_ambiguous(path, name, inner)
                 walk.exports.append(path)

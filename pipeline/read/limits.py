@@ -24,6 +24,9 @@ class ReadLimits:
     ratio: int = 200  # decompressed / compressed size of a zip member
     ratio_floor: int = 16 * MIB  # the ratio is checked only past this many decompressed bytes
     blank_lines: int = 1000  # more blank lines than this, and more than data lines: the file is rejected
+    # the used range of one xlsx sheet (the reader allocates it whole: XFD1048576 alone is 17 billion cells, 550 GB)
+    sheet_columns: int = 256  # a contract table has about a dozen columns; 256 leaves room for unknown ones
+    sheet_cells: int = 16_000_000  # rows x columns of the used range: a big city's work log is about 5 million
 
 
 DEFAULT_LIMITS = ReadLimits()

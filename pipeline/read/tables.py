@@ -128,6 +128,10 @@ def _header_columns(head: bytes, member: Member) -> list[str]:
             [HEADER_TOO_LONG.problem(file=member.label, table=member.table)]
         )
     line = head[: end if end >= 0 else len(head)]
+    if line.count(b'"') % 2:  # an unclosed quote: the parser would read every following line as one field
+        raise ExportRejected([BROKEN_CSV.problem(
+            "wiersz nagłówka ma niedomknięty cudzysłów (\"): dalsze wiersze zostałyby wczytane jako jedno pole; "
+            "usuń cudzysłów z nagłówka i zapisz plik ponownie", file=member.label, table=member.table, rows=[1])])
     try:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -15,6 +15,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from pipeline.outputs.templating import document_text
+
 LANGUAGE = "pl-PL"
 FONT = "Times New Roman"
 HEADING_SIZES = {"Title": 14, "Heading 1": 13, "Heading 2": 12, "Heading 3": 12}
@@ -126,7 +128,7 @@ def note(doc: Any, text: str, size: int = 9) -> Any:
     """A small note paragraph (source line, definitions, a comparison left out)."""
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(document_text(text))
     run.font.size = Pt(size)
     return paragraph
 
@@ -150,7 +152,7 @@ def table(doc: Any, rows: list[tuple[str, ...]], widths_cm: tuple[float, ...], b
             cell.width = widths[j]
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
-            run = paragraph.add_run(text)
+            run = paragraph.add_run(document_text(text))
             run.font.size = Pt(10)
             run.bold = i in bold
             if j > 0:

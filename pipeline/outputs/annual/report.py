@@ -20,13 +20,13 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline import grammar
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.indicators import coverage, registry
 from pipeline.indicators.breakdowns import completed_projects, compute_stock_and_breakdowns, duration_buckets
-from pipeline.outputs import formats
+from pipeline.outputs import formats, templating
 from pipeline.outputs.annual import facts
 from pipeline.outputs.wording import CATEGORY_LABELS, duration_label, indicator_rows, problem_rows
 from pipeline.warehouse.units import loaded_units, unit_name, unit_names
@@ -70,13 +70,12 @@ class ReportData:
 
 
 @cache
-def _environments(templates: Path | None) -> tuple[Environment, Environment]:
-    """The text and the HTML environments: templates from `templates` first, the shipped ones for the rest."""
-    loader: BaseLoader = PackageLoader("pipeline.outputs.annual", "templates")
-    if templates is not None:
-        loader = ChoiceLoader([FileSystemLoader(str(templates)), loader])
-    text = Environment(loader=loader, undefined=StrictUndefined, autoescape=False, trim_blocks=False, lstrip_blocks=False)
-    return text, Environment(loader=loader, autoescape=True)
+def _environments(templates: Path | None) -> tuple[SandboxedEnvironment, SandboxedEnvironment]:
+    """The text and the HTML environments (sandboxed, strict): templates from `templates` first, the shipped ones
+    for the rest."""
+    package = "pipeline.outputs.annual"
+    return (templating.environment(package, templates, autoescape=False, trim_blocks=False, lstrip_blocks=False),
+            templating.environment(package, templates, autoescape=True))
 
 
 def init_templates(folder: Path) -> list[tuple[Path, bool]]:

@@ -268,6 +268,7 @@ An export is read in slices of 1 MiB, never whole, and these limits reject it un
 | every table of one export together, decompressed (an `.xlsx` file as it is) | {L.export_bytes // MIB} MiB | `STR-005` |
 | compression ratio of a zip member (checked past {L.ratio_floor // MIB} MiB decompressed) | {L.ratio}:1 | `STR-005` |
 | blank lines (nothing but spaces and `;`): more than {L.blank_lines:,} and more than the lines with data | | `STR-016` |
+| the used range of an `.xlsx` sheet (checked in its XML) | {L.sheet_columns} columns, {L.sheet_cells:,} cells | `STR-005` |
 
 Sizes a zip declares are checked before anything is decompressed, and again while reading. A
 blank line (or a line of separators only) is not a row: one at the end of a file is not an error.
@@ -281,7 +282,11 @@ Plausibility (a typo that would otherwise win for good):
 * `data_eksportu` after today (plus 2 days for clocks and time zones) is `STR-034`: since the
   latest export date wins, an export dated 2205 could never be replaced. `okres_do` after
   `data_eksportu` is `MET-002`.
-* A date or birth month before 01.01.1900 is not a date (`TYP-001`/`TYP-006`, `STR-033` in `metadane`).
+* A date or birth month before 01.01.1900 is not a date (`TYP-001`/`TYP-006`, `STR-033` in `metadane`). In an
+  `.xlsx`, a number in a date cell below Excel's day 10,000 (18.05.1927) is not a date either: it is a year typed
+  alone (`2024`, which Excel shows as 16.07.1905) or a typo.
+* A CSV header line with an unclosed quote (`"`) is `STR-014` (line 1): the parser would read every following line
+  as one field.
 * `jednostka` is exactly seven ASCII digits 0-9 (`STR-033`; a full-width `１６０３０１１` is not
   accepted), in exports and in the funding file (`REF-003`).
 * `nazwa_jednostki` holding a control or invisible character (tab, newline, ...) is `STR-035`.
@@ -323,6 +328,7 @@ Eksport czyta się porcjami po 1 MiB, nigdy w całości, a te limity odrzucają 
 | wszystkie tabele eksportu razem po rozpakowaniu (plik `.xlsx` taki, jaki jest) | {L.export_bytes // MIB} MiB | `STR-005` |
 | stopień kompresji członu archiwum (sprawdzany powyżej {L.ratio_floor // MIB} MiB po rozpakowaniu) | {L.ratio}:1 | `STR-005` |
 | puste wiersze (same spacje i `;`): ponad {L.blank_lines:,} i więcej niż wierszy z danymi | | `STR-016` |
+| zakres arkusza `.xlsx` (sprawdzany w jego XML) | {L.sheet_columns} kolumn, {L.sheet_cells:,} komórek | `STR-005` |
 
 Rozmiary zapisane w archiwum zip sprawdza się przed rozpakowaniem i ponownie w trakcie czytania. Pusty wiersz nie
 jest wierszem danych: jeden na końcu pliku nie jest błędem. Pliki tabel muszą być zwykłymi plikami: potok nazwany,
@@ -333,7 +339,11 @@ eksporty wywołania są wczytywane dalej.
 Wiarygodność (literówka, która inaczej wygrałaby na zawsze):
 
 * `data_eksportu` późniejsza niż dziś (plus 2 dni) to `STR-034`; `okres_do` późniejszy niż `data_eksportu` to `MET-002`.
-* Data albo miesiąc urodzenia przed 01.01.1900 to nie data (`TYP-001`/`TYP-006`, `STR-033` w `metadane`).
+* Data albo miesiąc urodzenia przed 01.01.1900 to nie data (`TYP-001`/`TYP-006`, `STR-033` w `metadane`). W `.xlsx`
+  liczba w komórce daty mniejsza niż dzień Excela 10 000 (18.05.1927) też nie jest datą: to sam rok (`2024`, który
+  Excel pokazuje jako 16.07.1905) albo literówka.
+* Wiersz nagłówka CSV z niedomkniętym cudzysłowem (`"`) to `STR-014` (wiersz 1): dalsze wiersze zostałyby wczytane
+  jako jedno pole.
 * `jednostka` to dokładnie siedem cyfr ASCII 0-9 (`STR-033`), w eksportach i w pliku finansowania (`REF-003`).
 * `nazwa_jednostki` ze znakiem sterującym lub niewidocznym to `STR-035`.
 * Eksport `pełny`, który usunąłby z bieżącego stanu więcej niż {share} rekordów jednostki (albo wszystkie), to

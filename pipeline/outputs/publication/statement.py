@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
@@ -29,7 +28,7 @@ from pipeline.indicators import breakdowns as bd
 from pipeline.indicators import registry
 from pipeline.indicators.disclosure import DEFAULT_THRESHOLD, SECONDARY_MARK, Protected, Relation, holds, protect
 from pipeline.indicators.periods import Period
-from pipeline.outputs import formats
+from pipeline.outputs import formats, templating
 from pipeline.outputs.publication import nest
 from pipeline.outputs.spreadsheets import Column, Sheet, write_workbook
 from pipeline.outputs.wording import CATEGORY_LABELS, duration_label
@@ -332,7 +331,7 @@ def write_xlsx(path: Path, statement: Statement, generated: str) -> Path:
 
 def write_html(path: Path, statement: Statement, generated: str) -> Path:
     """The statement as a printable A4 page."""
-    env = Environment(loader=PackageLoader("pipeline.outputs.publication", "templates"), autoescape=True, undefined=StrictUndefined)
+    env = templating.environment("pipeline.outputs.publication")
     tables = [{"title": t.title, "definitions": t.definitions,
                "lines": [{"label": line.label, "indent": line.indent, "value": _text(statement, line.key, line.kind),
                           "hidden": statement.protected is not None and statement.protected.hidden(line.key)}
