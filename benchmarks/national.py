@@ -45,20 +45,21 @@ def export_paths(root: Path) -> list[Path]:
     return sorted(p for unit in sorted(root.iterdir()) if unit.is_dir() for p in sorted(unit.iterdir()))
 
 
-def floor(root: Path, db: Path) -> tuple[float, int, float]:
+def floor(root: Path, db: Path) -> tuple[float, int, float, float]:
     """DuckDB alone: read_csv of every table's files into a table.  Runs in a child process, so that
-    its memory is measured apart from the pipeline's; returns seconds, rows and the child's peak RSS."""
+    its memory is measured apart from the pipeline's; returns seconds, rows, the child's peak RSS and the CPU
+    seconds it used (all its threads)."""
     with mp.get_context("spawn").Pool(1) as pool:
         return pool.apply(_floor, (root, db))
 
 
-def _floor(root: Path, db: Path) -> tuple[float, int, float]:
+def _floor(root: Path, db: Path) -> tuple[float, int, float, float]:
     import duckdb
 
     db.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
     con.execute("SET enable_progress_bar = false")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rows = 0
     paths = export_paths(root)
     for table in ("metadane", *TABLES):
@@ -66,9 +67,9 @@ def _floor(root: Path, db: Path) -> tuple[float, int, float]:
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv($files, delim=';', header=true, all_varchar=true, "
                     "union_by_name=false)", {"files": files})
         rows += con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     con.close()
-    return elapsed, rows, peak_rss_mb()
+    return elapsed, rows, peak_rss_mb(), cpu
 
 
 def generator_sources() -> list[Path]:
@@ -101,6 +102,11 @@ def ensure_exports(folder: Path, options: NationalOptions, fresh: bool, reuse: b
     marker.write_text(fingerprint)
     dialect = options.dialect
     print(f"generate   {time.perf_counter() - started:9.1f} s   {rows:>12,} rows   ({dialect.container}, {dialect.encoding})")
+
+
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (others' work on a shared machine slows every figure)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def preset_name(units: int) -> str:
@@ -145,22 +151,26 @@ def main() -> None:
     if args.zip:
         ensure_exports(ingested, NationalOptions(ingested, args.units, dialect=Dialect("zip", "windows-1250")), args.fresh, args.reuse)
 
-    floor_s, floor_rows, floor_rss = floor(exports, work / "floor.duckdb")
+    print(f"load       {load_average()}   (the machine's load average before (a))")
+    floor_s, floor_rows, floor_rss, floor_cpu = floor(exports, work / "floor.duckdb")
     print(f"(a) floor  {floor_s:9.1f} s   {floor_rows:>12,} rows   {floor_rows / floor_s:>12,.0f} rows/s   "
           f"peak RSS {floor_rss:,.0f} MiB (own process)")
 
     db = work / ("pipeline_zip.duckdb" if args.zip else "pipeline.duckdb")
     db.unlink(missing_ok=True)
     options = IngestOptions(db=db, reports=None)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     results = ingest(export_paths(ingested), options)
-    ingest_s = time.perf_counter() - started
+    ingest_s, ingest_cpu = time.perf_counter() - started, time.process_time() - cpu
     loaded = sum(r.outcome == "loaded" for r in results)
     rows = sum(sum((r.row_counts or {}).values()) for r in results)
     print(f"(b) ingest {ingest_s:9.1f} s   {rows:>12,} rows   {rows / ingest_s:>12,.0f} rows/s   "
           f"{loaded}/{len(results)} loaded   ratio (b)/(a) = {ingest_s / floor_s:.1f}")
     for stage, seconds in sorted(options.stage_seconds.items(), key=lambda kv: -kv[1]):
         print(f"      {stage:<14} {seconds:9.1f} s")
+    print(f"cpu        (a) {floor_cpu:.1f} s, (b) {ingest_cpu:.1f} s: ratio {ingest_cpu / max(floor_cpu, 1e-9):.1f} "
+          f"(CPU seconds of all threads, less sensitive to a shared machine than the wall clock)")
+    print(f"load       {load_average()}   (after (b))")
 
     con = connect(db, read_only=True)
     try:

@@ -98,7 +98,7 @@ class _TypedAlready:
         self._mistyped = {(p.table, p.column) for p in data.problems if p.code in type_codes}
 
     def rows(self, table: str, columns: list[str]) -> set[int]:
-        if not any((table, c) in self._mistyped for c in columns):
+        if not self._mistyped or not any((table, c) in self._mistyped for c in columns):
             return set()
         key = (table, tuple(columns))
         if key not in self._cache:

@@ -7,8 +7,10 @@ counts and (export, row) positions survive, never a cell's value.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,21 @@ def _sanitise(result: dict[str, Any]) -> dict[str, Any]:
         {EXPORT: int(i[EXPORT]), ROW: int(i[ROW])} for i in result.get("unexpected_index_list") or [] if isinstance(i, dict)
     ]
     return clean
+
+
+def import_gx_in_background() -> threading.Thread:
+    """Start importing Great Expectations (5-8 s of Python) in a thread of its own, so that it overlaps the reading
+    of the exports (mostly polars and file reads, which let the thread run); `GxValidator()` then finds it imported.
+    A failure is left for `GxValidator()` to raise in the caller's thread."""
+
+    def load() -> None:
+        warnings.filterwarnings("ignore", module="great_expectations")
+        with contextlib.suppress(Exception):  # raised again, where it is reported, by GxValidator()
+            import great_expectations  # noqa: F401
+
+    thread = threading.Thread(target=load, name="import-great-expectations", daemon=True)
+    thread.start()
+    return thread
 
 
 class GxValidator:

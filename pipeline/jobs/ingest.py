@@ -11,6 +11,8 @@ from __future__ import annotations
 import errno
 import json
 import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,6 +53,7 @@ class IngestOptions:
     stage_seconds: dict[str, float] = field(default_factory=dict)  # filled in as the stages run
     on_stage: Callable[[str], None] | None = None  # told each stage as it starts (a progress bar shows it)
     chunk_label: str = ""  # "porcja 2/5" while a call has several chunks
+    gx_import: threading.Thread | None = None  # Great Expectations being imported in the background
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -208,6 +211,10 @@ def _ingest_chunk(con: duckdb.DuckDBPyConnection, chunk: list[Path], position: i
         hashes = [content_hash(path) for path in chunk]
         known = already_loaded(con, hashes)
     fresh = [(n, path, h) for n, (path, h) in enumerate(zip(chunk, hashes, strict=True), start=position) if h not in known]
+    if fresh and not validator_box and options.gx_import is None and "great_expectations" not in sys.modules:
+        from pipeline.checks.gx_runner import import_gx_in_background
+
+        options.gx_import = import_gx_in_background()  # overlaps the reading; the check waits for it if it needs GX
     with options.timed("read"):
         exports = read_exports([p for _, p, _ in fresh], [h for _, _, h in fresh], positions=[n for n, _, _ in fresh])
     verdicts = _check(exports, options, validator_box) if exports else []
@@ -248,6 +255,8 @@ def _check(pending: list[ExportData], options: IngestOptions, validator_box: lis
 
     with options.timed("check"):
         if not validator_box and any(not e.problems for e in pending):
+            if options.gx_import is not None:  # imported in the background while the chunk was read
+                options.gx_import.join()
             from pipeline.checks.gx_runner import GxValidator
 
             validator_box.append(GxValidator())

@@ -255,16 +255,17 @@ def _too_big(member: Member, read: int, budget: Budget) -> Problem | None:
     return None
 
 
-def _stream(member: Member, budget: Budget, sink: _Sink | None, bad_offset: int | None = None) -> tuple[_Lines, int | None]:
+def _stream(member: Member, budget: Budget, sink: _Sink | None, bad_offset: int | None = None,
+            whole: bytes | None = None) -> tuple[_Lines, int | None]:
     """Read a member once, in slices: check its limits, count its lines and copy it to `sink` as UTF-8.
     Read as UTF-8 unless `bad_offset` (where a UTF-8 pass failed) is given, then as Windows-1250.
     Return the line counts and, reading as UTF-8, the offset of the first byte that is not UTF-8
-    (None if every byte is)."""
+    (None if every byte is).  `whole`: the member's bytes, when they were all read already (not opened again)."""
     encoding = "utf-8" if bad_offset is None else "windows-1250"
     lines = _Lines()
     decoder = codecs.getincrementaldecoder("utf-8")()
     read = 0
-    with _opened(member) as s:
+    with io.BytesIO(whole) if whole is not None else _opened(member) as s:
         while True:
             try:
                 chunk = s.read(_READ)
@@ -315,6 +316,7 @@ def inspect_csv_member(member: Member, spool_as: Path | None = None, budget: Bud
     with _opened(member) as s:
         try:
             head = s.read(HEADER_LIMIT)
+            whole = head if len(head) < HEADER_LIMIT and not s.read(1) else None  # a small file: read once, here
         except (OSError, zipfile.BadZipFile, EOFError, zlib.error, ValueError) as e:
             raise ExportRejected([UNREADABLE_CONTAINER.problem(f"plik jest uszkodzony albo urwany ({type(e).__name__})",
                                                                file=member.label, table=member.table)]) from None
@@ -324,7 +326,7 @@ def inspect_csv_member(member: Member, spool_as: Path | None = None, budget: Bud
     used = budget.used
     sink = None if in_place else _Sink(spool_as)
     try:
-        lines, bad_offset = _stream(member, budget, sink)
+        lines, bad_offset = _stream(member, budget, sink, whole=whole)
     finally:
         if sink is not None:
             sink.close()
@@ -337,7 +339,7 @@ def inspect_csv_member(member: Member, spool_as: Path | None = None, budget: Bud
         budget.used = used
         sink = _Sink(spool_as)
         try:
-            lines, _ = _stream(member, budget, sink, bad_offset)
+            lines, _ = _stream(member, budget, sink, bad_offset, whole)
         finally:
             sink.close()
         encoding = "windows-1250"

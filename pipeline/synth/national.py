@@ -1,10 +1,14 @@
 """The national preset: about 2,477 units, 2012-2025, calibrated to published totals.
 
-Published figures (MRPiPS reports on the family-support system): 2012 2,105
-assistants, 18,947 families, 693 court-obliged; 2016 3,905 assistants, 43.3k
-families; 2017 3,976 / 44.7k; 2018 45.4k families, 6.4k court-obliged; 2020
-41,906 families; 2023 3,748 assistants; 2024 3,862 assistants.  Years between
-are interpolated (marked as such in `PUBLISHED`).  Unit sizes are log-normal;
+Calibrated years (`PUBLISHED`: ministry figures as FIELD_NOTES.md quotes them): 2012 2,105
+assistants, 18,947 families, 693 court-obliged; 2015 3,816 assistants; 2016 3,905 assistants,
+43.3k families; 2017 3,976 / 44.7k; 2018 45.4k families, 6.4k court-obliged; 2019 "over 3,900"
+assistants, 44,324 families; 2020 "over 3,800" assistants, 41,906 families; 2023 3,748 assistants; 2024
+3,862 assistants.  Made-up years (`MADE_UP`, nothing published: invented so that the series moves
+as the published years do, a few per cent a year, instead of staying flat after the last published
+figure): families 2021-2025, assistants 2021, 2022 and 2025, and the yearly wobble of the chance
+that a new episode is court-ordered after 2019 (`COURT_WOBBLE`).  Years that are in neither
+(2013-2015 families, 2013-2014 assistants) are interpolated.  Unit sizes are log-normal;
 6 % of units employ no assistant.  Units are simulated and written by worker
 processes, each unit with its own seed, so the output does not depend on the
 number of workers.
@@ -45,17 +49,25 @@ YEARS = list(range(2012, 2026))
 N_UNITS = 2477
 SHARE_WITH_ASSISTANT = 0.94
 HORIZON = date(2026, 1, 15)
-# year: (families, assistants, court-obliged families); None = not published, interpolated
+# year: (families, assistants, court-obliged families); None = not published
 PUBLISHED: dict[int, tuple[int | None, int | None, int | None]] = {
-    2012: (18947, 2105, 693), 2013: (None, None, None), 2014: (None, None, None), 2015: (None, None, None),
-    2016: (43300, 3905, None), 2017: (44700, 3976, None), 2018: (45400, None, 6400), 2019: (None, None, None),
-    2020: (41906, None, None), 2021: (None, None, None), 2022: (None, None, None), 2023: (None, 3748, None),
+    2012: (18947, 2105, 693), 2013: (None, None, None), 2014: (None, None, None), 2015: (None, 3816, None),
+    2016: (43300, 3905, None), 2017: (44700, 3976, None), 2018: (45400, None, 6400), 2019: (44324, 3900, None),
+    2020: (41906, 3800, None), 2021: (None, None, None), 2022: (None, None, None), 2023: (None, 3748, None),
     2024: (None, 3862, None), 2025: (None, None, None),
 }
+# year: (families, assistants) invented where nothing is published (None = published, or interpolated)
+MADE_UP: dict[int, tuple[int | None, int | None]] = {
+    2021: (40850, 3770), 2022: (41480, 3720), 2023: (40230, None), 2024: (40910, None), 2025: (41650, 3925),
+}
+# year: factor on the chance that a new episode is court-ordered (invented; 1 before 2020)
+COURT_WOBBLE: dict[int, float] = {2020: 0.93, 2021: 1.06, 2022: 0.97, 2023: 1.05, 2024: 0.95, 2025: 1.03}
 
 
 def _interpolate(column: int) -> list[float]:
+    """A yearly series: published, else made up, else interpolated between those."""
     known = {y: v[column] for y, v in PUBLISHED.items() if v[column] is not None}
+    known |= {y: v[column] for y, v in MADE_UP.items() if column < len(v) and v[column] is not None and y not in known}
     xs = sorted(known)
     return [float(np.interp(y, xs, [known[x] for x in xs])) for y in YEARS]
 
@@ -65,7 +77,7 @@ def national_targets() -> dict[str, list[float]]:
     families = _interpolate(0)
     # the chance that a new episode is court-ordered; a year's share lags it (episodes last 2-3 years),
     # so the ramp is steeper than the published shares (3.7 % in 2012, 14.1 % in 2018)
-    court_share = [0.034 + (0.168 - 0.034) * min(max((y - 2012) / 6, 0), 1.3) for y in YEARS]
+    court_share = [(0.034 + (0.168 - 0.034) * min(max((y - 2012) / 6, 0), 1.3)) * COURT_WOBBLE.get(y, 1.0) for y in YEARS]
     return {"families": families, "assistants": _interpolate(1), "court_share": court_share}
 
 
