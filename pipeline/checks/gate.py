@@ -7,7 +7,8 @@ export; warnings are findings that load with it.
 Every problem in one pass: the rules run on every export whose metadata could be
 read, even when it already has reading, typing or personal-data problems.  A rule
 is skipped only where it cannot run (its table, or a table it reads, was not read),
-a rule's failure on a cell that already failed its type is not repeated, and a
+a rule's failure on a cell that already failed its type is not repeated, a warning that
+reads such a cell (in its row or through its context, `consequential`) is left out, and a
 note (`STR-090`) says what was not checked.  An export with thousands of rows
 missing their required values is not checked rule by rule (`STR-017`, see
 `broken_rows`): that bounds the memory the rules' row lists take.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 
 from pipeline.checks.broken_rows import too_broken
+from pipeline.checks.consequential import Consequences
 from pipeline.checks.context import build_context
 from pipeline.checks.gx_runner import GxValidator, RuleOutcome, load_suites
 from pipeline.checks.headers import hide_personal_headers
@@ -109,7 +111,7 @@ class _TypedAlready:
 
 
 def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict], skipped: list[set[str]],
-               typed_already: list[_TypedAlready]) -> None:
+               typed_already: list[_TypedAlready], consequences: list[Consequences] | None = None) -> None:
     """Give each export the failures of its own rows (a rule that could not run fails for all); rules in an
     export's `skipped` codes are not counted, and rows whose rule columns failed their type are not repeated."""
     for o in outcomes:
@@ -118,6 +120,8 @@ def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict], skipped: li
             if o.code in skipped[i]:
                 continue
             rows = sorted(set(o.rows_by_export.get(i, [])) - typed_already[i].rows(o.table, o.columns))
+            if consequences is not None and o.severity == "warning":
+                rows = consequences[i].drop(o.code, rows)  # a finding that only echoes an unread cell
             failed = bool(rows) or raised
             v.rules_checked += 1
             v.gx_results.append({"code": o.code, "table": o.table, "severity": o.severity, "success": not failed,
@@ -165,6 +169,9 @@ def check_exports(exports: list[ExportData], caseload_limit: int = DEFAULT_CASEL
     checked = [v for v, _ in runnable]
     skips = [skipped for _, skipped in runnable]
     typed_already = [_TypedAlready(v.export) for v in checked]
+    consequences = [Consequences(v.export) for v in checked]
     for table, suite in suites.items():
-        _attribute(validator.validate(suite, frames[table], caseload_limit), checked, skips, typed_already)
+        _attribute(validator.validate(suite, frames[table], caseload_limit), checked, skips, typed_already, consequences)
+    for v, c in zip(checked, consequences, strict=True):
+        v.problems = c.annotate(v.problems)
     return verdicts

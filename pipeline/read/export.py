@@ -29,8 +29,9 @@ from pipeline.contract import (
 )
 from pipeline.problems import ExportRejected, Problem, issue
 from pipeline.read.batch import EXPORT, ROW, split, stack
-from pipeline.read.coerce import coerce_table, column_expr, date_expr
+from pipeline.read.coerce import TYPE_ERRORS, coerce_table, column_expr, date_expr
 from pipeline.read.containers import Container, open_container
+from pipeline.read.date_hints import date_hint
 from pipeline.read.limits import DEFAULT_LIMITS, Budget, ReadLimits
 from pipeline.read.personal import NAME_WITH_PERSONAL_DATA, personal_kinds, shown_name
 from pipeline.read.spool import spool_folder
@@ -254,7 +255,18 @@ def _read_table(exports: list[ExportData], table: str, excel: bool, stacked: pl.
     texts, typeds, faileds = split(stacked, indexes), split(typed, indexes), split(failed, indexes)
     for i in indexes:
         exports[i].text[table], exports[i].tables[table], exports[i].failed[table] = texts[i], typeds[i], faileds[i]
-        found[i][table] += problems.get(i, [])
+        found[i][table] += _with_date_hints(problems.get(i, []), texts[i], faileds[i])
+
+
+def _with_date_hints(problems: list[Problem], text: pl.DataFrame, failed: pl.DataFrame) -> list[Problem]:
+    """The type errors of one table, a date column's saying which format its dates look like (see `date_hints`)."""
+    code = TYPE_ERRORS["date"].code
+    for p in problems:
+        if p.code == code and p.column in text.columns and p.column in failed.columns:
+            hint = date_hint(text[p.column], failed[p.column])
+            if hint:
+                p.message = f"{p.message}; {hint}"
+    return problems
 
 
 def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None, *, positions: Sequence[int] | None = None,

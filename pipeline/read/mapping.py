@@ -11,7 +11,8 @@ The file says, in Polish keys:
     [pomin]                           # columns to drop (e.g. notes nobody needs), by contract table
     asystenci = ["Uwagi"]
     [daty]
-    format = "%d/%m/%Y"               # the export's date format (strftime codes), for every date column
+    format = "%d/%m/%Y"               # the export's date format (strftime codes), for every date column;
+                                      # "excel": Excel serial day numbers of five digits (43966 = 2020-05-15)
 
 Names are matched case-insensitively with surrounding spaces trimmed.  The mapping is applied to
 a copy, which the contract reader then reads as usual: an unmapped unknown column, file or
@@ -30,7 +31,8 @@ from tempfile import TemporaryDirectory
 import polars as pl
 
 from pipeline.contract import METADATA_KEYS, METADATA_TABLE, TABLES, fold
-from pipeline.read.coerce import fold_expr
+from pipeline.read.coerce import EXCEL_EPOCH, fold_expr
+from pipeline.read.date_hints import EXCEL_FORMAT
 from pipeline.read.raw import RawExport, RawTable, read_raw, write_raw
 
 _SECTIONS = {"tabele", "kolumny", "wartosci", "pomin", "daty"}
@@ -90,7 +92,11 @@ class Mapping:
 
 def _reformat(s: pl.Expr, fmt: str) -> pl.Expr:
     """Cells in `fmt` rewritten as RRRR-MM-DD; any other cell is left as it is (the reader then judges it)."""
-    parsed = s.str.strip_chars().str.strptime(pl.Date, fmt, strict=False)
+    if fmt == EXCEL_FORMAT:
+        days = s.str.strip_chars().str.extract(r"^(\d{5})(?:\.\d+)?$").cast(pl.Int64, strict=False)
+        parsed = pl.lit(EXCEL_EPOCH) + pl.duration(days=days)
+    else:
+        parsed = s.str.strip_chars().str.strptime(pl.Date, fmt, strict=False)
     return pl.when(parsed.is_not_null()).then(parsed.dt.strftime("%Y-%m-%d")).otherwise(s)
 
 
@@ -144,8 +150,8 @@ def load_mapping(path: Path) -> Mapping:
         m.drop[t] = {_key(c) for c in columns}
     fmt = data.get("daty", {}).get("format")
     if fmt is not None:
-        if not isinstance(fmt, str) or "%" not in fmt:
-            raise MappingError("[daty] format: oczekiwano wzoru daty, np. \"%d/%m/%Y\"")
+        if not isinstance(fmt, str) or ("%" not in fmt and fmt != EXCEL_FORMAT):
+            raise MappingError(f"[daty] format: oczekiwano wzoru daty, np. \"%d/%m/%Y\", albo \"{EXCEL_FORMAT}\"")
         m.date_format = fmt
     return m
 
