@@ -33,6 +33,7 @@ from pipeline.problems import Problem
 from pipeline.read.batch import ROW
 from pipeline.read.coerce import TYPE_ERRORS
 from pipeline.read.export import ExportData, empty_table
+from pipeline.read.mapping import names_of
 
 # Tables whose rows the context columns of a table's rules read (pipeline/checks/context.py), besides its references.
 _CONTEXT_READS = {"asystenci": ("przydzialy", "asystentury"), "asystentury": ("przydzialy", "oceny"),
@@ -140,7 +141,19 @@ def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict], skipped: li
 
 def check_exports(exports: list[ExportData], caseload_limit: int = DEFAULT_CASELOAD_LIMIT,
                   validator: GxValidator | None = None) -> list[Verdict]:
-    """Check every export of a call; return one verdict each, in order."""
+    """Check every export of a call; return one verdict each, in order (a `--mapping` copy's problems name
+    the source's own files and columns, see `pipeline.read.mapping.SourceNames`)."""
+    verdicts = _check_exports(exports, caseload_limit, validator)
+    for v in verdicts:
+        names = names_of(v.export.path)
+        if names is not None:
+            v.problems = names.problems + [names.rename(p, v.export.labels) for p in v.problems]
+            v.findings = [names.rename(p, v.export.labels) for p in v.findings]
+    return verdicts
+
+
+def _check_exports(exports: list[ExportData], caseload_limit: int,
+                   validator: GxValidator | None) -> list[Verdict]:
     verdicts = [Verdict(e, problems=hide_personal_headers(list(e.problems))) for e in exports]
     for v, problems in zip(verdicts, scan_exports(exports), strict=True):
         v.problems += problems
