@@ -151,3 +151,14 @@ def test_a_mapping_reads_excel_serial_dates(tmp_path: Path, validator):
     with mapped_exports([path], load_mapping(toml)) as paths:
         data = read_exports(paths)[0]
     assert not data.problems and data.tables["oceny"]["data_oceny"].to_list() == [meta().okres_do.replace(month=12, day=1)]
+
+
+def test_a_warning_on_its_own_unread_cell_is_counted_too(tmp_path: Path, validator):
+    """E1 ended on 2024-06-30 with monitoring to 2024-09-30: unread, the monitoring date would leave EPI-021
+    ("no monitoring after the end") on E1; it is left out and counted on the type error of its own column."""
+    path = write(tmp_path / "us", ROWS, meta())
+    _us_dates(path, "asystentury", "data_zakonczenia_monitoringu")
+    v = _verdict(path, validator)
+    assert "EPI-021" not in _codes(v.findings)
+    (problem,) = [p for p in v.problems if p.column == "data_zakonczenia_monitoringu"]
+    assert "pominięto 1 ustalenie (EPI-021)" in problem.message

@@ -120,9 +120,10 @@ def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict], skipped: li
         for i, v in enumerate(verdicts):
             if o.code in skipped[i]:
                 continue
-            rows = sorted(set(o.rows_by_export.get(i, [])) - typed_already[i].rows(o.table, o.columns))
+            rows = sorted(o.rows_by_export.get(i, []))
             if consequences is not None and o.severity == "warning":
-                rows = consequences[i].drop(o.code, rows)  # a finding that only echoes an unread cell
+                rows = consequences[i].drop(o.code, rows)  # a finding that only echoes an unread cell (counted)
+            rows = sorted(set(rows) - typed_already[i].rows(o.table, o.columns))
             failed = bool(rows) or raised
             v.rules_checked += 1
             v.gx_results.append({"code": o.code, "table": o.table, "severity": o.severity, "success": not failed,
