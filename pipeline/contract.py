@@ -266,6 +266,11 @@ METADATA_KEYS: dict[str, ColumnType | Literal["text", "zakres", "version", "tery
     "wersja_formatu": "version",
 }
 ZAKRES_VALUES = ("pełny", "okresowy")
+# Keys an export may leave out.  `zastepuje_tabele`: the optional tables a `pełny` export replaces even when it leaves
+# them out (comma-separated, e.g. "projekty, problemy"): their records of the unit are removed.  Without it, an
+# optional table a `pełny` export leaves out keeps its records as they were.
+REPLACES_KEY = "zastepuje_tabele"
+OPTIONAL_METADATA_KEYS: dict[str, Literal["tables"]] = {REPLACES_KEY: "tables"}
 
 ALL_TABLE_NAMES: tuple[str, ...] = (METADATA_TABLE, *TABLE_ORDER)
 
@@ -319,3 +324,4 @@ class ExportMetadata:
     okres_do: date
     zakres: str
     wersja_formatu: str
+    zastepuje_tabele: tuple[str, ...] = ()  # optional tables a `pełny` export replaces though it leaves them out

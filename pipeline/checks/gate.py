@@ -7,7 +7,8 @@ export; warnings are findings that load with it.
 Every problem in one pass: the rules run on every export whose metadata could be
 read, even when it already has reading, typing or personal-data problems.  A rule
 is skipped only where it cannot run (its table, or a table it reads, was not read),
-a rule's failure on a cell that already failed its type is not repeated, and a
+a rule's failure on a cell that already failed its type is not repeated, a warning that
+reads such a cell (in its row or through its context, `consequential`) is left out, and a
 note (`STR-090`) says what was not checked.  An export with thousands of rows
 missing their required values is not checked rule by rule (`STR-017`, see
 `broken_rows`): that bounds the memory the rules' row lists take.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 
 from pipeline.checks.broken_rows import too_broken
+from pipeline.checks.consequential import Consequences
 from pipeline.checks.context import build_context
 from pipeline.checks.gx_runner import GxValidator, RuleOutcome, load_suites
 from pipeline.checks.headers import hide_personal_headers
@@ -31,6 +33,7 @@ from pipeline.problems import Problem
 from pipeline.read.batch import ROW
 from pipeline.read.coerce import TYPE_ERRORS
 from pipeline.read.export import ExportData, empty_table
+from pipeline.read.mapping import names_of
 
 # Tables whose rows the context columns of a table's rules read (pipeline/checks/context.py), besides its references.
 _CONTEXT_READS = {"asystenci": ("przydzialy", "asystentury"), "asystentury": ("przydzialy", "oceny"),
@@ -109,7 +112,7 @@ class _TypedAlready:
 
 
 def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict], skipped: list[set[str]],
-               typed_already: list[_TypedAlready]) -> None:
+               typed_already: list[_TypedAlready], consequences: list[Consequences] | None = None) -> None:
     """Give each export the failures of its own rows (a rule that could not run fails for all); rules in an
     export's `skipped` codes are not counted, and rows whose rule columns failed their type are not repeated."""
     for o in outcomes:
@@ -117,7 +120,10 @@ def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict], skipped: li
         for i, v in enumerate(verdicts):
             if o.code in skipped[i]:
                 continue
-            rows = sorted(set(o.rows_by_export.get(i, [])) - typed_already[i].rows(o.table, o.columns))
+            rows = sorted(o.rows_by_export.get(i, []))
+            if consequences is not None and o.severity == "warning":
+                rows = consequences[i].drop(o.code, rows)  # a finding that only echoes an unread cell (counted)
+            rows = sorted(set(rows) - typed_already[i].rows(o.table, o.columns))
             failed = bool(rows) or raised
             v.rules_checked += 1
             v.gx_results.append({"code": o.code, "table": o.table, "severity": o.severity, "success": not failed,
@@ -136,7 +142,19 @@ def _attribute(outcomes: list[RuleOutcome], verdicts: list[Verdict], skipped: li
 
 def check_exports(exports: list[ExportData], caseload_limit: int = DEFAULT_CASELOAD_LIMIT,
                   validator: GxValidator | None = None) -> list[Verdict]:
-    """Check every export of a call; return one verdict each, in order."""
+    """Check every export of a call; return one verdict each, in order (a `--mapping` copy's problems name
+    the source's own files and columns, see `pipeline.read.mapping.SourceNames`)."""
+    verdicts = _check_exports(exports, caseload_limit, validator)
+    for v in verdicts:
+        names = names_of(v.export.path)
+        if names is not None:
+            v.problems = names.problems + [names.rename(p, v.export.labels) for p in v.problems]
+            v.findings = [names.rename(p, v.export.labels) for p in v.findings]
+    return verdicts
+
+
+def _check_exports(exports: list[ExportData], caseload_limit: int,
+                   validator: GxValidator | None) -> list[Verdict]:
     verdicts = [Verdict(e, problems=hide_personal_headers(list(e.problems))) for e in exports]
     for v, problems in zip(verdicts, scan_exports(exports), strict=True):
         v.problems += problems
@@ -165,6 +183,9 @@ def check_exports(exports: list[ExportData], caseload_limit: int = DEFAULT_CASEL
     checked = [v for v, _ in runnable]
     skips = [skipped for _, skipped in runnable]
     typed_already = [_TypedAlready(v.export) for v in checked]
+    consequences = [Consequences(v.export) for v in checked]
     for table, suite in suites.items():
-        _attribute(validator.validate(suite, frames[table], caseload_limit), checked, skips, typed_already)
+        _attribute(validator.validate(suite, frames[table], caseload_limit), checked, skips, typed_already, consequences)
+    for v, c in zip(checked, consequences, strict=True):
+        v.problems = c.annotate(v.problems)
     return verdicts

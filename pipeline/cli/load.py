@@ -159,12 +159,13 @@ def mapping_from_args(args: argparse.Namespace):
     if not getattr(args, "mapping", None):
         return None
     from pipeline.read.mapping import MappingError, load_mapping
+    from pipeline.read.personal import shown_name
 
     (path,) = existing_paths([args.mapping])
     try:
         return load_mapping(path)
     except MappingError as e:
-        raise UsageError(f"mapowanie {path.name}: {e}") from None
+        raise UsageError(f"[{e.code}] mapowanie {shown_name(path.name, 'plik', 1)}: {e.text}") from None
 
 
 def mapped_from_args(args: argparse.Namespace, paths: list[Path]):

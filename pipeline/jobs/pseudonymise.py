@@ -224,7 +224,10 @@ def pseudonymise(source: Path, key_file: Path, out_dir: Path, mapping: Mapping |
     except ExportRejected as e:
         raise PseudonymiseError("eksportu nie da się odczytać", e.problems) from None
     if mapping is not None:
-        raw = apply_to_raw(raw, mapping)
+        try:
+            raw = apply_to_raw(raw, mapping)
+        except ExportRejected as e:  # two columns of one name once mapped (MAP-003)
+            raise PseudonymiseError("mapowanie nie pasuje do eksportu", e.problems) from None
     result, dropped, replaced = _transform(raw, key)
     skipped = left_out(raw)
     out_dir.mkdir(parents=True, exist_ok=True)

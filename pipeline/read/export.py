@@ -22,6 +22,8 @@ from pipeline.contract import (
     METADATA_COLUMNS,
     METADATA_KEYS,
     METADATA_TABLE,
+    OPTIONAL_METADATA_KEYS,
+    REPLACES_KEY,
     TABLES,
     ZAKRES_VALUES,
     ExportMetadata,
@@ -29,8 +31,9 @@ from pipeline.contract import (
 )
 from pipeline.problems import ExportRejected, Problem, issue
 from pipeline.read.batch import EXPORT, ROW, split, stack
-from pipeline.read.coerce import coerce_table, column_expr, date_expr
+from pipeline.read.coerce import TYPE_ERRORS, coerce_table, column_expr, date_expr
 from pipeline.read.containers import Container, open_container
+from pipeline.read.date_hints import date_hint
 from pipeline.read.limits import DEFAULT_LIMITS, Budget, ReadLimits
 from pipeline.read.personal import NAME_WITH_PERSONAL_DATA, personal_kinds, shown_name
 from pipeline.read.spool import spool_folder
@@ -50,6 +53,7 @@ MISSING_KEY = issue("STR-032", "brak wartości klucza metadanych")
 BAD_METADATA = issue("STR-033", "niepoprawna wartość metadanych (kod TERYT, data, zakres albo wersja formatu)")
 FUTURE_EXPORT = issue("STR-034", "data_eksportu jest z przyszłości (późniejsza niż dziś)")
 CONTROL_IN_NAME = issue("STR-035", "nazwa jednostki zawiera znaki sterujące")
+BAD_REPLACED = issue("STR-038", "zastepuje_tabele: nie tabela opcjonalna kontraktu albo eksport nie jest pełny")
 FUTURE_MARGIN_DAYS = 2  # clocks and time zones: an export may be dated this many days after today
 
 
@@ -142,8 +146,9 @@ def _metadata_values(rows: list[tuple[int, str | None, str | None]], label: str)
     values: Values = {}
     for row, key, value in rows:
         k = (key or "").strip().lower()
-        if k not in METADATA_KEYS:
-            problems.append(UNKNOWN_KEY.problem("nieznany klucz metadanych; dozwolone: " + ", ".join(METADATA_KEYS),
+        if k not in METADATA_KEYS and k not in OPTIONAL_METADATA_KEYS:
+            problems.append(UNKNOWN_KEY.problem("nieznany klucz metadanych; dozwolone: "
+                                                + ", ".join([*METADATA_KEYS, *OPTIONAL_METADATA_KEYS]),
                                     file=label, table=METADATA_TABLE, column="klucz", rows=[row]))
         elif k in values:
             problems.append(REPEATED_KEY.problem(f"klucz {k} występuje więcej niż raz", file=label, table=METADATA_TABLE, rows=[row]))
@@ -196,6 +201,8 @@ def _metadata(values: Values, dates: dict[str, date | None], label: str,
     version = (values["wersja_formatu"][0] or "").removesuffix(".0")
     if version != FORMAT_VERSION:
         bad("wersja_formatu", f"obsługiwana jest tylko wersja {FORMAT_VERSION}")
+    replaced, problem = _replaced_tables(values, zakres, label)
+    problems += [problem] if problem else []
     if problems:
         return None, None, problems
     meta = ExportMetadata(
@@ -206,12 +213,32 @@ def _metadata(values: Values, dates: dict[str, date | None], label: str,
         okres_do=dates["okres_do"],
         zakres=zakres or "",
         wersja_formatu=version,
+        zastepuje_tabele=replaced,
     )
     frame = pl.DataFrame(
         {ROW: [values["okres_do"][1]], "okres_od": [meta.okres_od], "okres_do": [meta.okres_do],
          "data_eksportu": [meta.data_eksportu]}
     )
     return meta, frame, problems
+
+
+def _replaced_tables(values: Values, zakres: str | None, label: str) -> tuple[tuple[str, ...], Problem | None]:
+    """The optional tables a `pełny` export declares it replaces though it leaves them out (`zastepuje_tabele`,
+    comma-separated; empty or absent: none), or the problem with the declaration."""
+    text, row = values.get(REPLACES_KEY, (None, 0))
+    names = [n.strip().lower() for n in (text or "").split(",") if n.strip()]
+    if not names:
+        return (), None
+    optional = [t for t, spec in TABLES.items() if spec.optional]
+    wrong = [n for n in names if n not in optional]
+    where = {"file": label, "table": METADATA_TABLE, "column": "wartosc", "rows": [row]}
+    if wrong:
+        return (), BAD_REPLACED.problem(f"{REPLACES_KEY}: wymienić można tylko tabele opcjonalne ({', '.join(optional)}), "
+                                        f"rozdzielone przecinkami; {len(wrong)} z podanych nimi nie jest", **where)
+    if zakres != "pełny":
+        return (), BAD_REPLACED.problem(f"{REPLACES_KEY} dotyczy tylko eksportu o zakresie pełny (eksport okresowy "
+                                        "niczego nie zastępuje); usuń ten klucz albo zmień zakres", **where)
+    return tuple(dict.fromkeys(names)), None
 
 
 def _read_metadata(exports: list[ExportData], stacked: pl.DataFrame, excel: bool, found: dict[int, dict[str, list[Problem]]]) -> None:
@@ -254,7 +281,18 @@ def _read_table(exports: list[ExportData], table: str, excel: bool, stacked: pl.
     texts, typeds, faileds = split(stacked, indexes), split(typed, indexes), split(failed, indexes)
     for i in indexes:
         exports[i].text[table], exports[i].tables[table], exports[i].failed[table] = texts[i], typeds[i], faileds[i]
-        found[i][table] += problems.get(i, [])
+        found[i][table] += _with_date_hints(problems.get(i, []), texts[i], faileds[i])
+
+
+def _with_date_hints(problems: list[Problem], text: pl.DataFrame, failed: pl.DataFrame) -> list[Problem]:
+    """The type errors of one table, a date column's saying which format its dates look like (see `date_hints`)."""
+    code = TYPE_ERRORS["date"].code
+    for p in problems:
+        if p.code == code and p.column in text.columns and p.column in failed.columns:
+            hint = date_hint(text[p.column], failed[p.column])
+            if hint:
+                p.message = f"{p.message}; {hint}"
+    return problems
 
 
 def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None, *, positions: Sequence[int] | None = None,

@@ -2,8 +2,8 @@
 
 The copies may hold the very personal data that rejects an export, so the folder is removed on
 every way out: a return, an exception, and SIGTERM/SIGINT (turned into an exception by the
-ingest job, see `pipeline.jobs.ingest`).  Only `kill -9` or a power cut can leave one behind:
-the folders of processes that no longer run are removed when the next one starts.
+ingest job, see `pipeline.jobs.ingest`, and elsewhere, e.g. `validate`, by `spool_folder` itself).
+Only `kill -9` or a power cut can leave one behind: the folders of processes that no longer run are removed when the next one starts.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,9 +56,26 @@ def remove_stale_spools(root: Path | None = None) -> list[Path]:
     return removed
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # the command line says "przerwano" and exits 130; the `with` blocks clean up first
+
+
+@contextmanager
+def _term_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt while the folder exists, unless someone (the ingest job) already handles it."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @contextmanager
 def spool_folder() -> Iterator[Path]:
     """A fresh spool folder for one read, removed on the way out (stale ones of dead processes first)."""
     remove_stale_spools()
-    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-") as spool:
+    with _term_as_interrupt(), tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-") as spool:
         yield Path(spool)

@@ -49,10 +49,11 @@ class Checked:
 
 def replaced_tables(data: ExportData) -> set[str]:
     """The tables whose records an export gives whole: every table it holds (even with no row).  An optional
-    table it leaves out is not among them: a `pełny` export that leaves it out leaves its records as they
-    were (unless a later contract field says otherwise)."""
+    table it leaves out is not among them (a `pełny` export that leaves it out leaves its records as they
+    were) unless the export's metadata declares it replaces it (`zastepuje_tabele`: its records are removed)."""
     held = set(data.container.members) if data.container is not None else set(data.tables)
-    return {name for name, spec in TABLES.items() if not spec.optional or name in held}
+    declared = set(data.meta.zastepuje_tabele) if data.meta is not None else set()
+    return {name for name, spec in TABLES.items() if not spec.optional or name in held or name in declared}
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, int]:

@@ -9,6 +9,7 @@ from pipeline.contract import (
     FORMAT_VERSION,
     METADATA_KEYS,
     METADATA_TABLE,
+    OPTIONAL_METADATA_KEYS,
     TABLES,
     UNDEFINED_CP1250_BYTES,
     ZAKRES_VALUES,
@@ -150,7 +151,9 @@ _MERGE = {
   wins, whatever order the exports were loaded in; between two exports with the same `data_eksportu`, the one loaded
   later wins.
 - Once an export of `zakres = pełny` is loaded, a record of that unit counts only if that full export, or an export
-  with a later `data_eksportu`, holds it (a record removed at the source disappears).
+  with a later `data_eksportu`, holds it (a record removed at the source disappears). This holds for every table the
+  export gives, even with its header only; an optional table the full export leaves out keeps its records as they
+  were, unless the export lists it in `zastepuje_tabele` (then its records of the unit are removed).
 - Each export is self-contained: every id one of its rows refers to is defined in the same export.
 - Loading the same file again changes nothing and says so.
 - An export is loaded whole or not at all; a rejected export leaves only a line in the load log.
@@ -163,7 +166,9 @@ Every problem code is listed in `docs/rules.md`.""",
 - Rekord to (`jednostka`, tabela, identyfikator). Wygrywa wersja z eksportu o najpóźniejszej `data_eksportu`,
   niezależnie od kolejności wczytania; z dwóch eksportów o tej samej `data_eksportu` wygrywa wczytany później.
 - Po wczytaniu eksportu o `zakres = pełny` rekord jednostki liczy się tylko, jeśli zawiera go ten pełny eksport
-  albo eksport o późniejszej `data_eksportu` (rekord usunięty w systemie źródłowym znika).
+  albo eksport o późniejszej `data_eksportu` (rekord usunięty w systemie źródłowym znika). Dotyczy to każdej tabeli,
+  którą eksport zawiera, choćby z samym nagłówkiem; tabela opcjonalna pominięta w eksporcie pełnym zostaje taka, jaka
+  była, chyba że eksport wymieni ją w `zastepuje_tabele` (wtedy jej rekordy jednostki zostaną usunięte).
 - Każdy eksport jest samodzielny: każdy identyfikator, do którego odwołuje się jego wiersz, jest w tym samym eksporcie.
 - Ponowne wczytanie tego samego pliku niczego nie zmienia i tak to opisuje.
 - Eksport wczytuje się w całości albo wcale; odrzucony zostawia tylko wiersz w dzienniku wczytań.
@@ -201,11 +206,12 @@ def _metadata_section(lang: str) -> list[str]:
     w = _WORDS[lang]
     head = (f"## `{METADATA_TABLE}` — " + ("two columns `klucz;wartosc`, one row per key" if lang == "en"
                                             else "dwie kolumny `klucz;wartosc`, jeden wiersz na klucz"))
-    note = ("Keys are matched case-insensitively; each must appear once; an unknown key is an error."
-            if lang == "en" else
-            "Klucze porównuje się bez względu na wielkość liter; każdy musi wystąpić raz; nieznany klucz to błąd.")
+    note = ("Keys are matched case-insensitively; each must appear once (an optional one at most once); an unknown key "
+            "is an error." if lang == "en" else
+            "Klucze porównuje się bez względu na wielkość liter; każdy musi wystąpić raz (opcjonalny najwyżej raz); "
+            "nieznany klucz to błąd.")
     lines = [head, "", note, "", f"| {w['meta_key']} | {w['meaning']} | {w['meta_value']} |", "|---|---|---|"]
-    for key in METADATA_KEYS:
+    for key in (*METADATA_KEYS, *OPTIONAL_METADATA_KEYS):
         m = METADATA_MEANINGS.get(key)
         meaning = (m.pl if lang == "pl" else m.en) if m else ""
         if key == "zakres":

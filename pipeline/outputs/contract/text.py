@@ -116,6 +116,14 @@ METADATA_MEANINGS: dict[str, Meaning] = {
     "okres_do": Meaning("koniec okresu (nie później niż data eksportu)", "end of the period (not after data_eksportu)", "2024-12-31"),
     "zakres": Meaning("pełny (wszystkie rekordy jednostki) albo okresowy", "pełny (every record of the unit) or okresowy", "pełny"),
     "wersja_formatu": Meaning("wersja formatu eksportu", "the export format's version", "1"),
+    "zastepuje_tabele": Meaning(
+        "opcjonalny: tabele opcjonalne, które eksport pełny zastępuje, choć ich nie zawiera (rozdzielone przecinkami); "
+        "ich rekordy jednostki zostaną usunięte. Bez tego klucza tabela opcjonalna pominięta w eksporcie pełnym "
+        "zostaje taka, jaka była",
+        "optional: the optional tables a pełny export replaces although it leaves them out (comma-separated); the "
+        "unit's records of them are removed (and counted by the --allow-shrink guard). Without this key an optional "
+        "table a pełny export leaves out keeps its records as they were",
+        "projekty, problemy"),
 }
 
 TYPE_NAMES: dict[str, Meaning] = {
