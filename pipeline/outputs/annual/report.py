@@ -5,8 +5,12 @@ touching Python; `report --init-templates DIR` copies the shipped templates to D
 `report --templates DIR` uses them, e.g. with the centre's own sections 1, 2 and 4 in
 informacja_wstep.j2 and informacja_podsumowanie.j2); every number comes from the
 indicator registry, computed by the caller once (`run` passes the values it has
-already computed for every year).  One-letter words are bound to the next word with a
-non-breaking space in both files (Polish typography).
+already computed for every year).  The page (templates/informacja.html.j2) is the one source of
+both files: the DOCX is the rendered HTML read element by element (docx_from_html), so a title or a
+section the centre changes in its template changes the DOCX too.  A new section is a text template
+(REPORT_TEMPLATES, so that --init-templates copies it) and one `{{ blocks(section("name.j2")) }}`
+line in the page.  One-letter words are bound to the next word with a non-breaking space in both
+files (Polish typography).
 """
 
 from __future__ import annotations
