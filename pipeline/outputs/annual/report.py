@@ -31,7 +31,7 @@ from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.indicators import coverage, registry
 from pipeline.indicators.breakdowns import completed_projects, compute_stock_and_breakdowns, duration_buckets
 from pipeline.outputs import formats
-from pipeline.outputs.annual import facts
+from pipeline.outputs.annual import facts, phrases
 from pipeline.outputs.wording import CATEGORY_LABELS, duration_label, indicator_rows, problem_rows
 from pipeline.warehouse.units import loaded_units, unit_name, unit_names
 
@@ -42,6 +42,7 @@ HELPERS = {name: getattr(grammar, name) for name in
            ("count", "number", "form", "in_cases", "among_them", "assistants_employed", "with_families", "noun_after",
             "group_meetings", "children_took_part", "from_families", "joined")}
 HELPERS["money"] = formats.money
+HELPERS["returns_home"] = phrases.returns_home
 LEADING_PROBLEMS = 3  # the problems named in the text (more when tied with the last); the appendix lists all
 REPORT_FIGURES = {
     "rodziny_i_dzieci": "Rodziny objęte wsparciem asystenta i dzieci w tych rodzinach",
