@@ -54,7 +54,7 @@ def test_funding_prints_each_year_and_where_the_evaluation_is(tmp_path, capsys):
     assert year_2024.split()[1:] == ["123", "032,28", "zł", "264", "675,32", "zł", "—", "387", "707,60", "zł"]
     year_2023 = next(line for line in lines if line.strip().startswith("2023"))
     assert year_2023.split()[1:] == ["—", "282", "320,34", "zł", "—", "282", "320,34", "zł"]
-    assert "04_ewaluacja_programu" in out and "ewaluacja_programu.xlsx" in out
+    assert "04_ewaluacja_programu" in out and "<folder>/ewaluacja_programu_RRRR.xlsx" in out   # the file's real name
     con = connect(db, read_only=True)
     try:
         assert con.execute("SELECT sum(kwota) FROM raw.funding").fetchone()[0] == pytest.approx(670027.94)

@@ -33,6 +33,32 @@ def test_main_job_succeeds_and_says_where_everything_is(run_once):
     assert "Podsumowanie" in proc.stdout and str(out) in proc.stdout
 
 
+def test_the_main_jobs_report_names_what_it_wrote(run_once):
+    proc, _, out = run_once
+    lines = proc.stdout.splitlines()
+    at = lines.index("== Wskaźniki za lata 2012-2025")
+    assert lines[at + 1:at + 4] == [f"zapisano 14 plików JSON: {out / 'wskazniki_2012.json'} … wskazniki_2025.json",
+                                    f"zapisano {out / 'wskazniki_lata.csv'}", f"zapisano {out / 'wskazniki_lata.xlsx'}"]
+    evaluation = out / "notebooks" / "ewaluacja_programu_2025.xlsx"
+    assert evaluation.exists() and f"zapisano {evaluation} (koszty programu „Asystent rodziny”, notatnik 04)" in lines
+    assert "ewaluacja_programu.xlsx" not in proc.stdout                       # the file's real name only
+    assert "(albo run)" not in proc.stdout and "pipeline run" not in proc.stdout   # not told to run what runs
+    assert (f"wyniki: {out} (quality/, wskazniki_RRRR.json, wskazniki_lata.csv/.xlsx, figures/, "
+            "informacja_2025.html/.docx, notebooks/)") in lines
+
+
+def test_the_loading_line_agrees_with_the_number():
+    from pipeline.jobs.run import json_line, loading_line
+
+    db = Path("w.duckdb")
+    assert [loading_line(n, db) for n in (1, 2, 4, 5, 12, 22)] == [
+        f"Wczytywanie {n} {noun} do w.duckdb" for n, noun in
+        ((1, "eksportu"), (2, "eksportów"), (4, "eksportów"), (5, "eksportów"), (12, "eksportów"), (22, "eksportów"))]
+    assert json_line(Path("o"), [2025]) == f"zapisano {Path('o') / 'wskazniki_2025.json'}"
+    assert json_line(Path("o"), [2024, 2025]).startswith("zapisano 2 pliki JSON: ")
+    assert json_line(Path("o"), list(range(2001, 2006))).startswith("zapisano 5 plików JSON: ")
+
+
 def test_2024_figures_equal_the_seed_report(run_once):
     _, _, out = run_once
     figures = json.loads((out / "wskazniki_2024.json").read_text(encoding="utf-8"))
@@ -62,6 +88,11 @@ def test_running_again_changes_nothing(run_once):
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.count("already loaded") == 16
+    # without notebooks (and nothing loaded, so no quality report) the summary lists only what this run wrote
+    assert f"wyniki: {out} (wskazniki_RRRR.json, wskazniki_lata.csv/.xlsx, figures/, informacja_2025.html/.docx)" in \
+        proc.stdout.splitlines()
+    assert (f"notatniki pominięte (--no-notebooks): python -m pipeline notebooks --db {db} --out {out / 'notebooks'} je "
+            "wykona, z ewaluacją programu (ewaluacja_programu_2025.xlsx)") in proc.stdout
     after = snapshot(db)
     assert {k: v for k, v in after.items() if k != "raw.funding"} == {k: v for k, v in before.items() if k != "raw.funding"}
     assert after["raw.funding"] == before["raw.funding"]

@@ -304,7 +304,10 @@ def test_the_appendix_by_category(tmp_path, load_rows, db):
 
     load_rows(_cut_case())
     html_path, docx_path = _write(db, tmp_path)
-    rows = [[c.text.replace(NBSP, " ") for c in r.cells] for r in Document(str(docx_path)).tables[1].rows]
+    table = Document(str(docx_path)).tables[1]
+    # a category row is indented under its group (a paragraph indent, shown here as three spaces)
+    rows = [[("   " if c.paragraphs[0].paragraph_format.left_indent else "") + c.text.replace(NBSP, " ") for c in r.cells]
+            for r in table.rows]
     assert rows == [
         ["Kategoria", "Liczba"],
         ["Asystenci zatrudnieni w roku 2024 według formy zatrudnienia", "3"],       # A1, A2; A3 until 30 June
@@ -316,7 +319,8 @@ def test_the_appendix_by_category(tmp_path, load_rows, db):
         # R1: D1 a minor until 30 June; R2: D2; R3: four minors (D6 an adult); F4, F5, F6: none
         ["   bez dzieci niepełnoletnich", "3"], ["   1 dziecko", "2"], ["   2 dzieci", "0"], ["   3 dzieci", "0"],
         ["   4 i więcej dzieci", "1"],
-        ["Rodziny objęte wsparciem: wielodzietne", "6"], ["   wielodzietne", "1"], ["   pozostałe", "5"],
+        ["Rodziny objęte wsparciem: wielodzietne według oznaczenia w systemie ośrodka", "6"], ["   wielodzietne", "1"],
+        ["   pozostałe", "5"],
         ["Rodziny objęte wsparciem: zobowiązanie przez sąd", "6"], ["   zobowiązane przez sąd", "1"],
         ["   bez zobowiązania", "5"],
         ["Rodziny objęte wsparciem: ustawa „Za życiem”", "6"], ["   „Za życiem”", "1"], ["   pozostałe", "5"],
@@ -327,6 +331,106 @@ def test_the_appendix_by_category(tmp_path, load_rows, db):
         ["Asystentury trwające 31.12.2024 według czasu od rozpoczęcia", "4"], ["   poniżej 1 roku", "3"],
         ["   od 1 roku do 2 lat (poniżej 2)", "1"], ["   od 2 lat do 3 lat (poniżej 3)", "0"], ["   3 lata i dłużej", "0"],
     ]
+    assert all(run.bold for run in table.rows[1].cells[0].paragraphs[0].runs)   # a group's row is bold
+    assert not any(run.bold for run in table.rows[2].cells[0].paragraphs[0].runs)
     page = _plain(html_path.read_text(encoding="utf-8"))
     assert "Załącznik. Rodziny, asystentury i asystenci według kategorii sprawozdawczych" in page   # no problem recorded
+    # 3 dzieci + 4 i więcej = 0 + 1 = wielodzietne 1: the note says what the flag is, and no figures to reconcile
+    assert ("Wielodzietne: rodziny oznaczone jako wielodzietne w systemie ośrodka (pole „wielodzietna” ostatniego "
+            "eksportu), a nie policzone z liczby dzieci niepełnoletnich powyżej.") in page
     assert "według zdiagnozowanych problemów" not in page
+
+
+def test_one_template_drives_the_html_and_the_docx(report, tmp_path):
+    """A centre's informacja.html.j2 with its own title and section heading: both files change, the DOCX's XML too."""
+    import zipfile
+
+    from pipeline.cli import main
+
+    folder = tmp_path / "szablony"
+    assert main(["report", "--init-templates", str(folder)]) == 0
+    page = folder / "informacja.html.j2"
+    shipped = page.read_text(encoding="utf-8")
+    assert "the HTML *and* the DOCX are made from it" in shipped                 # the instructions come with it
+    changed = shipped.replace("<h1>Informacja o działaniach asystentów rodziny<br>{{ unit_name }}<br>w roku {{ year }}</h1>",
+                              "<h1>Sprawozdanie z pracy asystentów<br>Ośrodek Testowy<br>rok {{ year }}</h1>")
+    changed = changed.replace("<h2>3. Działania na rzecz rodziny i dziecka w roku {{ year }}</h2>",
+                              "<h2>3. Działania MOPS w roku {{ year }}</h2>\n<h3>Liczby</h3>\n<ul><li>pierwsza</li>"
+                              "<li><b>druga</b> pozycja</li></ul>")
+    assert changed.count("Ośrodek Testowy") == 1 and "Działania MOPS" in changed
+    page.write_text(changed, encoding="utf-8")
+    out = tmp_path / "out"
+    db = report[0].parent / "demo.duckdb"
+    assert main(["report", "--year", "2024", "--db", str(db), "--out", str(out), "--templates", str(folder)]) == 0
+    html = (out / "informacja_2024.html").read_text(encoding="utf-8")
+    assert f"<h1>Sprawozdanie z{NBSP}pracy asystentów<br>Ośrodek Testowy<br>rok 2024</h1>" in html
+    with zipfile.ZipFile(out / "informacja_2024.docx") as docx_zip:
+        xml = docx_zip.read("word/document.xml").decode("utf-8")
+    assert '<w:pStyle w:val="Title"/>' in xml
+    assert f"<w:t>Sprawozdanie z{NBSP}pracy asystentów</w:t><w:br/>" in xml and "<w:t>Ośrodek Testowy</w:t>" in xml
+    assert "ASYSTENTÓW RODZINY" not in xml and "Informacja o działaniach" not in xml   # nothing written in Python
+    assert "3. Działania MOPS w" in xml and "Działania na rzecz rodziny" not in xml
+    from docx import Document
+
+    doc = Document(str(out / "informacja_2024.docx"))
+    styled = [(p.style.name, p.text.replace(NBSP, " ")) for p in doc.paragraphs]
+    at = styled.index(("Heading 2", "3. Działania MOPS w roku 2024"))
+    assert styled[at + 1: at + 4] == [("Heading 3", "Liczby"), ("List Bullet", "pierwsza"), ("List Bullet", "druga pozycja")]
+    assert [r.bold for r in doc.paragraphs[at + 3].runs] == [True, None]
+    assert doc.styles["Title"].font.all_caps                                   # capitals as the page's CSS shows them
+    assert doc.core_properties.title == "Informacja o działaniach asystentów rodziny w roku 2024"   # the page's <title>
+
+
+def test_the_docx_has_what_the_html_has(report):
+    """Every paragraph and table cell of the page is in the DOCX, in the same order (one source, two files)."""
+    from docx import Document
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(report[0].read_text(encoding="utf-8"))
+    page = [_plain(" ".join(e.itertext())).strip() for e in tree.iter("h1", "h2", "p", "figcaption")]
+    doc = Document(str(report[1]))
+    words = [_plain(p.text.replace("\n", " ")).strip() for p in doc.paragraphs if p.text.strip()]
+    assert words == page
+    cells = [[_plain(td.text_content()).strip() for td in tr.iter("td", "th")] for tr in tree.iter("tr")]
+    assert cells == [[_plain(c.text).strip() for c in r.cells] for t in doc.tables for r in t.rows]
+    widths = [round(c.width.cm, 1) for c in doc.tables[0].columns]
+    assert widths == [9.5, 2.0, 2.0, 3.5]                                       # data-widths of the page's table
+    numbers = doc.tables[0].rows[1].cells[2].paragraphs[0]
+    assert numbers.alignment == 2                                               # class "n": right-aligned (RIGHT = 2)
+
+
+def test_large_families_note_says_what_it_counts_and_reconciles_the_figures():
+    from pipeline.outputs.annual.report import large_families_note
+
+    def note(three: int, four: int, flagged: int) -> str:
+        return large_families_note({"families_by_children": {"0": 5, "1": 4, "2": 3, "3": three, "4+": four},
+                                    "families_large": {"wielodzietne": flagged, "pozostałe": 30}})
+
+    definition = ("Wielodzietne: rodziny oznaczone jako wielodzietne w systemie ośrodka (pole „wielodzietna” ostatniego "
+                  "eksportu), a nie policzone z liczby dzieci niepełnoletnich powyżej")
+    assert note(18, 6, 24) == definition + "."                                 # they agree: nothing to reconcile
+    assert note(18, 6, 23) == definition + ("; dlatego rodzin z trojgiem i więcej dzieci niepełnoletnich (3 dzieci oraz "
+                                            "4 i więcej dzieci) jest 24, a oznaczonych jako wielodzietne 23.")
+    assert note(18, 6, 25).endswith("jest 24, a oznaczonych jako wielodzietne 25.")
+
+
+def test_the_appendix_figures_agree_with_its_note(report):
+    """The demo's 2024 appendix: the note's figures are the table's (3 dzieci + 4 i więcej; wielodzietne)."""
+    from docx import Document
+
+    rows = {}
+    group = ""
+    for r in Document(str(report[1])).tables[1].rows[1:]:
+        label, value = (_plain(c.text).strip() for c in r.cells)
+        if not r.cells[0].paragraphs[0].paragraph_format.left_indent:
+            group = label
+        rows[(group, label)] = int(value.replace(" ", ""))
+    children = "Rodziny objęte wsparciem według liczby dzieci niepełnoletnich"
+    three_or_more = rows[(children, "3 dzieci")] + rows[(children, "4 i więcej dzieci")]
+    flagged = rows[("Rodziny objęte wsparciem: wielodzietne według oznaczenia w systemie ośrodka", "wielodzietne")]
+    text = _plain(report[0].read_text(encoding="utf-8"))
+    assert "pole „wielodzietna” ostatniego eksportu" in text
+    if three_or_more != flagged:
+        assert f"jest {three_or_more}, a oznaczonych jako wielodzietne {flagged}." in text
+    else:
+        assert "a oznaczonych jako wielodzietne" not in text

@@ -68,3 +68,35 @@ def test_one_year_with_out_writes_a_csv_for_polish_excel(covered, tmp_path):
 def test_out_must_be_xlsx_or_csv(covered, tmp_path, capsys):
     assert main(["indicators", "--year", "2023", "--db", str(covered), "--out", str(tmp_path / "t.txt")]) == 2
     assert "plik .xlsx albo .csv" in capsys.readouterr().err
+
+
+def test_the_trend_file_has_the_problem_columns_of_the_printed_trend(db, load_rows, tmp_path, capsys):
+    """2023: R1 (ubóstwo, alkoholizm); 2024: R2 (ubóstwo): the same `problem: …` columns as printed, in both files."""
+    rows = {"asystenci": [assistant("A1", "2020-01-01")], "rodziny": [family("R1"), family("R2")],
+            "asystentury": [episode("E1", "R1", "2023-01-01", "2023-11-01"), episode("E2", "R2", "2024-05-01")],
+            "problemy": [{"id_problemu": "B1", "id_asystentury": "E1", "problem": "ubóstwo"},
+                         {"id_problemu": "B2", "id_asystentury": "E1", "problem": "alkoholizm"},
+                         {"id_problemu": "B3", "id_asystentury": "E2", "problem": "ubóstwo"}]}
+    load_rows(rows, start="2023-01-01", end="2024-12-31")
+    assert main(["indicators", "--years", "2023-2024", "--db", str(db)]) == 0
+    printed = capsys.readouterr().out.splitlines()[0].split(",")
+    problems = [h for h in printed if h.startswith("problem: ")]
+    assert problems[:2] == ["problem: ubóstwo", "problem: bezrobocie"] and "problem: alkoholizm" in problems
+    csv_path, xlsx_path = tmp_path / "trend.csv", tmp_path / "trend.xlsx"
+    for out in (csv_path, xlsx_path):
+        assert main(["indicators", "--years", "2023-2024", "--db", str(db), "--out", str(out)]) == 0
+    header, y2023, y2024 = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    columns = header.split(";")
+    assert [h for h in columns if h.startswith("problem: ")] == problems
+    cells = {y: dict(zip(columns, line.split(";"), strict=True)) for y, line in ((2023, y2023), (2024, y2024))}
+    assert (cells[2023]["problem: ubóstwo"], cells[2023]["problem: alkoholizm"], cells[2023]["problem: bezrobocie"]) == \
+        ("1", "1", "0")
+    assert (cells[2024]["problem: ubóstwo"], cells[2024]["problem: alkoholizm"]) == ("1", "0")
+    book = load_workbook(xlsx_path)
+    ws = book["wskaźniki"]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("problem: alkoholizm") + 1
+    assert ws.cell(2, col).value == 1 and ws.cell(3, col).value == 0 and ws.cell(2, col).number_format == "#,##0"
+    definitions = {r[1]: r[2] for r in book["definicje"].iter_rows(min_row=2, values_only=True)}
+    assert definitions["families_by_problem:alkoholizm"].startswith(
+        "rodziny według zdiagnozowanych problemów, kategoria „alkoholizm”: dla każdego problemu rodziny z asystenturą")

@@ -21,7 +21,7 @@ from pipeline.warehouse.funding import load_funding
 
 EVALUATION = ("ewaluacja programu: notatnik notebooks/04_ewaluacja_programu.py; python -m pipeline notebooks "
               "(albo run) zapisuje go jako <folder>/04_ewaluacja_programu.html z tabelą kosztów "
-              "<folder>/ewaluacja_programu.xlsx (domyślnie reports/notebooks/)")
+              "<folder>/ewaluacja_programu_RRRR.xlsx (RRRR: rok informacji; domyślnie reports/notebooks/)")
 
 
 def funding_summary(frame: pl.DataFrame) -> list[str]:
@@ -37,8 +37,9 @@ def funding_summary(frame: pl.DataFrame) -> list[str]:
     return lines
 
 
-def load_funding_file(db: Path, path: Path) -> bool:
-    """Check and load finansowanie.csv; print what happened; False when it was rejected."""
+def load_funding_file(db: Path, path: Path, hint: str | None = EVALUATION) -> bool:
+    """Check and load finansowanie.csv; print what happened (and `hint`: where the evaluation is; `run` names the files
+    it writes itself); False when it was rejected."""
     name = shown_name(path.name, "plik", 1)
     try:
         frame = read_funding(path)
@@ -58,5 +59,6 @@ def load_funding_file(db: Path, path: Path) -> bool:
           + (f" ({units} {form(units, 'jednostka', 'jednostki', 'jednostek')})" if units > 1 else ""))
     for line in funding_summary(frame):
         print(line)
-    print(EVALUATION)
+    if hint:
+        print(hint)
     return True

@@ -33,12 +33,14 @@ def _step(message: str) -> None:
 
 
 def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: bool = True) -> int:
-    """Run the whole pipeline; return the exit code (1 when an export was rejected)."""
+    """Run the whole pipeline; return the exit code (1 when an export was rejected).
+
+    Each step names the files it wrote; the summary lists the folder's outputs of this run only."""
     started = time.monotonic()
     on_demo = not paths
     paths = paths or demo_exports()
     n = len(paths)
-    _step(f"Wczytywanie {number(n)} {form(n, 'eksportu', 'eksportów', 'eksportów')} do {db}")
+    _step(loading_line(n, db))
     with IngestProgress(n) as progress:
         results = ingest(paths, IngestOptions(db=db, reports=out / "quality", caseload_limit=caseload_limit,
                                               on_stage=progress.stage), on_result=progress)
@@ -46,8 +48,9 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
         print(summary(results, n), flush=True)
     rejected = [r for r in results if r.outcome == "rejected"]
     failed = False  # a notebook stopped on an error
-    if on_demo and FUNDING_FILE.exists():
-        load_funding_file(db, FUNDING_FILE)
+    funded = on_demo and FUNDING_FILE.exists() and load_funding_file(db, FUNDING_FILE, hint=None)
+    # what the summary lists: a quality report is written for each export loaded or rejected now
+    written: list[str] = ["quality/"] if any(r.outcome != "already loaded" for r in results) else []
     con = connect(db, read_only=True)
     try:
         years = coverage.data_years(con)
@@ -61,20 +64,23 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
         if values:
             from pipeline.outputs.figures.trend import write_trend
 
-            trend = registry.trend_frame(values)
-            write_trend(out / "wskazniki_lata.csv", values)
-            write_trend(out / "wskazniki_lata.xlsx", values)
+            print(json_line(out, sorted(values)))
+            for name in ("wskazniki_lata.csv", "wskazniki_lata.xlsx"):
+                print(f"zapisano {write_trend(out / name, values)}")
+            written += ["wskazniki_RRRR.json", "wskazniki_lata.csv/.xlsx"]
             _step("Wykresy")
             from pipeline.outputs.charts import save_trend_charts
 
-            charts = save_trend_charts(trend, out / "figures")
+            charts = save_trend_charts(registry.trend_frame(values), out / "figures")
             print(f"zapisano {len(charts)} wykresów (PNG, SVG, HTML) w {out / 'figures'}")
+            written.append("figures/")
         if report_year is not None:
             _step(f"Informacja roczna za {report_year}")
             from pipeline.outputs.annual.report import write_report
 
             for path in write_report(con, report_year, None, out, caseload_limit, values):
                 print(f"zapisano {path}")
+            written.append(f"informacja_{report_year}.html/.docx")
     finally:
         con.close()
     if notebooks and report_year is not None:
@@ -84,14 +90,34 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
         try:
             for path in run_notebooks(db, report_year, None, out / "notebooks", caseload_limit=caseload_limit):
                 print(f"zapisano {path}")
+            written.append("notebooks/")
         except NotebookFailed as e:
             print(f"błąd: {e}", file=sys.stderr)
             failed = True
+        evaluation = out / "notebooks" / f"ewaluacja_programu_{report_year}.xlsx"
+        if evaluation.exists():
+            print(f"zapisano {evaluation} (koszty programu „Asystent rodziny”, notatnik 04)")
     _step("Podsumowanie")
     print(f"magazyn danych: {db}")
-    print(f"wyniki: {out} (wskazniki_RRRR.json, wskazniki_lata.csv/.xlsx, figures/, informacja_RRRR.html/.docx, "
-          f"notebooks/, quality/)")
+    print(f"wyniki: {out}" + (f" ({', '.join(written)})" if written else ""))
+    if not notebooks and report_year is not None:
+        print(f"notatniki pominięte (--no-notebooks): python -m pipeline notebooks --db {db} --out {out / 'notebooks'} "
+              + (f"je wykona, z ewaluacją programu (ewaluacja_programu_{report_year}.xlsx)" if funded else "je wykona"))
     print(f"czas: {time.monotonic() - started:.0f} s")
     if rejected:
         print(f"uwaga: odrzucono {count(len(rejected), 'eksport')}; szczegóły w {out / 'quality'}", file=sys.stderr)
     return 1 if rejected or failed else 0
+
+
+def loading_line(n: int, db: Path) -> str:
+    """'Wczytywanie 1 eksportu do DB', '… 3 eksportów …', '… 22 eksportów …' (genitive after 'wczytywanie')."""
+    return f"Wczytywanie {number(n)} {form(n, 'eksportu', 'eksportów', 'eksportów')} do {db}"
+
+
+def json_line(out: Path, years: list[int]) -> str:
+    """The line naming the year files: 'zapisano 14 plików JSON: OUT/wskazniki_2012.json … wskazniki_2025.json'."""
+    first, last = out / f"wskazniki_{years[0]}.json", f"wskazniki_{years[-1]}.json"
+    if len(years) == 1:
+        return f"zapisano {first}"
+    k = len(years)
+    return f"zapisano {number(k)} {form(k, 'plik', 'pliki', 'plików')} JSON: {first} … {last}"

@@ -8,6 +8,7 @@ as its own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -20,6 +21,9 @@ from pipeline.outputs.templating import document_text
 LANGUAGE = "pl-PL"
 FONT = "Times New Roman"
 HEADING_SIZES = {"Title": 14, "Heading 1": 13, "Heading 2": 12, "Heading 3": 12}
+NOTE_SIZE = 9  # pt: notes, the source line, the definitions
+CAPTION_SIZE = 10  # pt: a figure's caption
+TABLE_SIZE = 10  # pt: table cells
 _THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -73,6 +77,7 @@ def sober_styles(doc: Any) -> None:
         fmt.keep_with_next, fmt.space_before, fmt.space_after = True, Pt(12), Pt(6)
         if name == "Title":
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            style.font.all_caps = True  # as the page's h1 { text-transform: uppercase }
             border = style.element.get_or_add_pPr().find(qn("w:pBdr"))
             if border is not None:  # the default template underlines the title in blue
                 style.element.get_or_add_pPr().remove(border)
@@ -113,49 +118,56 @@ def page_numbers(section: Any) -> None:
         run.font.size = Pt(9)
 
 
-def repeat_as_header(row: Any) -> None:
-    """The table row is repeated at the top of every page the table spans, and never split across pages."""
-    tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader"):
-        tr_pr.append(OxmlElement(tag))
-
-
 def keep_with_next(paragraph: Any) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
-def note(doc: Any, text: str, size: int = 9) -> Any:
-    """A small note paragraph (source line, definitions, a comparison left out)."""
+def note(doc: Any, text: str, size: int = NOTE_SIZE) -> Any:
+    """A small note paragraph (source line, definitions, a comparison left out); `text` "" leaves it for the caller."""
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    run = paragraph.add_run(document_text(text))
-    run.font.size = Pt(size)
+    if text:
+        paragraph.add_run(document_text(text)).font.size = Pt(size)
     return paragraph
 
 
-def table(doc: Any, rows: list[tuple[str, ...]], widths_cm: tuple[float, ...], bold_rows: set[int] | None = None) -> Any:
-    """A grid table: the first row is the header (bold, repeated on every page), numbers right-aligned from the second
-    column on, 10 pt; `bold_rows` (indexes into `rows`) are bold too.  Column and cell widths are both set: LibreOffice
-    reads the column widths, Word the cell widths."""
-    from docx.shared import Cm
+@dataclass
+class Cell:
+    """A table cell: its text segments (docx_from_html.Segment: text, bold, italic; text None a line break)."""
 
-    grid = doc.add_table(rows=1, cols=len(widths_cm))
+    parts: list[Any] = field(default_factory=list)
+    right: bool = False  # a number: right-aligned
+    indent: bool = False  # a category under its group's heading row
+
+
+def grid_table(doc: Any, rows: list[list[Cell]], widths_cm: tuple[float, ...], header_rows: int = 1) -> Any:
+    """A grid table of `rows`, 10 pt; the first `header_rows` rows repeated at the top of every page; rows never split.
+    Column and cell widths are both set: LibreOffice reads the column widths, Word the cell widths."""
+    grid = doc.add_table(rows=len(rows), cols=len(widths_cm))
     grid.style = "Table Grid"
     grid.autofit = False
     widths = [Cm(w) for w in widths_cm]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
-    bold = {0} | (bold_rows or set())
     for i, values in enumerate(rows):
-        cells = grid.rows[0].cells if i == 0 else grid.add_row().cells
-        for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
+        for j, (cell, spec) in enumerate(zip(grid.rows[i].cells, values, strict=True)):
             cell.width = widths[j]
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
-            run = paragraph.add_run(document_text(text))
-            run.font.size = Pt(10)
-            run.bold = i in bold
-            if j > 0:
+            if spec.indent:
+                paragraph.paragraph_format.left_indent = Cm(0.5)
+            if spec.right:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    repeat_as_header(grid.rows[0])
+            for part in spec.parts:
+                if part.text is None:
+                    (paragraph.runs[-1] if paragraph.runs else paragraph.add_run()).add_break()
+                    continue
+                run = paragraph.add_run(document_text(part.text))
+                run.font.size = Pt(TABLE_SIZE)
+                run.bold = part.bold or None
+                run.italic = part.italic or None
+        tr_pr = grid.rows[i]._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if i < header_rows:
+            tr_pr.append(OxmlElement("w:tblHeader"))
     return grid

@@ -5,8 +5,12 @@ touching Python; `report --init-templates DIR` copies the shipped templates to D
 `report --templates DIR` uses them, e.g. with the centre's own sections 1, 2 and 4 in
 informacja_wstep.j2 and informacja_podsumowanie.j2); every number comes from the
 indicator registry, computed by the caller once (`run` passes the values it has
-already computed for every year).  One-letter words are bound to the next word with a
-non-breaking space in both files (Polish typography).
+already computed for every year).  The page (templates/informacja.html.j2) is the one source of
+both files: the DOCX is the rendered HTML read element by element (docx_from_html), so a title or a
+section the centre changes in its template changes the DOCX too.  A new section is a text template
+(REPORT_TEMPLATES, so that --init-templates copies it) and one `{{ blocks(section("name.j2")) }}`
+line in the page.  One-letter words are bound to the next word with a non-breaking space in both
+files (Polish typography).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.indicators import coverage, registry
 from pipeline.indicators.breakdowns import completed_projects, compute_stock_and_breakdowns, duration_buckets
 from pipeline.outputs import formats, templating
-from pipeline.outputs.annual import facts
+from pipeline.outputs.annual import facts, phrases
 from pipeline.outputs.wording import CATEGORY_LABELS, duration_label, indicator_rows, problem_rows
 from pipeline.warehouse.units import loaded_units, unit_name, unit_names
 
@@ -38,6 +42,7 @@ HELPERS = {name: getattr(grammar, name) for name in
            ("count", "number", "form", "in_cases", "among_them", "assistants_employed", "with_families", "noun_after",
             "group_meetings", "children_took_part", "from_families", "joined")}
 HELPERS["money"] = formats.money
+HELPERS["returns_home"] = phrases.returns_home
 LEADING_PROBLEMS = 3  # the problems named in the text (more when tied with the last); the appendix lists all
 REPORT_FIGURES = {
     "rodziny_i_dzieci": "Rodziny objęte wsparciem asystenta i dzieci w tych rodzinach",
@@ -219,7 +224,7 @@ def breakdown_table(data: ReportData) -> list[dict]:
     group(f"Asystenci zatrudnieni 31.12.{data.year} według formy zatrudnienia",
           margin(b["assistants_by_employment_at_end"], True))
     group("Rodziny objęte wsparciem według liczby dzieci niepełnoletnich", b["families_by_children"], CATEGORY_LABELS)
-    group("Rodziny objęte wsparciem: wielodzietne", b["families_large"])
+    group(LARGE_TITLE, b["families_large"])
     group("Rodziny objęte wsparciem: zobowiązanie przez sąd", b["families_by_court_obligation"])
     group("Rodziny objęte wsparciem: ustawa „Za życiem”", b["families_by_za_zyciem"])
     labels = {k: duration_label(k) for k in duration_buckets()}
@@ -232,30 +237,28 @@ BREAKDOWNS_NOTE = grammar.bind_short_words(
     "Rodziny objęte wsparciem: z asystenturą trwającą choć jeden dzień roku; dzieci niepełnoletnie liczone w dniach roku "
     "z trwającą asystenturą; czas trwania asystentury w pełnych latach współpracy; forma zatrudnienia i system czasu pracy "
     "według ostatniego eksportu.")
+LARGE_TITLE = "Rodziny objęte wsparciem: wielodzietne według oznaczenia w systemie ośrodka"
 
 
-def _docx_breakdowns(doc, title: str, rows: list[dict]) -> None:
-    """The categories appendix as a two-column table (headings of the groups in bold)."""
-    from pipeline.outputs.annual import docx_style
+def large_families_note(breakdowns: dict) -> str:
+    """What "wielodzietne" counts (the export's flag, not the children counted above) and, where the two differ, both
+    figures side by side, so that the page explains its own numbers."""
+    by_children = breakdowns["families_by_children"]
+    three_or_more = by_children.get("3", 0) + by_children.get("4+", 0)
+    flagged = breakdowns["families_large"].get("wielodzietne", 0)
+    text = ("Wielodzietne: rodziny oznaczone jako wielodzietne w systemie ośrodka (pole „wielodzietna” ostatniego "
+            "eksportu), a nie policzone z liczby dzieci niepełnoletnich powyżej")
+    if flagged != three_or_more:
+        text += (f"; dlatego rodzin z trojgiem i więcej dzieci niepełnoletnich (3 dzieci oraz 4 i więcej dzieci) jest "
+                 f"{formats.count(three_or_more)}, a oznaczonych jako wielodzietne {formats.count(flagged)}")
+    return text + "."
 
-    if not rows:
-        return
-    docx_style.keep_with_next(doc.add_heading(title, level=2))
-    lines = [("Kategoria", "Liczba")] + [(("" if r["head"] else "   ") + r["label"], r["count"]) for r in rows]
-    docx_style.table(doc, lines, (13.0, 4.0), bold_rows={i for i, r in enumerate(rows, start=1) if r["head"]})
-    docx_style.note(doc, BREAKDOWNS_NOTE)
 
-
-def _docx_problems(doc, rows: list[dict], title: str = "") -> None:
-    """The appendix table of families by problem (left out when no problem was recorded)."""
-    from pipeline.outputs.annual import docx_style
-
-    if not rows:
-        return
-    docx_style.keep_with_next(doc.add_heading(title or PROBLEMS_TITLE, level=2))
-    lines = [("Problem", "Rodziny", "% rodzin objętych wsparciem")] + [(r["problem"], r["families"], r["share"]) for r in rows]
-    docx_style.table(doc, lines, (10.0, 2.5, 4.5))
-    docx_style.note(doc, PROBLEMS_NOTE)
+def breakdowns_note(data: ReportData) -> str:
+    """The note under the categories appendix: how its figures are counted."""
+    if not data.breakdowns:
+        return BREAKDOWNS_NOTE
+    return grammar.bind_short_words(BREAKDOWNS_NOTE + " " + large_families_note(data.breakdowns))
 
 
 def _figures(trend: pl.DataFrame, year: int, out: Path) -> list[dict]:
@@ -280,70 +283,33 @@ def bind_html(html: str) -> str:
                    _TEXT_NODE.sub(lambda m: ">" + grammar.bind_short_words(m.group(1)) + "<", part) for part in parts)
 
 
-def write_html(path: Path, data: ReportData, paras: list[str], table: list[dict], figs: list[dict]) -> Path:
-    html = _environments(data.templates)[1].get_template("informacja.html.j2").render(
+def render_html(data: ReportData, paras: list[str], table: list[dict], figs: list[dict]) -> str:
+    """The page of the annual information from informacja.html.j2: the one source of the HTML and of the DOCX.
+
+    Besides the figures the template gets `section(name)`: a text template of the centre (informacja_wstep.j2, ...)
+    rendered as blocks ({kind: heading|paragraph, text}) — a new section is one `{{ blocks(section("...j2")) }}` line."""
+    template = _environments(data.templates)[1].get_template("informacja.html.j2")
+    html = template.render(
         year=data.year, unit_name=data.unit_name, paragraphs=paras, table=table, figures=figs,
+        section=lambda name: own_section(data, name),
         intro=own_section(data, "informacja_wstep.j2"), summary=own_section(data, "informacja_podsumowanie.j2"),
         definitions=definitions(table), previous_note=data.previous_note, source=source_line(data),
         problems=problem_table(data), problems_title=appendix_titles(data)[1], problems_note=PROBLEMS_NOTE,
-        breakdowns=breakdown_table(data), breakdowns_title=appendix_titles(data)[0], breakdowns_note=BREAKDOWNS_NOTE,
+        breakdowns=breakdown_table(data), breakdowns_title=appendix_titles(data)[0], breakdowns_note=breakdowns_note(data),
     )
-    path.write_text(bind_html(html), encoding="utf-8")
+    return bind_html(html)
+
+
+def write_html(path: Path, page: str) -> Path:
+    path.write_text(page, encoding="utf-8")
     return path
 
 
-def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict], figs: list[dict]) -> Path:
-    """An editable Word document with the same text, table, definitions, figures and source line as the HTML."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
+def write_docx(path: Path, page: str) -> Path:
+    """An editable Word document of the same page: every heading, sentence, table and figure of the HTML."""
+    from pipeline.outputs.annual.docx_from_html import write_docx_from_html
 
-    from pipeline.outputs.annual import docx_style
-
-    bind = grammar.bind_short_words
-    doc = Document()
-    docx_style.a4_page(doc.sections[0])
-    docx_style.sober_styles(doc)
-    docx_style.set_language(doc)
-    docx_style.page_numbers(doc.sections[0])
-    title = doc.add_paragraph(bind(f"INFORMACJA O DZIAŁANIACH ASYSTENTÓW RODZINY\n{data.unit_name}\nW ROKU {data.year}"),
-                              style="Title")
-    docx_style.keep_with_next(title)
-
-    def text_paragraph(text: str) -> None:
-        p = doc.add_paragraph(text)
-        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        p.paragraph_format.first_line_indent = Cm(1.25)
-
-    def own_blocks(name: str) -> None:
-        for block in own_section(data, name):
-            doc.add_heading(block["text"], level=2) if block["kind"] == "heading" else text_paragraph(block["text"])
-
-    own_blocks("informacja_wstep.j2")
-    doc.add_heading(bind(f"3. Działania na rzecz rodziny i dziecka w roku {data.year}"), level=2)
-    for text in paras:
-        text_paragraph(text)
-    doc.add_heading("Zestawienie wskaźników", level=2)
-    rows = [("Wskaźnik", str(data.year - 1), str(data.year), "Zmiana")]
-    rows += [(bind(row["label"]), row["previous"], row["current"], row["change"]) for row in table]
-    docx_style.table(doc, rows, (9.5, 2.0, 2.0, 3.5))
-    if data.previous_note:
-        docx_style.note(doc, bind(data.previous_note))
-    docx_style.note(doc, "Definicje wskaźników: " + "; ".join(f"{label} — {text}" for label, text in definitions(table)) + ".")
-    for fig in figs:
-        picture = doc.add_paragraph()
-        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        picture.add_run().add_picture(str(fig["path"]), width=Cm(16))
-        docx_style.keep_with_next(picture)
-        caption = doc.add_paragraph(bind(fig["caption"]))
-        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    own_blocks("informacja_podsumowanie.j2")
-    _docx_breakdowns(doc, appendix_titles(data)[0], breakdown_table(data))
-    _docx_problems(doc, problem_table(data), appendix_titles(data)[1])
-    docx_style.note(doc, source_line(data))
-    doc.core_properties.title = f"Informacja o działaniach asystentów rodziny w roku {data.year}"
-    doc.save(str(path))
-    return path
+    return write_docx_from_html(path, page)
 
 
 def write_report(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, out: Path,
@@ -359,9 +325,6 @@ def write_report(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, ou
     out.mkdir(parents=True, exist_ok=True)
     data = report_data(con, year, unit, limit, values_by_year, templates)
     figs = _figures(registry.trend_frame({y: values_by_year[y] for y in years}), year, out) if years else []
-    paras, table = paragraphs(data), summary_table(data)
+    page = render_html(data, paragraphs(data), summary_table(data), figs)
     suffix = f"_{unit}" if unit else ""
-    return [
-        write_html(out / f"informacja_{year}{suffix}.html", data, paras, table, figs),
-        write_docx(out / f"informacja_{year}{suffix}.docx", data, paras, table, figs),
-    ]
+    return [write_html(out / f"informacja_{year}{suffix}.html", page), write_docx(out / f"informacja_{year}{suffix}.docx", page)]

@@ -169,12 +169,20 @@ def comparison_sentences(costs: pl.DataFrame, year: int, window: int = DEFAULT_W
         main = ("większą część wzrostu dały środki własne" if rise > w["programme"]
                 else "większą część wzrostu dał program")
         out.append(f"Środki własne ośrodka wzrosły ({own}, {_signed(own_change)}), a {grant}: {main}.")
-    fam = w["families_supported"] - b["families_supported"]
-    how = "więcej" if fam > 0 else "mniej" if fam < 0 else "tyle samo"
-    out.append(f"Średnio rocznie wsparciem objęto {_families(w['families_supported'], 1)} z programem wobec "
-               f"{_families(b['families_supported'], 1)} przed programem ({how}).")
+    out.append(families_sentence(w["families_supported"], b["families_supported"]))
     out.append(_goal_rate_sentence(b, w))
     return out
+
+
+def families_sentence(with_programme: float, before: float) -> str:
+    """Families a year on average, with vs before the programme, and by how many more or fewer (one decimal: a decimal
+    fraction takes the genitive singular, "68,0 rodziny", "o 1,7 rodziny więcej")."""
+    text = (f"Średnio rocznie wsparciem objęto {_families(with_programme, 1)} z programem wobec "
+            f"{_families(before, 1)} przed programem")
+    difference = round(with_programme, 1) - round(before, 1)
+    if round(difference, 1) == 0:
+        return text + ", czyli tyle samo."
+    return text + f", czyli o {_families(abs(difference), 1)} {'więcej' if difference > 0 else 'mniej'}."
 
 
 def _goal_rate_sentence(b: dict, w: dict) -> str:

@@ -1,8 +1,8 @@
 """The indicators by year as a table for people: an Excel workbook or a CSV for Polish Excel.
 
 One row per year, one column per indicator under its Polish label (the registry's), closures by
-reason as extra columns; the workbook has a second sheet `definicje` (label, key, definition).  The
-JSON of `indicators --format json` stays the machine format.
+reason and families by problem as extra columns (`zakończone: …`, `problem: …`, as the printed trend); the workbook has a second sheet
+`definicje` (label, key, definition).  The JSON of `indicators --format json` stays the machine format.
 """
 
 from __future__ import annotations
@@ -23,10 +23,13 @@ EMPTY_NOTE = ("Puste pole: wartość nie istnieje (mediana czasu trwania, gdy w 
 
 
 def trend_columns() -> list[Column]:
-    """The trend table's columns: year, every indicator, closures by reason."""
+    """The trend table's columns: year, every indicator, closures by reason, each breakdown's categories (families by
+    problem: `problem: ubóstwo`, the column registry.trend_frame names so)."""
     columns = [Column("year", "rok", "year", width=8)]
     columns += [Column(i.key, i.label, "decimal" if i.decimals else "count", width=18) for i in registry.INDICATORS]
     columns += [Column(f"{REASON_PREFIX}{r}", f"zakończone: {r}", "count", width=18) for r in registry.CLOSURE_REASONS]
+    columns += [Column(f"{b.column}: {c}", f"{b.column}: {c}", "count", width=18)
+                for b in registry.BREAKDOWNS for c in b.categories]
     return columns
 
 
@@ -38,6 +41,8 @@ def definitions_frame() -> pl.DataFrame:
               "definition": f"rodziny, z którymi zakończono asystenturę w okresie z przyczyny „{r}” (rodzina z dwiema "
                             "asystenturami zakończonymi z dwóch przyczyn liczy się przy każdej)"}
              for r in registry.CLOSURE_REASONS]
+    rows += [{"label": f"{b.column}: {c}", "key": f"{b.key}:{c}", "definition": f"{b.label}, kategoria „{c}”: {b.definicja}"}
+             for b in registry.BREAKDOWNS for c in b.categories]
     return pl.DataFrame(rows)
 
 
