@@ -28,6 +28,7 @@ lab: install
 	$(PY) -m pipeline.outputs.notebooks.lab $(VENV)/share/jupyter/lab/settings
 	@echo "JupyterLab: otwórz adres z tokenem wypisany poniżej (http://127.0.0.1:$(LAB_PORT)/lab?token=…)"
 	cd notebooks && $(abspath $(VENV))/bin/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
+		--ServerApp.contents_manager_class=pipeline.outputs.notebooks.lab.ContentsManager \
 		$$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 test: install
