@@ -219,3 +219,13 @@ def test_double_click_path_renders_notebook_cells_in_a_browser(opened_in_browser
 def test_opening_a_notebook_does_not_mark_it_modified(opened_in_browser) -> None:
     body = opened_in_browser[opened_in_browser.index("<body"):]
     assert "jp-mod-dirty" not in _document_tab(body, f"{NOTEBOOK}.py").split()
+
+
+def test_server_config_selects_the_contents_manager_for_a_plain_jupyter_lab(tmp_path: Path) -> None:
+    from pipeline.outputs.notebooks.lab import write_server_config
+
+    first = write_server_config(tmp_path).read_text(encoding="utf-8")
+    config = write_server_config(tmp_path)
+    assert config == tmp_path / "etc" / "jupyter" / "jupyter_server_config.d" / "asystenci_rodziny.json"
+    assert config.read_text(encoding="utf-8") == first
+    assert json.loads(first) == {"ServerApp": {"contents_manager_class": "pipeline.outputs.notebooks.lab.ContentsManager"}}

@@ -98,3 +98,15 @@ def test_every_environment_is_sandboxed_and_strict():
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "pipeline").rglob("*.py")
                        if p.name != "templating.py")
     assert "Environment(" not in source   # environments are made in one place: pipeline/outputs/templating.py
+
+
+def test_document_text_keeps_a_macros_html_as_html() -> None:
+    """finalize runs on every printed value: a macro's Markup must stay Markup (else autoescape writes &lt;h2&gt;)."""
+    from markupsafe import Markup
+
+    from pipeline.outputs.templating import document_text
+
+    cleaned = document_text(Markup("<h2>1. Wprowadzenie\x1b</h2>"))
+    assert isinstance(cleaned, Markup) and cleaned == "<h2>1. Wprowadzenie</h2>"
+    plain = document_text("tytuł\x0bprojektu\x00")
+    assert plain == "tytuł projektu" and not isinstance(plain, Markup)

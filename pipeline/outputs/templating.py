@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, StrictUndefined, TemplateNotFound
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from pipeline.problems import ExportRejected, Problem
 from pipeline.read.user_files import (
@@ -44,7 +45,8 @@ def document_text(value: Any) -> Any:
     form feed becomes a space); anything that is not a text is returned as it is."""
     if not isinstance(value, str):
         return value
-    return _XML_INVALID.sub("", _BREAKS.sub(" ", value))
+    cleaned = _XML_INVALID.sub("", _BREAKS.sub(" ", value))
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned  # a macro's HTML stays HTML (not escaped again)
 
 
 class TemplateFailed(Exception):

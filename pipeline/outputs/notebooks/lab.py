@@ -14,6 +14,7 @@ write is a no-op; jupytext still writes the .py without them, so a save leaves n
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,18 @@ def write_default_viewer(settings_dir: Path) -> Path:
     return settings_file
 
 
+def write_server_config(prefix: Path) -> Path:
+    """Select ContentsManager for every `jupyter lab` of the environment at `prefix` (the venv), also one started
+    by hand in `notebooks/` without `make lab`: `prefix/etc/jupyter/jupyter_server_config.d/asystenci_rodziny.json`.
+    Idempotent; the user's home is left alone. Returns the file."""
+    config_file = Path(prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "asystenci_rodziny.json"
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    manager = CONTENTS_MANAGER.split("=", 1)[1]
+    config_file.write_text(json.dumps({"ServerApp": {"contents_manager_class": manager}}, indent=2) + "\n",
+                           encoding="utf-8")
+    return config_file
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m pipeline.outputs.notebooks.lab SETTINGS_DIR`: write the overrides, say where."""
     args = sys.argv[1:] if argv is None else argv
@@ -95,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     settings_file = write_default_viewer(Path(args[0]))
-    print(f"JupyterLab: pliki .py otwierają się jako notatniki (ustawienie w {settings_file})")
+    config_file = write_server_config(Path(sys.prefix))
+    print(f"JupyterLab: pliki .py otwierają się jako notatniki (ustawienie w {settings_file}; "
+          f"otwarcie nie oznacza notatnika jako zmienionego: {config_file})")
     return 0
 
 
