@@ -110,14 +110,17 @@ def template(args: argparse.Namespace) -> int:
         return EXIT_OK
     from pipeline.read.export import read_export
 
+    from pipeline.read.names import safe_name
+
     (source,) = existing_paths([args.fill])
+    shown = safe_name(source.name) or "podanego (nazwy nie pokazujemy: może zawierać dane osobowe)"
     data = read_export(source)
     if data.problems or data.meta is None:
-        print(f"nie wypełniono szablonu: eksportu {source.name} nie da się odczytać bez błędów", file=sys.stderr)
+        print(f"nie wypełniono szablonu: eksportu {shown} nie da się odczytać bez błędów", file=sys.stderr)
         for p in data.problems:
             print(f"    - {p.describe()}", file=sys.stderr)
         return EXIT_REJECTED
-    print(f"zapisano {fill_from_export(out, data)} (dane z {source.name})")
+    print(f"zapisano {fill_from_export(out, data)} (dane z eksportu {shown})")
     return EXIT_OK
 
 
