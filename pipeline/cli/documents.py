@@ -109,7 +109,6 @@ def template(args: argparse.Namespace) -> int:
         print(f"zapisano {write_template(out)}")
         return EXIT_OK
     from pipeline.read.export import read_export
-
     from pipeline.read.names import safe_name
 
     (source,) = existing_paths([args.fill])
