@@ -128,10 +128,11 @@ def arrivals_active(daily_rate: np.ndarray, curve: Curve) -> np.ndarray:
 
 
 def fte_needed(peak: float, limit: int) -> int:
-    """The FTE so that `peak` families at once stay within `limit` families per FTE: ceil(peak / limit)."""
+    """The FTE so that `peak` families at once stay within `limit` families per FTE: ceil(peak / limit), the peak
+    first rounded to whole families (half up)."""
     if limit < 1:
         raise ValueError("the caseload limit must be at least 1")
-    return math.ceil(round(peak) / limit)
+    return math.ceil(math.floor(peak + 0.5) / limit)
 
 
 # ---------------------------------------------------------------- the monthly rate of new families
