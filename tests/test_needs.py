@@ -314,3 +314,79 @@ def test_a_unit_with_no_episode(db, load_rows):
     assert r["status"] == needs.NO_EPISODES
     assert r["reason"] == "jednostka 1603011 nie ma żadnej asystentury do 31.12.2024: nie ma z czego prognozować"
     assert r["employed"]["fte"] == 1.0
+
+
+# ---------------------------------------------------------------- the command
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "101", "abc"])
+def test_a_limit_below_one_is_a_usage_error(unit_db, capsys, limit):
+    from pipeline.cli import main
+
+    with pytest.raises(SystemExit) as stop:   # argparse exits while reading the command line
+        main(["needs", "--db", str(unit_db), f"--caseload-limit={limit}"])
+    out, err = capsys.readouterr()
+    assert stop.value.code == 2 and out == ""
+    assert "oczekiwano liczby rodzin na asystenta od 1 do 100" in err and "Traceback" not in err
+
+
+def test_the_limit_of_one_is_accepted(unit_db, cli):
+    code, out, _ = cli("needs", "--db", str(unit_db), "--caseload-limit", "1", "--format", "json")
+    r = json.loads(out)
+    assert code == 0 and r["caseload_limit"] == 1
+    assert r["fte"]["needed"] == needs.fte_needed(r["projection"]["peak_active"]["expected"], 1)
+
+
+def test_the_command_json_defaults_to_the_year_after_the_latest_complete(unit_db, cli):
+    code, out, _ = cli("needs", "--db", str(unit_db), "--format", "json", "--need-families", "12")
+    assert code == 0
+    r = json.loads(out)
+    assert r["year"] == 2025 and r["data_until"] == "2024-12-31" and r["status"] == "ok"
+    assert r["projection"]["stock"] == 5 and r["coverage_of_need"]["gap"] == 6
+    assert [b["year"] for b in r["backtest"]["years"]] == [2023, 2024]
+
+
+def test_the_command_table_is_polish_with_assumptions(unit_db, cli):
+    code, out, _ = cli("needs", "--db", str(unit_db), "--year", "2025")
+    assert code == 0
+    assert "Potrzeby na rok 2025" in out and "dane do 31.12.2024" in out
+    assert "rodziny objęte wsparciem w 2025" in out and "95%: od " in out
+    assert "brak pliku finansowania za rok 2024" in out
+    assert "nie wynika z eksportu" in out and "Założenia:" in out
+
+
+def test_the_command_refuses_a_year_without_a_complete_previous_year(unit_db, cli):
+    code, _, err = cli("needs", "--db", str(unit_db), "--year", "2026")
+    assert code == 2 and "pełne lata do 2024" in err
+    code, _, err = cli("needs", "--db", str(unit_db), "--year", "2020")
+    assert code == 2 and "od 2020" in err
+
+
+def test_the_command_short_history_says_why(db, load_rows, cli):
+    load_rows(history_case(), start="2023-01-01", end="2024-12-31", exported="2025-01-10")
+    code, out, _ = cli("needs", "--db", str(db), "--format", "json")
+    r = json.loads(out)
+    assert code == 0 and r["status"] == "za_krotka_historia" and "co najmniej 3 lat" in r["reason"]
+    code, out, _ = cli("needs", "--db", str(db))
+    assert code == 0 and "Prognozy nie ma: eksporty obejmują 2 pełne lata" in out
+
+
+def test_the_workbook(unit_db, cli, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "potrzeby.xlsx"
+    code, out, _ = cli("needs", "--db", str(unit_db), "--out", str(path))
+    assert code == 0 and f"zapisano {path}" in out
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["potrzeby 2025", "miesiące 2025", "trafność metody", "etaty 2024", "założenia"]
+    fte = book["etaty 2024"]
+    assert [c.value for c in fte[1]] == ["miesiąc (pierwszy dzień)", "asystenci zatrudnieni w miesiącu",
+                                         "etaty (wymiar × część miesiąca)", "premia maks."]
+    assert fte.cell(7, 3).value == pytest.approx(2.0) and fte.cell(7, 4).value == pytest.approx(400.0)   # June
+    back = book["trafność metody"]
+    assert [back.cell(i, 1).value for i in (2, 3)] == [2023, 2024]
+
+
+def test_the_command_refuses_another_suffix(unit_db, cli, tmp_path):
+    code, _, err = cli("needs", "--db", str(unit_db), "--out", str(tmp_path / "p.csv"))
+    assert code == 2 and "plik .xlsx" in err
