@@ -42,13 +42,23 @@ def test_the_stock_is_whole_on_the_first_day():
     assert needs.stock_survival(ages, table_curve(), np.array([1]))[0] == pytest.approx(4.0)
 
 
-def test_kaplan_meier_of_a_known_table_is_the_projects_curve():
-    durations = pl.DataFrame({"days": [10, 10, 20, 30], "ended": [True, True, True, False]})
-    lifelines = needs.curve_of(durations)          # measures.kaplan_meier_curve
-    own = needs.km_arrays(durations["days"].to_numpy(), durations["ended"].to_numpy())
-    t = np.arange(0, 40)
+@pytest.mark.parametrize(("days", "ended"), [
+    ([10, 10, 20, 30], [True, True, True, False]),
+    ([5, 5, 5, 8, 8, 12, 12, 12, 40, 41], [True, False, True, False, True, True, True, False, False, True]),
+    ([3, 3], [False, False]),
+])
+def test_kaplan_meier_is_the_projects_curve(days, ended):
+    durations = pl.DataFrame({"days": days, "ended": ended})
+    lifelines = needs.curve_from_frame(measures.kaplan_meier_curve(durations))
+    own = needs.curve_of(durations)
+    t = np.arange(0, 45)
     assert list(own.at(t)) == pytest.approx(list(lifelines.at(t)))
-    assert own.at(np.array([9, 10, 20, 30])) == pytest.approx([1.0, 0.5, 0.25, 0.25])
+
+
+def test_kaplan_meier_of_a_known_table():
+    # 4 episodes: 2 end on day 10 (4 at risk: S = 1/2), 1 on day 20 (2 at risk: S = 1/4), 1 still going on day 30
+    own = needs.curve_of(pl.DataFrame({"days": [10, 10, 20, 30], "ended": [True, True, True, False]}))
+    assert own.at(np.array([9, 10, 19, 20, 30])) == pytest.approx([1.0, 0.5, 0.5, 0.25, 0.25])
 
 
 def test_durations_drawn_from_a_curve_follow_it():
