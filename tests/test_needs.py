@@ -400,3 +400,75 @@ def test_the_workbook(unit_db, cli, tmp_path):
 def test_the_command_refuses_another_suffix(unit_db, cli, tmp_path):
     code, _, err = cli("needs", "--db", str(unit_db), "--out", str(tmp_path / "p.csv"))
     assert code == 2 and "plik .xlsx" in err
+
+
+# ---------------------------------------------------------------- the sentences of the annual information
+
+
+def test_the_annual_sentences_say_the_interval_in_words(unit_db):
+    from pipeline.outputs.wording import needs_paragraphs
+
+    con = open_db(unit_db)
+    try:
+        r = needs.needs(con, 2025, None, 15, need_families=12)
+    finally:
+        con.close()
+    text = " ".join(needs_paragraphs(r))
+    fs = r["projection"]["families_supported"]
+    assert "Na koniec 2024 r. trwała współpraca z 5 rodzinami" in text
+    assert f"z prawdopodobieństwem 95% od {round(fs['low'])} do {round(fs['high'])}" in text
+    assert "Przy ustawowym limicie 15 rodzin na asystenta wymaga to 1 etatu asystenta rodziny" in text
+    assert "zatrudnionych było 3 asystentów (2,25 etatu), więc obecne zatrudnienie wystarcza" in text
+    assert "Kosztu nie podajemy: brak pliku finansowania za rok 2024" in text
+    assert "luka wynosi 6 rodzin" in text and "tj. 50,0% z nich" in text
+    assert "Ta sama metoda zastosowana do lat 2023–2024" in text
+
+
+def test_the_annual_sentence_when_there_is_no_projection():
+    from pipeline.outputs.wording import needs_paragraphs
+
+    r = {"year": 2025, "caseload_limit": 15, "status": needs.SHORT_HISTORY, "reason": "eksporty obejmują 2 pełne lata"}
+    assert needs_paragraphs(r) == ["Potrzeb na rok 2025 nie prognozujemy: eksporty obejmują 2 pełne lata."]
+
+
+def test_a_gap_in_fte_is_said(unit_db):
+    from pipeline.outputs.wording import fte_genitive, fte_words, needs_paragraphs
+
+    con = open_db(unit_db)
+    try:
+        r = needs.needs(con, 2025, None, 1, with_backtest=False)    # a limit of 1 family: the peak in FTE
+    finally:
+        con.close()
+    gap = r["fte"]["needed"] - 2.25
+    assert gap > 0 and f"brakuje {fte_genitive(gap)}" in " ".join(needs_paragraphs(r))
+    assert [fte_words(n) for n in (1, 2, 5, 22, 2.25, 4.5)] == ["1 etat", "2 etaty", "5 etatów", "22 etaty", "2,25 etatu", "4,5 etatu"]
+    assert [fte_genitive(n) for n in (1, 2, 5, 0.75)] == ["1 etatu", "2 etatów", "5 etatów", "0,75 etatu"]
+
+
+def test_the_annual_information_has_the_needs_section(unit_db, tmp_path):
+    from docx import Document
+
+    from pipeline.outputs.annual.report import write_report
+
+    con = open_db(unit_db)
+    try:
+        html, docx = write_report(con, 2024, None, tmp_path / "out", 15)
+    finally:
+        con.close()
+    page = html.read_text(encoding="utf-8")
+    assert "<h2>Potrzeby na rok 2025</h2>" in page and "z\u00a0prawdopodobieństwem 95% od " in page
+    texts = [p.text for p in Document(str(docx)).paragraphs]
+    at = texts.index("Potrzeby na rok 2025")
+    assert texts[at + 1].startswith("Na koniec 2024\u00a0r. trwała współpraca z\u00a05 rodzinami")
+
+
+def test_the_annual_information_of_an_incomplete_year_says_why(db, load_rows, tmp_path):
+    from pipeline.outputs.annual.report import needs_section
+
+    load_rows(history_case(), start="2020-01-01", end="2024-06-30", exported="2024-07-10")
+    con = open_db(db)
+    try:
+        assert needs_section(con, 2024, None, 15) == [
+            "Potrzeb na rok 2025 nie prognozujemy: wczytane eksporty nie obejmują całego roku 2024 (do 31 grudnia)."]
+    finally:
+        con.close()

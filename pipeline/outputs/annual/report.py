@@ -28,7 +28,7 @@ from pipeline.indicators import coverage, registry
 from pipeline.indicators.breakdowns import completed_projects, compute_stock_and_breakdowns, duration_buckets
 from pipeline.outputs import formats
 from pipeline.outputs.annual import facts
-from pipeline.outputs.wording import CATEGORY_LABELS, duration_label, indicator_rows, problem_rows
+from pipeline.outputs.wording import CATEGORY_LABELS, duration_label, indicator_rows, needs_paragraphs, problem_rows
 from pipeline.warehouse.units import loaded_units, unit_name, unit_names
 
 SHIPPED_TEMPLATES = Path(__file__).parent / "templates"
@@ -67,6 +67,7 @@ class ReportData:
     as_of: str = formats.MISSING  # the latest export's date: the data's "stan na"
     templates: Path | None = None
     breakdowns: dict | None = None  # compute_stock_and_breakdowns for the year: the appendix by category
+    needs: list[str] = field(default_factory=list)  # "Potrzeby na rok Y+1": sentences (indicators/needs, wording)
 
 
 @cache
@@ -114,7 +115,18 @@ def report_data(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, lim
                       grant=facts.programme_grant(con, year, unit), previous_note=note,
                       as_of=formats.day(max(d for d in last if d is not None)) if any(last) else formats.MISSING,
                       templates=templates, projects=completed_projects(con, year, unit),
-                      breakdowns=compute_stock_and_breakdowns(con, year, unit)["breakdowns"])
+                      breakdowns=compute_stock_and_breakdowns(con, year, unit)["breakdowns"],
+                      needs=needs_section(con, year, unit, limit))
+
+
+def needs_section(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> list[str]:
+    """The section "Potrzeby na rok Y+1" from the records up to 31.12.Y (a sentence saying why when it cannot be)."""
+    from pipeline.indicators import needs
+
+    if (needs.covered_history(con, unit)[1] or 0) < year:
+        return [grammar.bind_short_words(f"Potrzeb na rok {year + 1} nie prognozujemy: wczytane eksporty nie obejmują "
+                                         f"całego roku {year} (do 31 grudnia).")]
+    return [grammar.bind_short_words(p) for p in needs_paragraphs(needs.needs(con, year + 1, unit, limit))]
 
 
 def leading_problems(values: dict) -> list[dict]:
@@ -247,6 +259,14 @@ def _docx_breakdowns(doc, title: str, rows: list[dict]) -> None:
     docx_style.note(doc, BREAKDOWNS_NOTE)
 
 
+def _docx_needs(doc, data: ReportData, text_paragraph) -> None:
+    """The section "Potrzeby na rok Y+1" of the DOCX (the HTML's block of the same name)."""
+    if data.needs:
+        doc.add_heading(grammar.bind_short_words(f"Potrzeby na rok {data.year + 1}"), level=2)
+        for text in data.needs:
+            text_paragraph(text)
+
+
 def _docx_problems(doc, rows: list[dict], title: str = "") -> None:
     """The appendix table of families by problem (left out when no problem was recorded)."""
     from pipeline.outputs.annual import docx_style
@@ -287,6 +307,7 @@ def write_html(path: Path, data: ReportData, paras: list[str], table: list[dict]
         definitions=definitions(table), previous_note=data.previous_note, source=source_line(data),
         problems=problem_table(data), problems_title=appendix_titles(data)[1], problems_note=PROBLEMS_NOTE,
         breakdowns=breakdown_table(data), breakdowns_title=appendix_titles(data)[0], breakdowns_note=BREAKDOWNS_NOTE,
+        needs=data.needs,
     )
     path.write_text(bind_html(html), encoding="utf-8")
     return path
@@ -337,6 +358,7 @@ def write_docx(path: Path, data: ReportData, paras: list[str], table: list[dict]
         docx_style.keep_with_next(picture)
         caption = doc.add_paragraph(bind(fig["caption"]))
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _docx_needs(doc, data, text_paragraph)
     own_blocks("informacja_podsumowanie.j2")
     _docx_breakdowns(doc, appendix_titles(data)[0], breakdown_table(data))
     _docx_problems(doc, problem_table(data), appendix_titles(data)[1])
