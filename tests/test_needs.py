@@ -472,3 +472,20 @@ def test_the_annual_information_of_an_incomplete_year_says_why(db, load_rows, tm
             "Potrzeb na rok 2025 nie prognozujemy: wczytane eksporty nie obejmują całego roku 2024 (do 31 grudnia)."]
     finally:
         con.close()
+
+
+def test_the_notebook_frames(unit_db):
+    from pipeline.outputs.notebooks import tables
+
+    con = open_db(unit_db)
+    try:
+        plan = tables.needs_result(con, 2024, None, 15)
+        assert tables.needs_result(con, 2025, None, 15) is None    # 2025 is not covered up to 31 December
+    finally:
+        con.close()
+    months, backtest = tables.needs_frames(plan)
+    assert months.height == 12 and months["month"][0] == date(2025, 1, 1)
+    assert months["expected"][0] == pytest.approx(plan["projection"]["active_on_first_day"][0]["expected"])
+    assert backtest["year"].to_list() == [2023, 2024]
+    empty_months, empty_backtest = tables.needs_frames({"status": needs.SHORT_HISTORY, "monthly_fte": {"previous": []}})
+    assert empty_months.height == 0 and empty_backtest.height == 0
