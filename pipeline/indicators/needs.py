@@ -115,10 +115,11 @@ def stock_survival(ages: np.ndarray, curve: Curve, offsets: np.ndarray) -> np.nd
     ages = np.asarray(ages, dtype=float)
     if not len(ages):
         return np.zeros(len(offsets))
+    ages, counts = np.unique(ages, return_counts=True)   # a national stock has many families of the same age
     base = curve.at(ages)
     later = curve.at(ages[None, :] + np.asarray(offsets, float)[:, None] - 1)
     ratio = np.divide(later, base[None, :], out=np.zeros_like(later), where=base[None, :] > 0)
-    return ratio.sum(axis=1)
+    return ratio @ counts.astype(float)
 
 
 def arrivals_active(daily_rate: np.ndarray, curve: Curve) -> np.ndarray:

@@ -10,7 +10,7 @@ from pipeline.outputs.needs.rows import backtest_note, backtest_rows, bonus_note
 
 def _value(row: dict[str, Any]) -> str:
     kind = row["kind"]
-    return formats.cell(row["value"], kind, 2 if kind == "decimal" and row["label"].startswith("etaty") else 1)
+    return formats.cell(row["value"], kind, 2 if kind == "decimal" and row["label"].startswith(("etaty", "różnica")) else 1)
 
 
 def _interval(row: dict[str, Any]) -> str:
