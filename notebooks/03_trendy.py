@@ -7,13 +7,15 @@
 # są małe), obciążenie asystentów na tle limitu, czas trwania współpracy (Kaplan–Meier według kohorty
 # rozpoczęcia, z trwającymi asystenturami jako obserwacjami uciętymi) i powroty rodzin do wsparcia
 # w ciągu 12 miesięcy, losy rodzin według roku rozpoczęcia (kohorty wejścia), wizyty w domu, posiedzenia
-# grup „Niebieskie Karty”, treningi, projekty i najczęstsze problemy rodzin.
+# grup „Niebieskie Karty”, treningi, projekty, najczęstsze problemy rodzin i potrzeby na rok następny
+# (rodziny, etaty przy limicie, koszt, trafność metody w latach wcześniejszych).
 #
 # **Spis treści:** 1. [Rodziny i dzieci](#Rodziny-i-dzieci) · 2. [Piecza zastępcza i powroty dzieci](#Piecza-zastępcza-i-powroty-dzieci) ·
 # 3. [Zakończenia i osiągnięcie celów](#Zakończenia-i-osiągnięcie-celów) · 4. [Obciążenie asystentów](#Obciążenie-asystentów) ·
 # 5. [Czas trwania współpracy](#Czas-trwania-współpracy) · 6. [Kohorty wejścia](#Kohorty-wejścia) ·
 # 7. [Powroty do wsparcia](#Powroty-do-wsparcia) · 8. [Praca z rodzinami i projekty](#Praca-z-rodzinami-i-projekty) ·
-# 9. [Problemy rodzin](#Problemy-rodzin) · 10. [Co znaleźliśmy](#Co-znaleźliśmy)
+# 9. [Problemy rodzin](#Problemy-rodzin) · 10. [Potrzeby na rok następny](#Potrzeby-na-rok-następny) ·
+# 11. [Co znaleźliśmy](#Co-znaleźliśmy)
 
 # %% tags=["parameters"]
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, default_db
@@ -191,6 +193,40 @@ if problems.height:
     show(charts.leading_problems(problems), "trend_problemy", figures_dir)
 frame, columns = notebook_tables.problems_table(problems)
 table(frame, columns, "Rodziny według najczęstszych problemów", empty=f"W {year} r. nie zapisano problemów rodzin.")
+
+# %% [markdown]
+# ## Potrzeby na rok następny
+# Prognoza z danych do 31 grudnia wybranego roku (`python -m pipeline needs`): rodziny w trakcie asystentury
+# przechodzą na rok następny i kończą ją według krzywej Kaplana–Meiera z uwzględnieniem czasu, który już trwa;
+# nowe rodziny napływają w tempie z ostatnich trzech lat (z trendem tylko wtedy, gdy test go potwierdza);
+# przedziały 95% z symulacji 1000 lat ze stałym ziarnem. Etaty potrzebne = szczyt rodzin jednocześnie ÷ limit.
+# Trafność: ta sama metoda zastosowana do lat wcześniejszych obok tego, co się wydarzyło.
+
+# %%
+from pipeline.outputs.wording import needs_paragraphs
+
+plan = notebook_tables.needs_result(con, year, unit, caseload_limit)
+if plan is None:
+    display(Markdown(f"Potrzeb na rok {year + 1} nie prognozujemy: wczytane eksporty nie obejmują całego roku {year}."))
+else:
+    display(Markdown("\n\n".join(needs_paragraphs(plan))))
+    plan_months, plan_backtest = notebook_tables.needs_frames(plan)
+    if plan_months.height:
+        band = alt.Chart(plan_months.to_pandas()).encode(x=alt.X("month:T", title="pierwszy dzień miesiąca"))
+        show(alt.layer(
+            band.mark_area(opacity=0.25, color=charts.PALETTE[0]).encode(y=alt.Y("low:Q", title="rodziny aktywne"), y2="high:Q"),
+            band.mark_line(point=True, color=charts.PALETTE[0]).encode(
+                y="expected:Q", tooltip=[alt.Tooltip("month:T", title="dzień", format="%d.%m.%Y"),
+                                         alt.Tooltip("expected:Q", title="oczekiwane", format=".1f"),
+                                         alt.Tooltip("low:Q", title="od"), alt.Tooltip("high:Q", title="do")]),
+        ).properties(width=560, height=240, title=f"Rodziny aktywne w {year + 1} (oczekiwane, przedział 95%)"),
+            "potrzeby_miesiace", figures_dir)
+    display(table(plan_months, notebook_tables.NEEDS_MONTH_COLUMNS,
+                  f"Rodziny aktywne pierwszego dnia miesiąca w {year + 1} i etaty potrzebne",
+                  empty=f"Prognozy nie ma: {plan['reason']}."))
+    display(table(plan_backtest, notebook_tables.NEEDS_BACKTEST_COLUMNS,
+                  "Trafność metody: prognoza z danych do końca roku poprzedniego obok tego, co było",
+                  empty="Za mało lat, by sprawdzić metodę na latach wcześniejszych (potrzeba 3 lat historii przed rokiem)."))
 
 # %% [markdown]
 # ## Co znaleźliśmy

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from pipeline.cli import documents, figures, load, tools, validate
+from pipeline.cli import documents, figures, load, needs, tools, validate
 from pipeline.config import DEFAULT_CASELOAD_LIMIT, DEFAULT_REPORTS, default_db
 from pipeline.indicators.disclosure import DEFAULT_THRESHOLD
 from pipeline.indicators.periods import Period, PeriodError, parse_period
@@ -189,6 +189,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     _add_limit(p)
     p.set_defaults(func=figures.compare)
+
+    p = sub.add_parser("needs", help="potrzeby na rok planowany: rodziny, etaty przy limicie, koszt, trafność metody")
+    p.add_argument("--year", type=validate.year, help="rok planowany (domyślnie rok po ostatnim pełnym roku w magazynie)")
+    p.add_argument("--unit", type=validate.unit, help="kod TERYT jednostki (bez: wszystkie jednostki razem)")
+    _add_db(p)
+    _add_limit(p)
+    p.add_argument("--need-families", type=needs.need_families, metavar="N",
+                   help="rodziny z pomocą z powodu bezradności w sprawach opiekuńczo-wychowawczych w roku poprzednim "
+                   "(MRiPS-03): pokrycie potrzeb i luka")
+    p.add_argument("--format", choices=["json", "table"], default="table")
+    p.add_argument("--out", metavar="PLIK.xlsx", help="zapisz też skoroszyt .xlsx")
+    p.set_defaults(func=needs.needs)
 
     p = sub.add_parser("template", help="zapisz szablon eksportu .xlsx do wypełnienia (listy rozwijane, instrukcja)")
     p.add_argument("--out", default="szablon.xlsx", help="plik .xlsx (domyślnie szablon.xlsx)")

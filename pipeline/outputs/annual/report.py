@@ -32,7 +32,7 @@ from pipeline.indicators import coverage, registry
 from pipeline.indicators.breakdowns import completed_projects, compute_stock_and_breakdowns, duration_buckets
 from pipeline.outputs import formats, templating
 from pipeline.outputs.annual import facts, phrases
-from pipeline.outputs.wording import CATEGORY_LABELS, duration_label, indicator_rows, problem_rows
+from pipeline.outputs.wording import CATEGORY_LABELS, duration_label, indicator_rows, needs_paragraphs, problem_rows
 from pipeline.warehouse.units import loaded_units, unit_name, unit_names
 
 SHIPPED_TEMPLATES = Path(__file__).parent / "templates"
@@ -72,6 +72,7 @@ class ReportData:
     as_of: str = formats.MISSING  # the latest export's date: the data's "stan na"
     templates: Path | None = None
     breakdowns: dict | None = None  # compute_stock_and_breakdowns for the year: the appendix by category
+    needs: list[str] = field(default_factory=list)  # "Potrzeby na rok Y+1": sentences (indicators/needs, wording)
 
 
 @cache
@@ -118,7 +119,18 @@ def report_data(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, lim
                       grant=facts.programme_grant(con, year, unit), previous_note=note,
                       as_of=formats.day(max(d for d in last if d is not None)) if any(last) else formats.MISSING,
                       templates=templates, projects=completed_projects(con, year, unit),
-                      breakdowns=compute_stock_and_breakdowns(con, year, unit)["breakdowns"])
+                      breakdowns=compute_stock_and_breakdowns(con, year, unit)["breakdowns"],
+                      needs=needs_section(con, year, unit, limit))
+
+
+def needs_section(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> list[str]:
+    """The section "Potrzeby na rok Y+1" from the records up to 31.12.Y (a sentence saying why when it cannot be)."""
+    from pipeline.indicators import needs
+
+    if (needs.covered_history(con, unit)[1] or 0) < year:
+        return [grammar.bind_short_words(f"Potrzeb na rok {year + 1} nie prognozujemy: wczytane eksporty nie obejmują "
+                                         f"całego roku {year} (do 31 grudnia).")]
+    return [grammar.bind_short_words(p) for p in needs_paragraphs(needs.needs(con, year + 1, unit, limit))]
 
 
 def leading_problems(values: dict) -> list[dict]:
@@ -296,6 +308,7 @@ def render_html(data: ReportData, paras: list[str], table: list[dict], figs: lis
         definitions=definitions(table), previous_note=data.previous_note, source=source_line(data),
         problems=problem_table(data), problems_title=appendix_titles(data)[1], problems_note=PROBLEMS_NOTE,
         breakdowns=breakdown_table(data), breakdowns_title=appendix_titles(data)[0], breakdowns_note=breakdowns_note(data),
+        needs=data.needs,
     )
     return bind_html(html)
 

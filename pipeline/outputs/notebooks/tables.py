@@ -242,3 +242,37 @@ def loaded_units(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The units with a loaded export, by code."""
     return query(con, "SELECT DISTINCT jednostka FROM raw.loads WHERE outcome = 'loaded' AND jednostka IS NOT NULL "
                       "ORDER BY 1")["jednostka"].to_list()
+
+
+NEEDS_MONTH_COLUMNS = (Column("month", "pierwszy dzień miesiąca", "date"),
+                       Column("expected", "rodziny aktywne: oczekiwane", "decimal"),
+                       Column("low", "od (95%)", "count"), Column("high", "do (95%)", "count"),
+                       Column("fte_needed", "etaty potrzebne", "count"))
+NEEDS_BACKTEST_COLUMNS = (Column("year", "rok", "year"), Column("projected_families", "rodziny: prognoza", "decimal"),
+                          Column("actual_families", "rodziny: było", "count"),
+                          Column("projected_peak", "szczyt: prognoza", "decimal"),
+                          Column("actual_peak", "szczyt: było", "count"))
+
+
+def needs_result(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> dict | None:
+    """The needs for year + 1 from the records up to 31.12.year (`indicators.needs`); None when the exports do not
+    cover the whole year."""
+    from pipeline.indicators import needs
+
+    if (needs.covered_history(con, unit)[1] or 0) < year:
+        return None
+    return needs.needs(con, year + 1, unit, limit)
+
+
+def needs_frames(result: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The months of the year planned (expected families active on the first day, interval, FTE) and the backtest."""
+    from datetime import date
+
+    months = [{"month": date.fromisoformat(m["month"]), "expected": m["expected_active"], "low": m["low"],
+               "high": m["high"], "fte_needed": m["fte_needed"]}
+              for m in (result.get("monthly_fte", {}).get("projected") or [])]
+    schema = {"month": pl.Date, "expected": pl.Float64, "low": pl.Float64, "high": pl.Float64, "fte_needed": pl.Int64}
+    back_schema = {"year": pl.Int64, "projected_families": pl.Float64, "actual_families": pl.Int64,
+                   "projected_peak": pl.Float64, "actual_peak": pl.Int64}
+    back = (result.get("backtest") or {}).get("years", [])
+    return pl.DataFrame(months, schema=schema), pl.DataFrame(back, schema=back_schema)
