@@ -262,7 +262,7 @@ def test_the_projection_of_a_unit(unit_db):
     assert p["families_supported"]["low"] <= 7 <= p["families_supported"]["high"]
     assert r["fte"]["needed"] == needs.fte_needed(p["peak_active"]["expected"], 15) == 1
     assert r["fte"]["employed"] == 2.25 and r["fte"]["gap"] == pytest.approx(-1.25)
-    assert r["cost"]["cost_per_fte"] is None and "brak pliku finansowania za rok 2024" in r["cost"]["reason"]
+    assert r["cost"]["cost_per_fte"] is None and "brak danych o wydatkach na asystentów rodziny za rok 2024" in r["cost"]["reason"]
     # supported in 2024: R1 (until 1 January), R3, R6, R7, R8, R9
     assert r["coverage_of_need"] == {"need_families": 12, "supported": 6, "share": 0.5, "gap": 6}
     assert any("Kaplana–Meiera" in a for a in r["assumptions"])
@@ -361,7 +361,7 @@ def test_the_command_table_is_polish_with_assumptions(unit_db, cli):
     assert code == 0
     assert "Potrzeby na rok 2025" in out and "dane do 31.12.2024" in out
     assert "rodziny objęte wsparciem w 2025" in out and "95%: od " in out
-    assert "brak pliku finansowania za rok 2024" in out
+    assert "brak danych o wydatkach na asystentów rodziny za rok 2024" in out
     assert "nie wynika z eksportu" in out and "Założenia:" in out
 
 
@@ -419,7 +419,7 @@ def test_the_annual_sentences_say_the_interval_in_words(unit_db):
     assert f"z prawdopodobieństwem 95% od {round(fs['low'])} do {round(fs['high'])}" in text
     assert "Przy ustawowym limicie 15 rodzin na asystenta wymaga to 1 etatu asystenta rodziny" in text
     assert "zatrudnionych było 3 asystentów (2,25 etatu), więc obecne zatrudnienie wystarcza" in text
-    assert "Kosztu nie podajemy: brak pliku finansowania za rok 2024" in text
+    assert "Kosztu nie podajemy: brak danych o wydatkach na asystentów rodziny za rok 2024" in text
     assert "luka wynosi 6 rodzin" in text and "tj. 50,0% z nich" in text
     assert "Ta sama metoda zastosowana do lat 2023–2024" in text
 

@@ -424,7 +424,7 @@ def cost(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, fte_need: 
     if money.height == 0:
         return {"year_of_costs": prev, "cost_per_fte": None, "cost_needed": None, "cost_gap": None,
                 "programme_share": None, "programme_part": None,
-                "reason": f"brak pliku finansowania za rok {prev} (python -m pipeline funding PLIK): koszt nie jest liczony"}
+                "reason": f"brak danych o wydatkach na asystentów rodziny za rok {prev} (plik finansowania): koszt nie jest liczony"}
     by_source = dict(zip(money["source"].to_list(), money["amount"].to_list(), strict=True))
     total = float(sum(by_source.values()))
     fte = measures.mean_fte(con, prev, unit)

@@ -64,7 +64,8 @@ def summary_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
                               f"że w {year} będzie taki sam"}]
     else:
         rows.append({"label": f"koszt w {year}", "value": None, "low": None, "high": None, "kind": "money",
-                     "note": cost["reason"]})
+                     "note": cost["reason"] + ("; wczytaj go poleceniem python -m pipeline funding PLIK (docs/funding.md)"
+                                               if cost.get("money") is None else "")})
     cov = r.get("coverage_of_need")
     if cov:
         rows += [
