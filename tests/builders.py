@@ -156,3 +156,12 @@ def pesel_valid(digits: str) -> bool:
         return False
     total = sum(int(d) * w for d, w in zip(digits[:10], PESEL_WEIGHTS, strict=True))
     return (10 - total % 10) % 10 == int(digits[10])
+
+
+def load_outcomes(db: Path) -> dict[str, str]:
+    """`raw.loads` of the warehouse at `db`: file name -> outcome (loaded / rejected ...)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return dict(con.execute("SELECT file_name, outcome FROM raw.loads").fetchall())
+    finally:
+        con.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from builders import meta, small_case, write
+from builders import load_outcomes, meta, small_case, write
 
 from pipeline.grammar import number
 from pipeline.synth.writer import Dialect
@@ -40,14 +40,6 @@ def _outputs(db: Path, reports: Path, *texts: str) -> str:
     parts += [p.name for p in reports.rglob("*")]
     parts += [p.read_text(encoding="utf-8", errors="replace") for p in reports.rglob("*") if p.is_file()]
     return "\n".join(parts)
-
-
-def _loaded(db: Path) -> dict[str, str]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return dict(con.execute("SELECT file_name, outcome FROM raw.loads").fetchall())
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -99,7 +91,7 @@ def test_blank_lines_and_a_zip_bomb_are_rejected_within_a_capped_address_space(t
     assert "Traceback" not in stderr
     assert "[STR-016]" in stdout and f"głównie z pustych wierszy ({number(20 << 20)} pustych, 0 z danymi)" in stdout
     assert "[STR-005]" in stdout and "skompresowany ponad 200:1" in stdout
-    assert _loaded(db) == {"puste_wiersze": "rejected", "bomba.zip": "rejected", "dobry_eksport": "loaded"}
+    assert load_outcomes(db) == {"puste_wiersze": "rejected", "bomba.zip": "rejected", "dobry_eksport": "loaded"}
     assert time.monotonic() - started < 240
     assert not list(Path("/tmp").glob(f"pipeline-read-{proc.pid}-*"))
 
@@ -121,7 +113,7 @@ def test_a_million_junk_rows_are_rejected_before_the_rules_within_a_capped_addre
     assert "Traceback" not in proc.stderr
     assert "[STR-017]" in proc.stdout and f"{number(1_000_000)} wierszy bez wymaganej wartości" in proc.stdout
     assert "wiersze 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 i 999" in proc.stdout   # the first ten rows, the count exact
-    assert _loaded(db) == {"smieci": "rejected", "dobry_eksport": "loaded"}
+    assert load_outcomes(db) == {"smieci": "rejected", "dobry_eksport": "loaded"}
     peak_kb = int(proc.stderr.rsplit("peak ", 1)[1].split()[0])
     assert peak_kb < 1_000_000, f"peak RSS {peak_kb / 1024:.0f} MB"
 
@@ -173,7 +165,7 @@ def test_a_fifo_and_broken_links_named_like_tables_are_rejected_by_their_kind(tm
     assert code == 1
     assert out.count("[STR-006]") == 3
     assert "potok nazwany" in out and "zerwane albo zapętlone dowiązanie" in out
-    assert _loaded(db)["dobry_eksport"] == "loaded"
+    assert load_outcomes(db)["dobry_eksport"] == "loaded"
 
 
 def _patched_zip(tmp_path: Path, good: Path, name: str, flag: int = 0, method: int | None = None) -> Path:
@@ -200,7 +192,7 @@ def test_password_protected_and_unsupported_compression_zips_are_coded_rejection
     assert code == 1 and "Traceback" not in err
     assert "zaszyfrowane (hasło)" in out and "nieobsługiwana metoda kompresji" in out
     assert out.count("[STR-007]") == 2
-    assert _loaded(db) == {"haslo.zip": "rejected", "metoda.zip": "rejected", "dobry_eksport": "loaded"}
+    assert load_outcomes(db) == {"haslo.zip": "rejected", "metoda.zip": "rejected", "dobry_eksport": "loaded"}
 
 
 def test_stale_spool_folders_of_dead_processes_are_removed(tmp_path):
@@ -243,7 +235,7 @@ def test_personal_data_in_any_writing_is_found_and_never_echoed(tmp_path, cli, g
     code_, out, err, db, reports = _ingest(cli, tmp_path, bad, good)
     assert code_ == 1 and "Traceback" not in err
     assert f"[{code}]" in out
-    assert _loaded(db) == {"z_danymi": "rejected", "dobry_eksport": "loaded"}
+    assert load_outcomes(db) == {"z_danymi": "rejected", "dobry_eksport": "loaded"}
     everything = _outputs(db, reports, out, err)
     for piece in (written.lower(), PESEL, "601234567", "kowalski", "żółw"):
         assert piece not in everything.lower(), piece
@@ -264,7 +256,7 @@ def test_a_name_with_a_pesel_is_rejected_and_never_shown(tmp_path, cli, good):
     everything = _outputs(db, reports, out, err)
     for piece in (PESEL, "Kowalski", "Nowak", "4405"):
         assert piece not in everything, piece
-    assert _loaded(db)["dobry_eksport"] == "loaded"
+    assert load_outcomes(db)["dobry_eksport"] == "loaded"
 
 
 # --- plausibility ------------------------------------------------------------------------------------
@@ -282,7 +274,7 @@ def test_implausible_metadata_is_a_coded_rejection(tmp_path, cli, good):
     assert code == 1 and "Traceback" not in err
     assert "[STR-034]" in out and "[STR-033]" in out and "[STR-035]" in out
     assert "nie wcześniejszej niż 01.01.1900" in out
-    assert _loaded(db) == {"przyszly": "rejected", "szeroki": "rejected", "sterujace": "rejected",
+    assert load_outcomes(db) == {"przyszly": "rejected", "szeroki": "rejected", "sterujace": "rejected",
                            "sprzed_1900": "rejected", "dobry_eksport": "loaded"}
 
 
@@ -465,7 +457,7 @@ def test_many_extra_files_make_one_cut_line_and_control_characters_are_escaped(t
     lines = [line for line in out.splitlines() if "STR-002" in line]
     assert len(lines) == 1 and "i 291 więcej" in lines[0]
     assert not any(line.startswith("[STR-999]") for line in out.splitlines()) and "a\\x0a[STR-999]" in out
-    assert _loaded(db)["dobry_eksport"] == "loaded"
+    assert load_outcomes(db)["dobry_eksport"] == "loaded"
 
 
 def test_failing_rows_are_kept_up_to_the_limit_and_counted_exactly():

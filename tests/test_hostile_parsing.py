@@ -8,15 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from builders import meta, small_case, write
-
-
-def _loaded(db: Path) -> dict[str, str]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return dict(con.execute("SELECT file_name, outcome FROM raw.loads").fetchall())
-    finally:
-        con.close()
+from builders import load_outcomes, meta, small_case, write
 
 
 def _quote_header(path: Path, table: str, quoted: str) -> None:
@@ -40,7 +32,7 @@ def test_a_stray_quote_in_a_header_is_rejected_with_file_and_line_and_never_swal
     assert ("[STR-014] plik dzialania.csv, tabela dzialania, wiersz 1: wiersz nagłówka ma niedomknięty cudzysłów (\"): "
             "dalsze wiersze zostałyby wczytane jako jedno pole") in out
     assert out.count("[STR-014]") == 1                      # two quotes around a name are a quoted name, read as usual
-    assert _loaded(db) == {"cudzyslow": "rejected", "w_cudzyslowach": "loaded", "dobry": "loaded"}
+    assert load_outcomes(db) == {"cudzyslow": "rejected", "w_cudzyslowach": "loaded", "dobry": "loaded"}
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM core.dzialania WHERE jednostka = '1261021'").fetchone()[0] == 2
@@ -94,7 +86,7 @@ def test_a_cell_at_the_last_cell_of_a_sheet_is_rejected_before_the_reader_alloca
     assert "Traceback" not in proc.stderr and "panic" not in proc.stderr
     assert ("[STR-005] plik daleko.xlsx: arkusz dzieci sięga od komórki A1 do XFD1048576 (17\u00a0179\u00a0869\u00a0184 "
             "komórek; limit: 256 kolumn i 16\u00a0000\u00a0000 komórek)") in proc.stdout
-    assert _loaded(db) == {"daleko.xlsx": "rejected", "dobry": "loaded"}
+    assert load_outcomes(db) == {"daleko.xlsx": "rejected", "dobry": "loaded"}
 
 
 def test_the_used_range_limits_hold_at_their_exact_boundaries(tmp_path):
@@ -125,7 +117,7 @@ def test_a_year_typed_alone_in_a_date_cell_is_a_type_error_not_excel_day_2024(tm
     assert "[TYP-001]" in out and "tabela asystentury, kolumna data_rozpoczecia, wiersz 2" in out
     assert "sam rok 2024, nie jest datą" in out
     assert "1905" not in out
-    assert _loaded(db) == {"rok_w_dacie.xlsx": "rejected", "dobry": "loaded"}
+    assert load_outcomes(db) == {"rok_w_dacie.xlsx": "rejected", "dobry": "loaded"}
 
 
 def test_excel_serial_days_start_at_day_ten_thousand():

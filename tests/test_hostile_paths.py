@@ -7,17 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
 import pytest
-from builders import meta, small_case, write
-
-
-def _loaded(db: Path) -> dict[str, str]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return dict(con.execute("SELECT file_name, outcome FROM raw.loads").fetchall())
-    finally:
-        con.close()
+from builders import load_outcomes, meta, small_case, write
 
 
 def test_a_long_export_name_gets_a_bounded_report_name_and_is_reported_loaded(tmp_path, cli):
@@ -32,7 +23,7 @@ def test_a_long_export_name_gets_a_bounded_report_name_and_is_reported_loaded(tm
     assert len(names) == 4 and all(len(n.encode()) <= 255 for n in names)
     assert max(len(n) for n in names) == len("00001_") + 120 + len(".gx.json")   # the bound, exactly
     assert any(n.startswith("00001_eksport_aaa") and n.endswith(".html") for n in names)
-    assert set(_loaded(db).values()) == {"loaded"}
+    assert set(load_outcomes(db).values()) == {"loaded"}
 
 
 def test_two_long_names_that_share_their_start_get_two_report_names():
@@ -61,7 +52,7 @@ def test_a_symlink_planted_in_the_reports_folder_is_replaced_never_written_throu
         path = quality / name
         assert not path.is_symlink() and path.is_file() and path.stat().st_size > 100
     assert not list(quality.glob(".raport-*"))
-    assert _loaded(db) == {"dobry_eksport": "loaded"}
+    assert load_outcomes(db) == {"dobry_eksport": "loaded"}
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -109,4 +100,4 @@ def test_an_entry_it_may_not_read_is_one_coded_line_and_the_readable_exports_loa
     assert "Traceback" not in err
     assert ("[STR-004] plik zablokowany: nie można odczytać folderu eksportu (brak uprawnień do odczytu); nadaj "
             "uprawnienia do odczytu i wczytaj go ponownie") in out
-    assert _loaded(db) == {"dobry": "loaded", "zablokowany": "rejected"}
+    assert load_outcomes(db) == {"dobry": "loaded", "zablokowany": "rejected"}
