@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sys
 import threading
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.checks.deferred_imports import deferred
 from pipeline.checks.rules import CASELOAD_LIMIT_PARAMETER
 from pipeline.config import EXPECTATIONS_DIR
 from pipeline.read.batch import EXPORT, ROW
@@ -52,6 +55,28 @@ def _sanitise(result: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
+def import_great_expectations() -> types.ModuleType:
+    """Import GX (once; thread-safe), without the modules only unused expectations need (`deferred_imports`)."""
+    with _IMPORT_LOCK:
+        if "great_expectations" not in sys.modules:
+            with deferred():
+                import great_expectations  # noqa: F401
+        return sys.modules["great_expectations"]
+
+
+def _no_batch_fingerprint() -> None:
+    """GX's pandas engine hashes every row of a batch for a fingerprint kept only as the batch's marker (which
+    nothing here reads): 2-3 s per 2 M rows.  Its module-level threshold (frames of at most 1e9 bytes are hashed)
+    is set to 0, so no batch is hashed; the validation itself is the same."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    if hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
+        pandas_execution_engine.HASH_THRESHOLD = 0
+
+
 def import_gx_in_background() -> threading.Thread:
     """Start importing Great Expectations (5-8 s of Python) in a thread of its own, so that it overlaps the reading
     of the exports (mostly polars and file reads, which let the thread run); `GxValidator()` then finds it imported.
@@ -60,7 +85,7 @@ def import_gx_in_background() -> threading.Thread:
     def load() -> None:
         warnings.filterwarnings("ignore", module="great_expectations")
         with contextlib.suppress(Exception):  # raised again, where it is reported, by GxValidator()
-            import great_expectations  # noqa: F401
+            import_great_expectations()
 
     thread = threading.Thread(target=load, name="import-great-expectations", daemon=True)
     thread.start()
@@ -73,9 +98,10 @@ class GxValidator:
     def __init__(self) -> None:
         warnings.filterwarnings("ignore", module="great_expectations")
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
-        import great_expectations as gx
+        gx = import_great_expectations()
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        _no_batch_fingerprint()
         self._gx = gx
         self._context = gx.get_context(mode="ephemeral")
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)

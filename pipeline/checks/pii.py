@@ -121,19 +121,24 @@ def _scan_stacked(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame |
         return s
 
     hits = _flag_hits(text, scanned, {c: cells(text, failed, c) for c in scanned}, excel)
-    # the second pass: only rows with a cell that may read differently once normalised, and not numbers that parsed
+    # the second pass, column by column: only the cells that may read differently once normalised (a cell that is
+    # ASCII with no separator between digits normalises to itself, so the first pass has seen it as scanned), and
+    # not numbers that parsed
     second = [c for c in scanned if not (c in numbers and failed is None)]
-    need = text.select(pl.any_horizontal(pl.col(c).str.contains(NEEDS_NORMALISING).fill_null(False) for c in second)).to_series()
-    if second and need.any():
+
+    def scanned_cells(mask: pl.DataFrame | None, column: str) -> pl.Expr:
+        s = cells(text, mask, column)
+        if column in numbers and mask is not None:  # a number that parsed is scanned only as it is
+            s = pl.when(mask[column]).then(s)
+        return s
+
+    needs = text.select(scanned_cells(failed, c).str.contains(NEEDS_NORMALISING).fill_null(False).alias(c) for c in second)
+    for column in second:
+        need = needs[column]
+        if not need.any():
+            continue
         subset, mask = text.filter(need), failed.filter(need) if failed is not None else None
-
-        def normal_cells(column: str) -> pl.Expr:
-            s = cells(subset, mask, column)
-            if column in numbers and mask is not None:  # a number that parsed is scanned only as it is
-                s = pl.when(mask[column]).then(s)
-            return normalised(s)
-
-        for key, rows in _flag_hits(subset, second, {c: normal_cells(c) for c in second}, excel).items():
+        for key, rows in _flag_hits(subset, [column], {column: normalised(scanned_cells(mask, column))}, excel).items():
             hits[key] = sorted(set(hits.get(key, [])) | set(rows))
     problems: dict[int, list[Problem]] = defaultdict(list)
     whats = {kind: (code, what) for kind, code, what in _KINDS}

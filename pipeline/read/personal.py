@@ -48,16 +48,30 @@ NAME_WITH_PERSONAL_DATA = issue("PII-004", "nazwa pliku, folderu, członu archiw
 
 
 @cache
+def _special_characters() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """One pass over Unicode: every non-ASCII decimal digit (Nd), its ASCII digit, and every format character (Cf;
+    ASCII has none of either)."""
+    digits: list[str] = []
+    formats: list[str] = []
+    category = unicodedata.category
+    for code in range(128, sys.maxunicode + 1):
+        kind = category(chr(code))
+        if kind == "Nd":
+            digits.append(chr(code))
+        elif kind == "Cf":
+            formats.append(chr(code))
+    return tuple(digits), tuple(str(unicodedata.digit(ch)) for ch in digits), frozenset(formats)
+
+
 def unicode_digits() -> tuple[list[str], list[str]]:
     """Every Unicode decimal digit that is not ASCII, and its ASCII digit."""
-    found = [chr(c) for c in range(128, sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Nd"]
-    return found, [str(unicodedata.digit(ch)) for ch in found]
+    digits, ascii_digits, _ = _special_characters()
+    return list(digits), list(ascii_digits)
 
 
-@cache
 def format_characters() -> frozenset[str]:
     """Every Unicode format character (category Cf): invisible, so removed before a value is scanned."""
-    return frozenset(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
+    return _special_characters()[2]
 
 
 @cache
@@ -75,6 +89,8 @@ _GAP = re.compile(f"(?<=[0-9])[{SEPARATORS}]+(?=[0-9])")
 
 def normalise(text: str) -> str:
     """The text as scanned: NFKC, no format characters, ASCII digits, no separators between digits."""
+    if text.isascii():  # NFKC and the table change nothing in ASCII (it has no format characters, no other digits)
+        return _GAP.sub("", text)
     return _GAP.sub("", unicodedata.normalize("NFKC", text).translate(_translation()))
 
 

@@ -159,6 +159,7 @@ class CsvFile:
     encoding: str
     payload: bytes | None
     source: Path | None = None
+    content: bytes | None = None  # the file whole, when it is `source` itself and came in its first read (small)
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -344,11 +345,12 @@ def inspect_csv_member(member: Member, spool_as: Path | None = None, budget: Bud
             sink.close()
         encoding = "windows-1250"
     payload, source = sink.close() if sink is not None else (None, member.path)
+    content = whole if sink is None and encoding == "utf-8" else None
     if lines.blank > budget.limits.blank_lines and lines.blank > lines.lines - lines.blank:
         raise ExportRejected([MOSTLY_BLANK.problem(
             f"plik składa się głównie z pustych wierszy ({number(lines.blank)} pustych, "
             f"{number(max(lines.lines - lines.blank - 1, 0))} z danymi)", file=member.label, table=member.table)])
-    return CsvFile(member, columns, encoding, payload, source)
+    return CsvFile(member, columns, encoding, payload, source, content)
 
 
 def _csv_options(columns: list[str]) -> dict:
@@ -370,10 +372,59 @@ def parse_csv_file(file: CsvFile) -> pl.DataFrame:
         ) from None
 
 
+# A line of its own after each file's rows when files are parsed as one text (`_parse_in_memory`); a file that
+# holds it is never parsed that way.  No quote, no separator: it is one field of its own line.
+_BOUNDARY = "\x1e\x1fkoniec pliku\x1f\x1e"
+
+
+def _parse_in_memory(files: list[tuple[int, CsvFile]]) -> pl.DataFrame | None:
+    """Parse the rows of many small files (their `content` in memory) as one text, each followed by a boundary
+    line; tagged and numbered as `scan_csv_files` does.  A file's rows parse the same in it as alone: the parser
+    carries nothing from one line to the next but an open quote, and an open quote would swallow a boundary
+    line, which is counted.  None when the boundaries do not come out one per file, in place (the caller
+    then scans the files from disk)."""
+    boundary = _BOUNDARY.encode()
+    parts: list[bytes] = []
+    for _, file in files:
+        content = file.content
+        assert content is not None
+        if boundary in content:
+            return None
+        end = content.find(b"\n")
+        body = content[end + 1:] if end >= 0 else b""
+        parts.append(body)
+        if body and not body.endswith(b"\n"):
+            parts.append(b"\n")
+        parts.append(boundary + b"\n")
+    columns = files[0][1].columns
+    try:
+        frame = pl.read_csv(io.BytesIO(b"".join(parts)), **(_csv_options(columns) | {"skip_rows": 0}), row_index_name="_index")
+    except pl.exceptions.PolarsError:
+        return None
+    others = [c for c in frame.columns if c not in (columns[0], "_index")]
+    is_boundary = ((pl.col(columns[0]) == _BOUNDARY) & pl.all_horizontal(pl.col(c).is_null() for c in others)).fill_null(False)
+    marked = frame.with_columns(is_boundary.alias("_boundary"))
+    if int(marked["_boundary"].sum()) != len(files) or not marked["_boundary"][-1]:
+        return None
+    rows = marked.with_columns((pl.col("_boundary").cum_sum() - pl.col("_boundary")).cast(pl.Int64).alias("_file"))
+    rows = rows.filter(~pl.col("_boundary"))
+    exports = pl.Series(EXPORT, [i for i, _ in files], dtype=pl.Int64).gather(rows["_file"])
+    return rows.select(
+        (pl.col("_index") - pl.col("_index").min().over("_file") + 2).cast(pl.Int64).alias(ROW),
+        pl.exclude("_index", "_file", "_boundary"),
+        exports,
+    )
+
+
 def scan_csv_files(files: list[tuple[int, CsvFile]]) -> pl.DataFrame | None:
-    """Parse many files of one table with the same header on disk in one multi-file scan, tagged
-    `_export` (the file-by-file cost of polars is paid once).  None if any of them cannot be parsed:
-    the caller then parses them one by one to find which."""
+    """Parse many files of one table with the same header in one go, tagged `_export` (the file-by-file cost
+    of polars is paid once): from memory when every one came whole in its first read (`_parse_in_memory`),
+    else in one multi-file scan from disk.  None if any of them cannot be parsed: the caller then parses
+    them one by one to find which."""
+    if all(f.content is not None for _, f in files):
+        frame = _parse_in_memory(files)
+        if frame is not None:
+            return frame
     sources = [str(f.source) for _, f in files]
     assert len(set(sources)) == len(sources), "each file once per scan"
     try:
