@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.contract import TABLES
 from pipeline.indicators import registry
 from pipeline.jobs.ingest import IngestOptions, ingest
+from pipeline.jobs.progress import Progress
 from pipeline.synth.national import N_UNITS, NationalOptions, write_national
 from pipeline.synth.writer import Dialect
 from pipeline.warehouse.connection import connect
@@ -86,6 +87,24 @@ def generator_fingerprint(options: NationalOptions) -> str:
     return h.hexdigest()
 
 
+class StepBar:
+    """A step's progress bar on stderr, on a terminal only (`pipeline.jobs.progress`), made at the first report,
+    when the total is known; use as the generator's `progress(done, total)`."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.bar: Progress | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = Progress(total, self.what)
+        self.bar.advance(done - self.bar.done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def ensure_exports(folder: Path, options: NationalOptions, fresh: bool, reuse: bool = False) -> None:
     """Generate the exports unless the folder holds them from this very generator (a changed generator regenerates;
     `reuse` keeps whatever a previous run generated, so that two versions of the code are timed on the same files)."""
@@ -98,7 +117,11 @@ def ensure_exports(folder: Path, options: NationalOptions, fresh: bool, reuse: b
     if folder.exists():
         shutil.rmtree(folder)
     started = time.perf_counter()
-    rows = write_national(options)
+    bar = StepBar("jednostek")
+    try:
+        rows = write_national(options, bar)
+    finally:
+        bar.close()
     marker.write_text(fingerprint)
     dialect = options.dialect
     print(f"generate   {time.perf_counter() - started:9.1f} s   {rows:>12,} rows   ({dialect.container}, {dialect.encoding})")
@@ -158,9 +181,12 @@ def main() -> None:
 
     db = work / ("pipeline_zip.duckdb" if args.zip else "pipeline.duckdb")
     db.unlink(missing_ok=True)
-    options = IngestOptions(db=db, reports=None)
-    started, cpu = time.perf_counter(), time.process_time()
-    results = ingest(export_paths(ingested), options)
+    ingested_paths = export_paths(ingested)
+    with Progress(len(ingested_paths), "eksportów") as bar:  # a bar on a terminal; nothing in a log
+        options = IngestOptions(db=db, reports=None, on_stage=bar.stage)
+        started, cpu = time.perf_counter(), time.process_time()
+        results = ingest(ingested_paths, options,
+                         on_result=lambda r: bar.advance(1, sum((r.row_counts or {}).values()) if r.outcome == "loaded" else 0))
     ingest_s, ingest_cpu = time.perf_counter() - started, time.process_time() - cpu
     loaded = sum(r.outcome == "loaded" for r in results)
     rows = sum(sum((r.row_counts or {}).values()) for r in results)

@@ -40,6 +40,10 @@ class Indicator:
     aggregate: str = "count(*)"
     decimals: int = 0
     null_when_empty: bool = False  # a median of nothing is unknown, a count of nothing is 0
+    # The date column that alone places a record in a period, when the SQL only picks rows (no DISTINCT, no join, no
+    # clipping) with `<column> BETWEEN $d0 AND $d1`: a series of years then takes the records of its whole span once
+    # and counts each in the year of that date (one scan instead of one join per year: the work log is the largest table).
+    dated_by: str | None = None
 
     @property
     def sql(self) -> str:
@@ -104,12 +108,12 @@ INDICATORS: tuple[Indicator, ...] = (
         "advice_sessions", "udzielone porady",
         "sum of liczba (an empty liczba counts as 1) over dzialania of kind 'porada' dated in the period",
         "suma liczby porad z rejestru działań w okresie (pusta liczba = 1)",
-        unit_of_measure="porady", aggregate=_SUM_LICZBA),
+        unit_of_measure="porady", aggregate=_SUM_LICZBA, dated_by="data"),
     Indicator(
         "consultations", "konsultacje z innymi podmiotami",
         "sum of liczba (an empty liczba counts as 1) over dzialania of kind 'konsultacja' dated in the period",
         "suma liczby konsultacji z innymi podmiotami w okresie (pusta liczba = 1)",
-        unit_of_measure="konsultacje", aggregate=_SUM_LICZBA),
+        unit_of_measure="konsultacje", aggregate=_SUM_LICZBA, dated_by="data"),
     Indicator(
         "families_za_zyciem", "rodziny wspierane na podstawie ustawy „Za życiem”",
         "families with an episode that overlaps the period and has za_zyciem true",
@@ -136,29 +140,29 @@ INDICATORS: tuple[Indicator, ...] = (
         "home_visits", "wizyty w domu rodziny",
         "sum of liczba (empty = 1) over dzialania of kind 'wizyta w domu rodziny' dated in the period",
         "suma liczby wizyt w domu rodziny z rejestru działań w okresie (pusta liczba = 1)",
-        unit_of_measure="wizyty", aggregate=_SUM_LICZBA),
+        unit_of_measure="wizyty", aggregate=_SUM_LICZBA, dated_by="data"),
     Indicator(
         "diagnostic_group_meetings", "posiedzenia grup diagnostyczno-pomocowych",
         "the same for kind 'posiedzenie grupy diagnostyczno-pomocowej' (the \"Niebieskie Karty\" procedure)",
         "suma liczby posiedzeń grup diagnostyczno-pomocowych (procedura „Niebieskie Karty”) z udziałem asystentów w "
         "okresie (pusta liczba = 1)",
-        unit_of_measure="posiedzenia", aggregate=_SUM_LICZBA),
+        unit_of_measure="posiedzenia", aggregate=_SUM_LICZBA, dated_by="data"),
     Indicator(
         "skill_trainings", "treningi umiejętności",
         "the same for kind 'trening umiejętności'",
         "suma liczby treningów umiejętności z rejestru działań w okresie (pusta liczba = 1)",
-        unit_of_measure="treningi", aggregate=_SUM_LICZBA),
+        unit_of_measure="treningi", aggregate=_SUM_LICZBA, dated_by="data"),
     Indicator(
         "projects_completed", "zrealizowane projekty socjalne i zajęcia grupowe",
         "projekty rows whose data_do is in the period",
         "projekty socjalne, zajęcia grupowe i wydarzenia zakończone w okresie (projekt trwający na przełomie lat "
         "należy do roku, w którym się zakończył)",
-        unit_of_measure="projekty"),
+        unit_of_measure="projekty", dated_by="data_do"),
     Indicator(
         "project_children", "dzieci uczestniczące w projektach",
         "sum of liczba_dzieci over those rows",
         "suma liczby dzieci uczestniczących w projektach zakończonych w okresie",
-        unit_of_measure="dzieci", aggregate="coalesce(sum(liczba_dzieci), 0)"),
+        unit_of_measure="dzieci", aggregate="coalesce(sum(liczba_dzieci), 0)", dated_by="data_do"),
 )
 BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 CLOSED_BY_REASON = "families_closed_by_reason"
@@ -344,10 +348,40 @@ def over_periods(sql: str) -> str:
     return re.sub(r"\$d([01])\b", r"p.d\1", sql)
 
 
+# The figures over caseload segments, as the series computes them: the segments of the whole series are swept once
+# (`max_caseload`'s records for the series' first to last day) and each period takes those that overlap it, clipped to
+# it, instead of sweeping every assignment again for every period.  The same values: the number of families an
+# assistant has on a day does not depend on the period the day is counted in (clipping the assignments to a period
+# keeps exactly its days), so a period's segments are the series' segments cut at its first and last day.
+_OVER_SERIES_SEGMENTS = {
+    "max_caseload": "coalesce(max(s.families), 0)",
+    "caseload_breach_days": "coalesce(sum(least(s.seg_to, p.d1) - greatest(s.seg_from, p.d0) + 1) "
+                            "FILTER (WHERE s.families > $limit), 0)",
+}
+
+
+def over_span(sql: str) -> str:
+    """A figure's SQL for the series' whole span: its `$d0`, `$d1` read the first and the last day of the series."""
+    return re.sub(r"\$d([01])\b", lambda m: "$span_first" if m.group(1) == "0" else "$span_last", sql)
+
+
+def _series_part(i: Indicator) -> str:
+    """One figure's column of the series statement, for the period of the row `p`."""
+    if i.key in _OVER_SERIES_SEGMENTS:
+        return (f"(SELECT {_OVER_SERIES_SEGMENTS[i.key]} FROM segments AS s WHERE s.seg_from <= p.d1 AND s.seg_to >= p.d0) "
+                f"AS {i.key}")
+    if i.dated_by:  # calendar years (compute_years): a record of the span is in the year of its date
+        return (f"coalesce((SELECT d.v FROM dated_{i.key} AS d WHERE d.year = p.year), "
+                f"(SELECT {i.aggregate} FROM ({over_span(i.sql)}) AS m WHERE false)) AS {i.key}")  # a year with none: as over none
+    return f"(SELECT {i.aggregate} FROM ({over_periods(i.sql)}) AS m) AS {i.key}"
+
+
 @cache
 def _series_sql() -> str:
-    parts = [f"(SELECT {i.aggregate} FROM ({over_periods(i.sql)}) AS m) AS {i.key}" for i in INDICATORS]
-    return f"WITH {_PERIODS}\nSELECT p.year,\n" + ",\n".join(parts) + "\nFROM periods AS p"
+    dated = [f"dated_{i.key} AS (SELECT year(m.{i.dated_by}) AS year, {i.aggregate} AS v FROM ({over_span(i.sql)}) AS m "
+             "GROUP BY 1)" for i in INDICATORS if i.dated_by]
+    ctes = [_PERIODS, f"segments AS MATERIALIZED ({over_span(members_sql('max_caseload'))})", *dated]
+    return "WITH " + ",\n".join(ctes) + "\nSELECT p.year,\n" + ",\n".join(map(_series_part, INDICATORS)) + "\nFROM periods AS p"
 
 
 @cache
@@ -366,7 +400,7 @@ def compute_years(con: duckdb.DuckDBPyConnection, years: list[int], unit: str | 
         return {}
     spans = [span(y) for y in distinct]
     values = {"years": distinct, "starts": [s for s, _ in spans], "ends": [e for _, e in spans], "unit": unit,
-              "limit": limit}
+              "limit": limit, "span_first": min(s for s, _ in spans), "span_last": max(e for _, e in spans)}
     install_staging(con)
 
     def run(sql: str) -> pl.DataFrame:

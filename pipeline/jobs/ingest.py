@@ -207,8 +207,9 @@ def _finish_after_interruption(db: Path) -> None:
 def _ingest_chunk(con: duckdb.DuckDBPyConnection, chunk: list[Path], position: int, options: IngestOptions,
                   validator_box: list[GxValidator]) -> list[LoadResult]:
     """Read, check, write one chunk and rebuild its units; return what happened to each export."""
+    kept: dict[Path, bytes] = {}  # the small files' bytes, read once for their hash and their reading
     with options.timed("hash"):
-        hashes = [content_hash(path) for path in chunk]
+        hashes = [content_hash(path, kept) for path in chunk]
         known = already_loaded(con, hashes)
     fresh = [(n, path, h) for n, (path, h) in enumerate(zip(chunk, hashes, strict=True), start=position) if h not in known]
     if fresh and not validator_box and options.gx_import is None and "great_expectations" not in sys.modules:
@@ -216,7 +217,9 @@ def _ingest_chunk(con: duckdb.DuckDBPyConnection, chunk: list[Path], position: i
 
         options.gx_import = import_gx_in_background()  # overlaps the reading; the check waits for it if it needs GX
     with options.timed("read"):
-        exports = read_exports([p for _, p, _ in fresh], [h for _, _, h in fresh], positions=[n for n, _, _ in fresh])
+        exports = read_exports([p for _, p, _ in fresh], [h for _, _, h in fresh], positions=[n for n, _, _ in fresh],
+                               kept=kept)
+    kept.clear()
     verdicts = _check(exports, options, validator_box) if exports else []
     if not options.allow_shrink:
         for problem_of, v in zip(shrink_problems(con, [v.export for v in verdicts if v.accepted], SHRINK_SHARE),

@@ -8,6 +8,7 @@ regular files are ever opened, and a zip's declared sizes are checked first.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import stat
@@ -127,7 +128,17 @@ def _personal_names(names: list[str], what: str) -> list[Problem]:
         f"nazwa zawiera dane osobowe ({len(hits)}): {cut_list(hits)}; nazwy nie pokazujemy")]
 
 
-def _open_folder(path: Path, known_hash: str | None) -> Container:
+def _opener(p: Path, kept: dict[Path, bytes] | None) -> Callable[[], BinaryIO]:
+    """How a folder's file is opened: first from the bytes its hashing kept (taken once, then from disk)."""
+
+    def open_csv() -> BinaryIO:
+        data = kept.pop(p, None) if kept is not None else None
+        return io.BytesIO(data) if data is not None else p.open("rb")
+
+    return open_csv
+
+
+def _open_folder(path: Path, known_hash: str | None, kept: dict[Path, bytes] | None = None) -> Container:
     names = []
     problems: list[Problem] = []
     try:
@@ -154,7 +165,7 @@ def _open_folder(path: Path, known_hash: str | None) -> Container:
     container = Container(path, "folder", known_hash or content_hash(path), problems=problems)
     for table, original in found.items():
         p = path / original
-        container.members[table] = Member(table, original, open_csv=lambda p=p: p.open("rb"), path=p)
+        container.members[table] = Member(table, original, open_csv=_opener(p, kept), path=p)
     return container
 
 
@@ -364,8 +375,25 @@ def _file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def content_hash(path: Path) -> str:
-    """The hash that identifies an export's content (folder: names and bytes of its files)."""
+KEPT_FILE_BYTES = 64 * 1024  # a folder's file this small is kept from its hashing for its reading (one read, not two)
+
+
+def _hash_file(h: hashlib._Hash, f: Path, kept: dict[Path, bytes] | None) -> None:
+    with f.open("rb") as s:
+        if kept is None:
+            _hash_stream(h, s)
+            return
+        start = s.read(KEPT_FILE_BYTES + 1)
+        h.update(start)
+        if len(start) <= KEPT_FILE_BYTES:
+            kept[f] = start
+        else:
+            _hash_stream(h, s)
+
+
+def content_hash(path: Path, kept: dict[Path, bytes] | None = None) -> str:
+    """The hash that identifies an export's content (folder: names and bytes of its files).  `kept`, if given,
+    gets the bytes of a folder's small files (see `open_container`), so that reading them opens none again."""
     kind = file_kind(path)
     h = hashlib.sha256()
     if kind == "folder":
@@ -376,8 +404,7 @@ def content_hash(path: Path) -> str:
         for f in files:
             h.update(f.name.lower().encode() + b"\0")
             try:
-                with f.open("rb") as s:
-                    _hash_stream(h, s)
+                _hash_file(h, f, kept)
             except OSError:  # unreadable: the reader rejects it
                 h.update(b"\0unreadable")
         return h.hexdigest()
@@ -389,14 +416,16 @@ def content_hash(path: Path) -> str:
         return "unreadable:" + hashlib.sha256(str(path).encode(errors="surrogateescape")).hexdigest()
 
 
-def open_container(path: Path, known_hash: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> Container:
+def open_container(path: Path, known_hash: str | None = None, limits: ReadLimits = DEFAULT_LIMITS,
+                   kept: dict[Path, bytes] | None = None) -> Container:
     """Open an export (its `content_hash` may be given if already computed); raise ExportRejected when
     it cannot be opened or reading it would not be safe (size, compression, encryption).  Files or sheets
     that are not allowed, missing or doubled, and names holding personal data, are the container's
-    `problems`: the export is rejected, but its tables are still read, so that one run reports everything."""
+    `problems`: the export is rejected, but its tables are still read, so that one run reports everything.
+    `kept`: the bytes of a folder's small files, as `content_hash` kept them (each is read from them once)."""
     kind = file_kind(path)
     if kind == "folder":
-        return _open_folder(path, known_hash)
+        return _open_folder(path, known_hash, kept)
     if kind is not None:
         raise ExportRejected([NOT_A_FILE.problem(f"eksport nie jest zwykłym plikiem ani folderem ({kind})")])
     suffix = path.suffix.lower()

@@ -296,19 +296,20 @@ def _with_date_hints(problems: list[Problem], text: pl.DataFrame, failed: pl.Dat
 
 
 def read_exports(paths: Sequence[Path], hashes: Sequence[str] | None = None, *, positions: Sequence[int] | None = None,
-                 limits: ReadLimits = DEFAULT_LIMITS) -> list[ExportData]:
+                 limits: ReadLimits = DEFAULT_LIMITS, kept: dict[Path, bytes] | None = None) -> list[ExportData]:
     """Read a batch of exports into typed frames; problems are collected per export, not raised.
 
     Files are parsed one by one; trimming, typing and their checks run once per table for the
     whole batch (see `pipeline.read.batch`).  `hashes`: their content hashes, if already known;
-    `positions`: their places among the exports of the call (1, 2, ... if not given).
+    `positions`: their places among the exports of the call (1, 2, ... if not given); `kept`: the bytes of
+    their small files, kept when they were hashed (`pipeline.read.containers.content_hash`).
     """
     with spool_folder() as spool:
-        return _read_exports(paths, hashes, spool, positions or range(1, len(paths) + 1), limits)
+        return _read_exports(paths, hashes, spool, positions or range(1, len(paths) + 1), limits, kept)
 
 
 def _read_exports(paths: Sequence[Path], hashes: Sequence[str] | None, spool: Path, positions: Sequence[int],
-                  limits: ReadLimits) -> list[ExportData]:
+                  limits: ReadLimits, kept: dict[Path, bytes] | None = None) -> list[ExportData]:
     exports = [ExportData(path, n) for path, n in zip(paths, positions, strict=True)]
     found: dict[int, dict[str, list[Problem]]] = {}  # per export, per table in member order
     parts: dict[tuple[str, bool], list[tuple[int, pl.DataFrame]]] = defaultdict(list)
@@ -320,7 +321,7 @@ def _read_exports(paths: Sequence[Path], hashes: Sequence[str] | None, spool: Pa
                 "prosimy nadać eksportowi nazwę bez danych osobowych", file=data.name))
             continue
         try:
-            data.container = open_container(data.path, hashes[i] if hashes else None, limits)
+            data.container = open_container(data.path, hashes[i] if hashes else None, limits, kept)
         except ExportRejected as e:
             data.problems += [_named(p, data.name) for p in e.problems]
             continue
