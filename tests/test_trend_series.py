@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import assistant, episode, family, load_export, read_export
+from builders import activity, assignment, assistant, episode, family, load_export, project, read_export
 
 from pipeline.indicators import registry
 from pipeline.jobs.run import demo_exports
@@ -79,3 +79,48 @@ def test_year_boundaries_in_the_series(db, load_rows):
     assert series[2024]["families_closed_by_reason"] == {}
     assert series[2023]["median_closed_episode_days"] == 671.0  # 1 Mar 2022 .. 31 Dec 2023, both ends: 306 + 365
     assert series[2024]["median_closed_episode_days"] is None
+
+
+def test_the_work_log_projects_and_caseload_at_year_boundaries_in_the_series(db, load_rows):
+    """The figures the series computes over its whole span (records counted in the year of their date, caseload
+    segments swept once and cut at each year's first and last day) at 31 Dec / 1 Jan, worked out by hand."""
+    load_rows({
+        "asystenci": [assistant("A1", "2020-01-01")],
+        "rodziny": [family("R1"), family("R2")],
+        "asystentury": [episode("E1", "R1", "2023-06-01", "2024-01-01"), episode("E2", "R2", "2023-12-31")],
+        "przydzialy": [assignment("P1", "E1", "A1", "2023-06-01"), assignment("P2", "E2", "A1", "2023-12-31")],
+        "dzialania": [activity("Z1", "E1", "A1", "2023-12-31", "porada", 2), activity("Z2", "E1", "A1", "2024-01-01"),
+                      activity("Z3", "E2", "A1", "2024-12-31", "konsultacja", 3),
+                      activity("Z4", "E2", "A1", "2025-01-01", "konsultacja", 4)],
+        "projekty": [project("J1", "Warsztaty", "2023-11-01", "2023-12-31", 4),
+                     project("J2", "Piknik", "2023-12-01", "2024-01-01", 5)],
+    }, exported="2025-03-01", start="2020-01-01", end="2025-02-28")
+    years = [2023, 2024, 2025]
+    con = connect(db, read_only=True)
+    try:
+        series = registry.compute_years(con, years, limit=1)
+        by_year = {y: registry.compute(con, y, limit=1) for y in years}
+    finally:
+        con.close()
+
+    def figure(key: str) -> list:
+        return [series[y][key] for y in years]
+
+    assert figure("advice_sessions") == [2, 1, 0]          # 31 Dec 2023: 2; 1 Jan 2024: an empty liczba counts 1
+    assert figure("consultations") == [0, 3, 4]
+    assert figure("projects_completed") == [1, 1, 0]        # a project belongs to the year it ended
+    assert figure("project_children") == [4, 5, 0]
+    assert figure("max_caseload") == [2, 2, 1]              # R1 and R2 together on 31 Dec 2023 and 1 Jan 2024 only
+    assert figure("caseload_breach_days") == [1, 1, 0]      # above 1 family: a segment cut at both sides of New Year
+    assert series == by_year
+
+
+def test_only_plain_dated_records_are_counted_by_year():
+    """`dated_by` promises a figure whose SQL only picks rows by that one date: no DISTINCT, no join, no clipping."""
+    dated = [i for i in registry.INDICATORS if i.dated_by]
+    assert {i.key for i in dated} == {"advice_sessions", "consultations", "home_visits", "diagnostic_group_meetings",
+                                      "skill_trainings", "projects_completed", "project_children"}
+    for i in dated:
+        sql = i.sql.upper()
+        assert f"{i.dated_by.upper()} BETWEEN $D0 AND $D1" in sql, i.key
+        assert "DISTINCT" not in sql and "JOIN" not in sql and "CLIP_" not in sql and sql.count("$D0") == 1, i.key
