@@ -114,20 +114,20 @@ def _scan_stacked(text: pl.DataFrame, columns: list[str], failed: pl.DataFrame |
     if not scanned or text.height == 0:
         return {}
 
-    def cells(frame: pl.DataFrame, mask: pl.DataFrame | None, column: str) -> pl.Expr:
+    def cells(mask: pl.DataFrame | None, column: str) -> pl.Expr:
         s = pl.col(column)
         if column in safe and mask is not None:  # only the cells that failed their type can hold free text
             s = pl.when(mask[column]).then(s)
         return s
 
-    hits = _flag_hits(text, scanned, {c: cells(text, failed, c) for c in scanned}, excel)
+    hits = _flag_hits(text, scanned, {c: cells(failed, c) for c in scanned}, excel)
     # the second pass, column by column: only the cells that may read differently once normalised (a cell that is
     # ASCII with no separator between digits normalises to itself, so the first pass has seen it as scanned), and
     # not numbers that parsed
     second = [c for c in scanned if not (c in numbers and failed is None)]
 
     def scanned_cells(mask: pl.DataFrame | None, column: str) -> pl.Expr:
-        s = cells(text, mask, column)
+        s = cells(mask, column)
         if column in numbers and mask is not None:  # a number that parsed is scanned only as it is
             s = pl.when(mask[column]).then(s)
         return s

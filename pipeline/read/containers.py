@@ -370,8 +370,7 @@ def _sheet_ranges(zf: zipfile.ZipFile, limits: ReadLimits) -> list[Problem]:
 
 def _file_hash(path: Path) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as s:
-        _hash_stream(h, s)
+    _hash_file(h, path, None)
     return h.hexdigest()
 
 
