@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import activity, assignment, assistant, episode, family, load_export, project, read_export
+from builders import activity, assignment, assistant, child, episode, family, load_export, project, read_export
 
+from pipeline.contract import TABLES
 from pipeline.indicators import registry
 from pipeline.jobs.run import demo_exports
-from pipeline.sql import query
+from pipeline.sql import query, sql_text
 from pipeline.warehouse.connection import connect, open_for_writing
 
 
@@ -124,3 +125,76 @@ def test_only_plain_dated_records_are_counted_by_year():
         sql = i.sql.upper()
         assert f"{i.dated_by.upper()} BETWEEN $D0 AND $D1" in sql, i.key
         assert "DISTINCT" not in sql and "JOIN" not in sql and "CLIP_" not in sql and sql.count("$D0") == 1, i.key
+
+
+def test_children_and_problems_at_year_boundaries_in_the_series(db, load_rows):
+    """The figures the series counts from spans forms (each member's rows expanded to the years they overlap):
+    an 18th birthday at New Year, an episode ending 31 Dec and the next starting 1 Jan, an episode starting on
+    31 Dec, a child born after the family's last episode, two episodes of one family in one year; by hand."""
+    load_rows({
+        "rodziny": [family("R1"), family("R2"), family("R3")],
+        "asystentury": [episode("E1", "R1", "2021-05-01", "2023-12-31"), episode("E2", "R1", "2024-01-01"),
+                        episode("E3", "R2", "2024-12-31", "2025-03-31"),
+                        episode("E4", "R3", "2022-01-01", "2022-06-30"), episode("E5", "R3", "2022-09-01", "2022-12-31")],
+        "dzieci": [child("C1", "R1", "2006-01"),   # a minor until 31 Dec 2023: 18 on 1 Jan 2024, the first day of E2
+                   child("C2", "R1", "2007-01"),   # a minor until 31 Dec 2024
+                   child("C3", "R2", "2010-05"),   # E3's one day of 2024 counts
+                   child("C4", "R3", "2015-01"),   # in both episodes of 2022: once
+                   child("C5", "R2", "2025-02"),   # born during E3
+                   child("C6", "R3", "2023-01")],  # born the day after R3's last episode ended: never
+        "problemy": [{"id_problemu": "B1", "id_asystentury": "E1", "problem": "ubóstwo"},
+                     {"id_problemu": "B2", "id_asystentury": "E2", "problem": "ubóstwo"},
+                     {"id_problemu": "B6", "id_asystentury": "E1", "problem": "bezrobocie"},
+                     {"id_problemu": "B3", "id_asystentury": "E4", "problem": "przemoc domowa"},
+                     {"id_problemu": "B4", "id_asystentury": "E5", "problem": "przemoc domowa"},
+                     {"id_problemu": "B5", "id_asystentury": "E3", "problem": "niepełnosprawność"}],
+    }, exported="2026-03-01", start="2020-01-01", end="2026-02-28")
+    years = [2021, 2022, 2023, 2024, 2025, 2026]
+    con = connect(db, read_only=True)
+    try:
+        unit = query(con, "SELECT min(jednostka) AS u FROM core.asystentury")["u"][0]
+        series = registry.compute_years(con, years)
+        assert registry.compute_years(con, years, unit) == series
+        by_year = {y: registry.compute(con, y) for y in years}
+    finally:
+        con.close()
+    assert [series[y]["children_in_supported_families"] for y in years] == [2, 3, 2, 2, 2, 0]
+    assert [series[y]["families_supported"] for y in years] == [1, 2, 1, 2, 2, 1]
+    assert [series[y]["families_by_problem"] for y in years] == [
+        {"ubóstwo": 1, "bezrobocie": 1},
+        {"ubóstwo": 1, "bezrobocie": 1, "przemoc domowa": 1},
+        {"ubóstwo": 1, "bezrobocie": 1},
+        {"ubóstwo": 1, "niepełnosprawność": 1},   # bezrobocie was E1's only, E2 began on 1 Jan 2024
+        {"ubóstwo": 1, "niepełnosprawność": 1},
+        {"ubóstwo": 1},
+    ]
+    assert series == by_year
+
+
+def test_the_spans_forms_are_of_counted_figures():
+    """A spans form counts distinct members: only figures counted with count(*), and every breakdown's column is in it."""
+    for key in registry.EXPLAINABLE + tuple(b.key for b in registry.BREAKDOWNS):
+        if registry.has_spans(key):
+            assert key not in registry.BY_KEY or registry.BY_KEY[key].aggregate == "count(*)", key
+            sql = registry.spans_sql(key)
+            assert "s_from" in sql and "s_to" in sql and "$d0" not in sql and "$d1" not in sql, key
+    assert registry.has_spans("children_in_supported_families") and registry.has_spans("families_by_problem")
+
+
+def test_the_work_log_figures_are_one_kind_of_the_shared_work_log_sql():
+    """The series sums every kind of the work log in one scan: that equals the figures only while each is exactly
+    `activities_in_period` of its kind, summed, and its kind is one of the contract's."""
+    kinds = TABLES["dzialania"].column("rodzaj").values
+    work_log = [i for i in registry.INDICATORS if i.activity_kind]
+    assert {i.key for i in work_log} == {"advice_sessions", "consultations", "home_visits", "diagnostic_group_meetings",
+                                         "skill_trainings"}
+    for i in work_log:
+        assert i.activity_kind in kinds, i.key
+        assert i.aggregate == "coalesce(sum(liczba), 0)", i.key
+        text = sql_text(f"indicators/sql/figures/{i.key}.sql")
+        assert text == ("SELECT jednostka, id_dzialania, id_asystentury, data, liczba\n"
+                        f"FROM ({{activities_in_period}})\nWHERE rodzaj = '{i.activity_kind}'\n"), i.key
+    # no other figure reads the work log behind the series' back
+    for i in registry.INDICATORS:
+        if not i.activity_kind:
+            assert "stg_activities" not in i.sql, i.key

@@ -44,6 +44,9 @@ class Indicator:
     # clipping) with `<column> BETWEEN $d0 AND $d1`: a series of years then takes the records of its whole span once
     # and counts each in the year of that date (one scan instead of one join per year: the work log is the largest table).
     dated_by: str | None = None
+    # The kind of activity (rodzaj) whose work-log records the figure sums, when its SQL is `staging/
+    # activities_in_period.sql` of that kind (a test holds them together): a series sums every kind in one scan.
+    activity_kind: str | None = None
 
     @property
     def sql(self) -> str:
@@ -108,12 +111,12 @@ INDICATORS: tuple[Indicator, ...] = (
         "advice_sessions", "udzielone porady",
         "sum of liczba (an empty liczba counts as 1) over dzialania of kind 'porada' dated in the period",
         "suma liczby porad z rejestru działań w okresie (pusta liczba = 1)",
-        unit_of_measure="porady", aggregate=_SUM_LICZBA, dated_by="data"),
+        unit_of_measure="porady", aggregate=_SUM_LICZBA, dated_by="data", activity_kind="porada"),
     Indicator(
         "consultations", "konsultacje z innymi podmiotami",
         "sum of liczba (an empty liczba counts as 1) over dzialania of kind 'konsultacja' dated in the period",
         "suma liczby konsultacji z innymi podmiotami w okresie (pusta liczba = 1)",
-        unit_of_measure="konsultacje", aggregate=_SUM_LICZBA, dated_by="data"),
+        unit_of_measure="konsultacje", aggregate=_SUM_LICZBA, dated_by="data", activity_kind="konsultacja"),
     Indicator(
         "families_za_zyciem", "rodziny wspierane na podstawie ustawy „Za życiem”",
         "families with an episode that overlaps the period and has za_zyciem true",
@@ -140,18 +143,19 @@ INDICATORS: tuple[Indicator, ...] = (
         "home_visits", "wizyty w domu rodziny",
         "sum of liczba (empty = 1) over dzialania of kind 'wizyta w domu rodziny' dated in the period",
         "suma liczby wizyt w domu rodziny z rejestru działań w okresie (pusta liczba = 1)",
-        unit_of_measure="wizyty", aggregate=_SUM_LICZBA, dated_by="data"),
+        unit_of_measure="wizyty", aggregate=_SUM_LICZBA, dated_by="data", activity_kind="wizyta w domu rodziny"),
     Indicator(
         "diagnostic_group_meetings", "posiedzenia grup diagnostyczno-pomocowych",
         "the same for kind 'posiedzenie grupy diagnostyczno-pomocowej' (the \"Niebieskie Karty\" procedure)",
         "suma liczby posiedzeń grup diagnostyczno-pomocowych (procedura „Niebieskie Karty”) z udziałem asystentów w "
         "okresie (pusta liczba = 1)",
-        unit_of_measure="posiedzenia", aggregate=_SUM_LICZBA, dated_by="data"),
+        unit_of_measure="posiedzenia", aggregate=_SUM_LICZBA, dated_by="data",
+        activity_kind="posiedzenie grupy diagnostyczno-pomocowej"),
     Indicator(
         "skill_trainings", "treningi umiejętności",
         "the same for kind 'trening umiejętności'",
         "suma liczby treningów umiejętności z rejestru działań w okresie (pusta liczba = 1)",
-        unit_of_measure="treningi", aggregate=_SUM_LICZBA, dated_by="data"),
+        unit_of_measure="treningi", aggregate=_SUM_LICZBA, dated_by="data", activity_kind="trening umiejętności"),
     Indicator(
         "projects_completed", "zrealizowane projekty socjalne i zajęcia grupowe",
         "projekty rows whose data_do is in the period",
@@ -365,28 +369,81 @@ def over_span(sql: str) -> str:
     return re.sub(r"\$d([01])\b", lambda m: "$span_first" if m.group(1) == "0" else "$span_last", sql)
 
 
+def has_spans(key: str) -> bool:
+    """Whether a figure (or breakdown) has a spans form for series of years (indicators/sql/series/<key>.sql)."""
+    return (_SQL / "series" / f"{key}.sql").exists()
+
+
+@cache
+def spans_sql(key: str) -> str:
+    """A figure's spans form over the series' whole span: its members, each row with the days s_from .. s_to on which
+    it counts.  A member counts in a calendar year when one of its rows overlaps the year (and s_from <= s_to), so a
+    series expands each row to its years once, instead of joining every record again for every year."""
+    return over_span(_resolve(sql_text(f"indicators/sql/series/{key}.sql")))
+
+
+def _spanned_members(key: str) -> str:
+    """The distinct members of a spans form with each year of the series' span they count in."""
+    return (f"SELECT DISTINCT s.* EXCLUDE (s_from, s_to), unnest(range(year(s.s_from), year(s.s_to) + 1)) AS year "
+            f"FROM ({spans_sql(key)}) AS s WHERE s.s_from <= s.s_to")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _series_part(i: Indicator) -> str:
-    """One figure's column of the series statement, for the period of the row `p`."""
+    """One figure's column of the series statement, for the period of the row `p` (and its rows of the per-year
+    tables joined to it, see `_series_sql`)."""
+    empty = f"(SELECT {i.aggregate} FROM ({over_span(i.sql)}) AS m WHERE false)"  # a year with none: as over none
+    if i.activity_kind:  # the work log's sum for the kind (a year with none: 0, the sum over none)
+        return f"coalesce(worklog.{i.key}, 0) AS {i.key}"
+    if has_spans(i.key):  # calendar years: each member in the years its rows overlap (a count of distinct members)
+        return f"coalesce(spanned_{i.key}.n, 0) AS {i.key}"
     if i.key in _OVER_SERIES_SEGMENTS:
         return (f"(SELECT {_OVER_SERIES_SEGMENTS[i.key]} FROM segments AS s WHERE s.seg_from <= p.d1 AND s.seg_to >= p.d0) "
                 f"AS {i.key}")
     if i.dated_by:  # calendar years (compute_years): a record of the span is in the year of its date
-        return (f"coalesce((SELECT d.v FROM dated_{i.key} AS d WHERE d.year = p.year), "
-                f"(SELECT {i.aggregate} FROM ({over_span(i.sql)}) AS m WHERE false)) AS {i.key}")  # a year with none: as over none
+        return f"coalesce(dated_{i.key}.v, {empty}) AS {i.key}"
     return f"(SELECT {i.aggregate} FROM ({over_periods(i.sql)}) AS m) AS {i.key}"
+
+
+def _per_year_tables() -> dict[str, str]:
+    """The series' tables of one row per calendar year (a column `year`), each computed once over the whole span:
+    the work log's sums of every figure's kind (one scan for all), the dated figures, the spans forms' counts."""
+    activities = over_span(_resolve(sql_text("indicators/sql/staging/activities_in_period.sql")))
+    # grouped by year and every kind first (cheaper than filtering the work log by kind), then one column per figure
+    sums = ", ".join(f"coalesce(sum(v) FILTER (WHERE rodzaj = {_literal(i.activity_kind)}), 0) AS {i.key}"
+                     for i in INDICATORS if i.activity_kind)
+    tables = {"worklog": f"SELECT year, {sums} FROM (SELECT year(m.data) AS year, m.rodzaj, sum(m.liczba) AS v "
+                         f"FROM ({activities}) AS m GROUP BY ALL) GROUP BY 1"}
+    for i in INDICATORS:
+        if i.dated_by and not i.activity_kind:
+            tables[f"dated_{i.key}"] = (f"SELECT year(m.{i.dated_by}) AS year, {i.aggregate} AS v "
+                                        f"FROM ({over_span(i.sql)}) AS m GROUP BY 1")
+        if has_spans(i.key):
+            tables[f"spanned_{i.key}"] = f"SELECT year, count(*) AS n FROM ({_spanned_members(i.key)}) GROUP BY 1"
+    return tables
 
 
 @cache
 def _series_sql() -> str:
-    dated = [f"dated_{i.key} AS (SELECT year(m.{i.dated_by}) AS year, {i.aggregate} AS v FROM ({over_span(i.sql)}) AS m "
-             "GROUP BY 1)" for i in INDICATORS if i.dated_by]
-    ctes = [_PERIODS, f"segments AS MATERIALIZED ({over_span(members_sql('max_caseload'))})", *dated]
-    return "WITH " + ",\n".join(ctes) + "\nSELECT p.year,\n" + ",\n".join(map(_series_part, INDICATORS)) + "\nFROM periods AS p"
+    """Every figure for every period of `periods` in one statement.  The per-year tables are joined to the periods
+    (a correlated lookup in each made DuckDB compute them again for every figure that reads them)."""
+    tables = _per_year_tables()
+    ctes = [_PERIODS, f"segments AS MATERIALIZED ({over_span(members_sql('max_caseload'))})",
+            *(f"{name} AS ({sql})" for name, sql in tables.items())]
+    joins = "".join(f"\nLEFT JOIN {name} ON {name}.year = p.year" for name in tables)
+    return ("WITH " + ",\n".join(ctes) + "\nSELECT p.year,\n" + ",\n".join(map(_series_part, INDICATORS))
+            + "\nFROM periods AS p" + joins)
 
 
 @cache
 def _series_counts_sql(key: str, column: str) -> str:
     """Members of a figure counted per period and category (periods with no member have no row)."""
+    if has_spans(key):  # calendar years: each member in the years its rows overlap
+        return (f"WITH {_PERIODS}\nSELECT m.year, m.{column} AS category, count(*) AS n\n"
+                f"FROM ({_spanned_members(key)}) AS m SEMI JOIN periods AS p ON p.year = m.year GROUP BY ALL")
     return (f"WITH {_PERIODS}\nSELECT p.year, m.{column} AS category, count(*) AS n\n"
             f"FROM periods AS p, LATERAL ({over_periods(members_sql(key))}) AS m GROUP BY ALL")
 

@@ -1,3 +1,3 @@
-SELECT jednostka, id_dzialania, id_asystentury, data, coalesce(liczba, 1) AS liczba
-FROM stg_activities($unit)
-WHERE rodzaj = 'trening umiejętności' AND data BETWEEN $d0 AND $d1
+SELECT jednostka, id_dzialania, id_asystentury, data, liczba
+FROM ({activities_in_period})
+WHERE rodzaj = 'trening umiejętności'
