@@ -20,6 +20,11 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DOCS_DIR = PROJECT_ROOT / "docs"
 
+class InstallationError(Exception):
+    """Something the pipeline ships with is missing or damaged (e.g. the GX suites of expectations/): the command
+    stops before it reads or writes anything (exit 1, a message saying what to restore, never a traceback)."""
+
+
 DEFAULT_CASELOAD_LIMIT = 15  # families per assistant at once (the seed's statute; its 2011 text said 20)
 WRITER_WAIT_SECONDS = 60.0   # how long a writer waits for the warehouse's lock (another load, or a reader reading)
 READER_WAIT_SECONDS = 300.0  # how long a reader waits for a running load to finish before it gives up

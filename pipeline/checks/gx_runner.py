@@ -22,7 +22,8 @@ import polars as pl
 
 from pipeline.checks.deferred_imports import deferred
 from pipeline.checks.rules import CASELOAD_LIMIT_PARAMETER
-from pipeline.config import EXPECTATIONS_DIR
+from pipeline.config import EXPECTATIONS_DIR, InstallationError
+from pipeline.contract import TABLES
 from pipeline.read.batch import EXPORT, ROW
 
 _KEPT_RESULT_KEYS = ("element_count", "unexpected_count", "unexpected_percent", "missing_count")
@@ -42,9 +43,28 @@ class RuleOutcome:
     result: dict[str, Any] = field(default_factory=dict)
 
 
-def load_suites(directory: Path = EXPECTATIONS_DIR) -> dict[str, dict]:
-    """The suites as JSON, by table name."""
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))}
+def load_suites(directory: Path | None = None) -> dict[str, dict]:
+    """The suites as JSON (expectations/ unless told), by table name: one for every table of the contract, or an
+    InstallationError (a table without its suite would be loaded unchecked)."""
+    directory = EXPECTATIONS_DIR if directory is None else directory
+    tables = ("metadane", *TABLES)
+    missing = [t for t in tables if not (directory / f"{t}.json").is_file()]
+    damaged = []
+    suites = {}
+    for table in (t for t in tables if t not in missing):
+        try:
+            suites[table] = json.loads((directory / f"{table}.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            damaged.append(table)
+    if missing or damaged:
+        what = "; ".join(part for part in (
+            missing and "brak plików " + ", ".join(f"{t}.json" for t in missing),
+            damaged and "nieczytelne pliki " + ", ".join(f"{t}.json" for t in damaged)) if part)
+        raise InstallationError(
+            f"nie można sprawdzić eksportów: w folderze reguł Great Expectations {directory} {what}. Bez nich tabele "
+            "zostałyby wczytane niesprawdzone, więc nic nie wczytano. Przywróć folder expectations/ z repozytorium "
+            "(git checkout -- expectations) albo odtwórz reguły z kodu: python -m pipeline suites --write")
+    return suites
 
 
 def _sanitise(result: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import sys
 
 from pipeline.cli.errors import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, UsageError
 from pipeline.cli.parser import build_parser
+from pipeline.config import InstallationError
 from pipeline.warehouse.connection import WarehouseError
 
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         print(f"błąd użycia: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except WarehouseError as e:
+    except (WarehouseError, InstallationError) as e:
         print(f"błąd: {e}", file=sys.stderr)
         return EXIT_REJECTED
     except BrokenPipeError:  # output piped into e.g. `head`

@@ -45,6 +45,8 @@ def suites(args: argparse.Namespace) -> int:
     from pipeline.contract import TABLES
 
     stale = []
+    if args.write:
+        EXPECTATIONS_DIR.mkdir(parents=True, exist_ok=True)  # a deleted folder is made again
     for table in ("metadane", *TABLES):
         path = EXPECTATIONS_DIR / f"{table}.json"
         text = json.dumps(suite_json(table), ensure_ascii=False, indent=2) + "\n"
