@@ -20,6 +20,7 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DOCS_DIR = PROJECT_ROOT / "docs"
 
+
 class InstallationError(Exception):
     """Something the pipeline ships with is missing or damaged (e.g. the GX suites of expectations/): the command
     stops before it reads or writes anything (exit 1, a message saying what to restore, never a traceback)."""

@@ -223,9 +223,9 @@ def _resolve(text: str) -> str:
 
 
 @cache
-def members_sql(key: str) -> str:
+def members_sql(key: str, folder: str = "figures") -> str:
     """The SQL listing the records behind one indicator (shared parts resolved)."""
-    return _resolve(sql_text(f"indicators/sql/figures/{key}.sql"))
+    return _resolve(sql_text(f"indicators/sql/{folder}/{key}.sql"))
 
 
 @cache
@@ -370,16 +370,17 @@ def over_span(sql: str) -> str:
 
 
 def has_spans(key: str) -> bool:
-    """Whether a figure (or breakdown) has a spans form for series of years (indicators/sql/series/<key>.sql)."""
-    return (_SQL / "series" / f"{key}.sql").exists()
+    """Whether a figure (or breakdown) is counted from a spans form (indicators/sql/staging/<key>_spans.sql)."""
+    return (_SQL / "staging" / f"{key}_spans.sql").exists()
 
 
 @cache
 def spans_sql(key: str) -> str:
-    """A figure's spans form over the series' whole span: its members, each row with the days s_from .. s_to on which
-    it counts.  A member counts in a calendar year when one of its rows overlaps the year (and s_from <= s_to), so a
-    series expands each row to its years once, instead of joining every record again for every year."""
-    return over_span(_resolve(sql_text(f"indicators/sql/series/{key}.sql")))
+    """A figure's spans form over the series' whole span: the records behind it, each with the days s_from .. s_to on
+    which it counts.  The figure of a period is its distinct members with a day in the period; a member counts in a
+    calendar year when one of its rows overlaps the year, so a series expands each row to its years once, instead of
+    joining every record again for every year."""
+    return over_span(members_sql(f"{key}_spans", "staging"))
 
 
 def _spanned_members(key: str) -> str:
@@ -395,7 +396,6 @@ def _literal(text: str) -> str:
 def _series_part(i: Indicator) -> str:
     """One figure's column of the series statement, for the period of the row `p` (and its rows of the per-year
     tables joined to it, see `_series_sql`)."""
-    empty = f"(SELECT {i.aggregate} FROM ({over_span(i.sql)}) AS m WHERE false)"  # a year with none: as over none
     if i.activity_kind:  # the work log's sum for the kind (a year with none: 0, the sum over none)
         return f"coalesce(worklog.{i.key}, 0) AS {i.key}"
     if has_spans(i.key):  # calendar years: each member in the years its rows overlap (a count of distinct members)
@@ -404,6 +404,7 @@ def _series_part(i: Indicator) -> str:
         return (f"(SELECT {_OVER_SERIES_SEGMENTS[i.key]} FROM segments AS s WHERE s.seg_from <= p.d1 AND s.seg_to >= p.d0) "
                 f"AS {i.key}")
     if i.dated_by:  # calendar years (compute_years): a record of the span is in the year of its date
+        empty = f"(SELECT {i.aggregate} FROM ({over_span(i.sql)}) AS m WHERE false)"  # a year with none: as over none
         return f"coalesce(dated_{i.key}.v, {empty}) AS {i.key}"
     return f"(SELECT {i.aggregate} FROM ({over_periods(i.sql)}) AS m) AS {i.key}"
 
@@ -411,7 +412,7 @@ def _series_part(i: Indicator) -> str:
 def _per_year_tables() -> dict[str, str]:
     """The series' tables of one row per calendar year (a column `year`), each computed once over the whole span:
     the work log's sums of every figure's kind (one scan for all), the dated figures, the spans forms' counts."""
-    activities = over_span(_resolve(sql_text("indicators/sql/staging/activities_in_period.sql")))
+    activities = over_span(members_sql("activities_in_period", "staging"))
     # grouped by year and every kind first (cheaper than filtering the work log by kind), then one column per figure
     sums = ", ".join(f"coalesce(sum(v) FILTER (WHERE rodzaj = {_literal(i.activity_kind)}), 0) AS {i.key}"
                      for i in INDICATORS if i.activity_kind)
