@@ -21,9 +21,8 @@ from typing import Any
 import polars as pl
 
 from pipeline.checks.deferred_imports import deferred
-from pipeline.checks.rules import CASELOAD_LIMIT_PARAMETER
+from pipeline.checks.rules import CASELOAD_LIMIT_PARAMETER, SUITE_TABLES
 from pipeline.config import EXPECTATIONS_DIR, InstallationError
-from pipeline.contract import TABLES
 from pipeline.read.batch import EXPORT, ROW
 
 _KEPT_RESULT_KEYS = ("element_count", "unexpected_count", "unexpected_percent", "missing_count")
@@ -47,11 +46,10 @@ def load_suites(directory: Path | None = None) -> dict[str, dict]:
     """The suites as JSON (expectations/ unless told), by table name: one for every table of the contract, or an
     InstallationError (a table without its suite would be loaded unchecked)."""
     directory = EXPECTATIONS_DIR if directory is None else directory
-    tables = ("metadane", *TABLES)
-    missing = [t for t in tables if not (directory / f"{t}.json").is_file()]
+    missing = [t for t in SUITE_TABLES if not (directory / f"{t}.json").is_file()]
     damaged = []
     suites = {}
-    for table in (t for t in tables if t not in missing):
+    for table in (t for t in SUITE_TABLES if t not in missing):
         try:
             suites[table] = json.loads((directory / f"{table}.json").read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):

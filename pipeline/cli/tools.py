@@ -40,14 +40,13 @@ def pseudonymise(args: argparse.Namespace) -> int:
 
 
 def suites(args: argparse.Namespace) -> int:
-    from pipeline.checks.rules import suite_json
+    from pipeline.checks.rules import SUITE_TABLES, suite_json
     from pipeline.config import EXPECTATIONS_DIR
-    from pipeline.contract import TABLES
 
     stale = []
     if args.write:
         EXPECTATIONS_DIR.mkdir(parents=True, exist_ok=True)  # a deleted folder is made again
-    for table in ("metadane", *TABLES):
+    for table in SUITE_TABLES:
         path = EXPECTATIONS_DIR / f"{table}.json"
         text = json.dumps(suite_json(table), ensure_ascii=False, indent=2) + "\n"
         if args.write:

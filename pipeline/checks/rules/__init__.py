@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
+from pipeline.contract import TABLES
 from pipeline.problems import ISSUED, Code, Severity
 from pipeline.read.batch import EXPORT
 
 EXPORT_DATE = "_data_eksportu"
 CASELOAD_LIMIT_PARAMETER = "caseload_limit"
+SUITE_TABLES: tuple[str, ...] = ("metadane", *TABLES)  # each has its GX suite, expectations/<table>.json
 ISSUED_CODES_FILE = Path(__file__).with_name("issued_codes.tsv")
 
 Expectation = tuple[str, dict[str, Any]]
