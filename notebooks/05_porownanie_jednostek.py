@@ -36,7 +36,7 @@ from pipeline.outputs.comparison.compare import DISPLAY_COLUMNS, NOTEBOOK_HINT, 
 from pipeline.outputs.comparison.funnel import FILE_NAMES, funnel_charts
 from pipeline.outputs.notebooks import findings as notebook_findings
 from pipeline.outputs.notebooks import tables as notebook_tables
-from pipeline.warehouse.units import unit_names
+from pipeline.warehouse.coverage import unit_names
 
 # %% [markdown]
 # ## Jednostki

@@ -12,13 +12,14 @@ import pytest
 from builders import load_export, read_export
 
 from pipeline.config import DB_ENV, NOTEBOOK_DIR
-from pipeline.indicators import coverage, registry
+from pipeline.indicators import registry
 from pipeline.outputs.notebooks import findings as notebook_findings
 from pipeline.outputs.notebooks import setup as notebook_setup
 from pipeline.outputs.notebooks.runner import execute, notebook_paths, run_notebooks, summary, to_html
 from pipeline.outputs.spreadsheets import Column
+from pipeline.warehouse import coverage
 from pipeline.warehouse.connection import connect, open_for_writing
-from pipeline.warehouse.units import unit_names
+from pipeline.warehouse.coverage import unit_names
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["01_jakosc_danych", "02_informacja_roczna", "03_trendy", "04_ewaluacja_programu", "05_porownanie_jednostek"]
@@ -93,10 +94,10 @@ def test_every_notebook_runs_in_notebooks_folder_without_parameters(executed, de
         assert not any("injected-parameters" in c.get("metadata", {}).get("tags", []) for c in executed[name].cells)
     con = connect(demo_db, read_only=True)
     try:
-        year = coverage.latest_complete_year(con)
+        year = coverage.read(con).last_complete_year()
         assert summary(executed["02_informacja_roczna"]) == registry.compute(con, year)
         found = summary(executed["03_trendy"])
-        assert found["years"] == [y for y in coverage.data_years(con) if y <= year]
+        assert found["years"] == [y for y in coverage.read(con).years() if y <= year]
         assert found["families_supported"] == registry.trend(con, found["years"])["families_supported"].to_list()
         assert summary(executed["01_jakosc_danych"]) == {"loaded": 16, "rejected": 0, "year": year, "caseload_limit": 15,
                                                          "max_caseload": registry.compute(con, year)["max_caseload"]}
@@ -221,7 +222,7 @@ def test_trends_show_cohorts_with_recent_ones_not_observable(executed, demo_db, 
     con = connect(demo_db, read_only=True)
     try:
         episodes, censored = unit_cohorts(con, "1603011", "episodes")
-        year = coverage.latest_complete_year(con)
+        year = coverage.read(con).last_complete_year()
     finally:
         con.close()
     # the demo's last export is 15.01.2026: the 2025 cohort is not yet observed 12 months, 2024 is

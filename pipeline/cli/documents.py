@@ -23,15 +23,15 @@ def _report_year(args: argparse.Namespace) -> int | None:
     Sets `args.unit` to the loaded unit it names (a dropped leading zero restored); a UsageError for a unit or a
     year the warehouse does not hold."""
     from pipeline.cli import guards
-    from pipeline.indicators.coverage import latest_complete_year
+    from pipeline.warehouse import coverage
     from pipeline.warehouse.connection import connect
 
     con = connect(Path(args.db), read_only=True)
     try:
         args.unit = guards.resolve_unit(con, args.unit)
-        year = args.year if args.year is not None else latest_complete_year(con)
-        if year is not None:
-            guards.check_years(con, [year], args.unit)
+        year = args.year if args.year is not None else coverage.read(con).last_complete_year(args.unit)
+        if year is not None and (note := guards.check_period(con, year, args.unit).note()):
+            print(f"uwaga: rok {year}: {note}", file=sys.stderr)
         return year
     finally:
         con.close()

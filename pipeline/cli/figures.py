@@ -46,10 +46,11 @@ def indicators(args: argparse.Namespace) -> int:
     try:
         unit = guards.resolve_unit(con, args.unit)
         if args.years is not None:
-            guards.check_years(con, args.years, unit)
+            notes = {y: c.note() for y, c in guards.check_years(con, args.years, unit).items() if c.note()}
         else:
-            period = args.period or parse_period(str(args.year))
-            guards.check_years(con, range(period.start.year, period.end.year + 1), unit)
+            covered = guards.check_period(con, args.period or parse_period(str(args.year)), unit)
+            notes = {(args.period.name if args.period else args.year): covered.note()} if covered.note() else {}
+        _print_notes(notes)
         if args.explain:
             if args.explain not in registry.EXPLAINABLE:
                 raise UsageError(f"nie ma wskaźnika {args.explain}; dostępne: {', '.join(registry.EXPLAINABLE)}")
@@ -62,7 +63,7 @@ def indicators(args: argparse.Namespace) -> int:
             from pipeline.outputs.figures.trend import write_trend
 
             years = args.years if args.years is not None else [args.period.year if args.period else args.year]
-            print(f"zapisano {write_trend(Path(args.out), registry.compute_years(con, years, unit, args.caseload_limit))}")
+            print(f"zapisano {write_trend(Path(args.out), registry.compute_years(con, years, unit, args.caseload_limit), notes)}")
             return EXIT_OK
         if args.years is not None:
             if args.format == "json":
@@ -80,13 +81,20 @@ def indicators(args: argparse.Namespace) -> int:
     if args.format == "json":
         period = args.period or parse_period(str(args.year))
         head = {"year": period.year} if period.is_year else {}
-        print(json.dumps(head | {"period": period.as_json(), "unit": unit, "indicators": values,
-                                 "stock": extra["stock"], "breakdowns": extra["breakdowns"]}, ensure_ascii=False, indent=2))
+        print(json.dumps(head | {"period": period.as_json(), "unit": unit, "coverage": covered.as_json(),
+                                 "indicators": values, "stock": extra["stock"], "breakdowns": extra["breakdowns"]},
+                         ensure_ascii=False, indent=2))
     elif args.format == "csv":
         sys.stdout.write(indicators_csv(values))
     else:
         print(indicators_table(values))
     return EXIT_OK
+
+
+def _print_notes(notes: dict) -> None:
+    """The periods not wholly covered, one line each on stderr (the figures on stdout stay as scripts read them)."""
+    for when, note in notes.items():
+        print(f"uwaga: {when}: {note}", file=sys.stderr)
 
 
 def _stock_and_breakdowns(con: DuckDBPyConnection, when: int | Period, unit: str | None) -> dict:
@@ -102,7 +110,7 @@ def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, uni
     from pipeline.outputs.formats import day
     from pipeline.outputs.publication.nest import PublicationRefused
     from pipeline.outputs.publication.statement import publish_recorded, write_html, write_xlsx
-    from pipeline.warehouse.units import unit_name
+    from pipeline.warehouse.coverage import unit_name
 
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".html"):
@@ -149,7 +157,7 @@ def statement(args: argparse.Namespace) -> int:
     from pipeline.cli import guards
     from pipeline.outputs.publication.nest import PublicationRefused, standard_or_refused
     from pipeline.outputs.publication.statement import write_statement
-    from pipeline.warehouse.units import unit_name
+    from pipeline.warehouse.coverage import unit_name
 
     threshold = _threshold(args) if args.publish else None
     writable_folder(Path(args.out), "folder wyjściowy")
@@ -161,8 +169,9 @@ def statement(args: argparse.Namespace) -> int:
     con = _open(Path(args.db), args.publish)
     try:
         unit = guards.resolve_unit(con, args.unit)
-        guards.check_years(con, range(args.period.start.year, args.period.end.year + 1), unit)
-        paths = write_statement(con, args.period, unit, unit_name(con, unit), Path(args.out), threshold,
+        covered = guards.check_period(con, args.period, unit)
+        _print_notes({args.period.name: covered.note()} if covered.note() else {})
+        paths = write_statement(con, args.period, unit, unit_name(con, unit, covered.counted), Path(args.out), threshold,
                                 args.caseload_limit)
     except PublicationRefused as e:
         raise UsageError(str(e)) from None
@@ -175,6 +184,7 @@ def statement(args: argparse.Namespace) -> int:
 
 def cohorts(args: argparse.Namespace) -> int:
     """`indicators --cohorts --unit U`: entry cohorts of one unit (CLI.md)."""
+    from pipeline.cli import guards
     from pipeline.indicators.cohorts import entry_cohorts
     from pipeline.outputs.figures.cohorts import cohorts_table
     from pipeline.warehouse.connection import connect
@@ -183,12 +193,12 @@ def cohorts(args: argparse.Namespace) -> int:
         raise UsageError("--cohorts wymaga --unit KOD_TERYT")
     con = connect(Path(args.db), read_only=True)
     try:
-        values = entry_cohorts(con, args.unit)
-        loaded = [u for (u,) in con.execute("SELECT DISTINCT jednostka FROM raw.loads WHERE outcome = 'loaded' ORDER BY 1").fetchall()]
+        unit = guards.resolve_unit(con, args.unit)
+        values = entry_cohorts(con, unit)
     finally:
         con.close()
     if values is None:
-        raise UsageError(f"nie wczytano eksportów jednostki {args.unit}; wczytane: {', '.join(loaded) or 'brak'}")
+        raise UsageError(f"nie wczytano eksportów jednostki {unit}")
     if args.format == "json":
         print(json.dumps(values, ensure_ascii=False, indent=2))
     else:
@@ -198,12 +208,12 @@ def cohorts(args: argparse.Namespace) -> int:
 
 def compare(args: argparse.Namespace) -> int:
     """`compare --unit U --year Y`: the unit among its peers."""
+    from pipeline.cli import guards
     from pipeline.indicators.comparison import compare_nearest, unit_values
-    from pipeline.indicators.coverage import data_years
     from pipeline.indicators.peers import DEFAULT_SIZE_BANDS, TerytError
     from pipeline.outputs.comparison.compare import as_text, write
+    from pipeline.warehouse import coverage
     from pipeline.warehouse.connection import connect
-    from pipeline.warehouse.units import unit_names
 
     if args.out and Path(args.out).suffix.lower() not in (".xlsx", ".html", ".htm"):
         raise UsageError("--out: plik .xlsx albo .html")
@@ -211,16 +221,14 @@ def compare(args: argparse.Namespace) -> int:
         writable_file(Path(args.out), "plik wyjściowy")
     con = connect(Path(args.db), read_only=True)
     try:
-        years = data_years(con)
-        if args.year not in years:
-            raise UsageError(f"rok {args.year} poza danymi magazynu ({years[0]}-{years[-1]})" if years
-                             else "magazyn nie zawiera żadnych danych")
+        args.unit = guards.resolve_unit(con, args.unit)
+        guards.check_period(con, args.year, args.unit)  # the unit's own exports cover the year
+        note = guards.check_period(con, args.year, None).note()  # the peers: the units that cover it
         units = unit_values(con, args.year, args.caseload_limit)
-        names = unit_names(con, args.unit)
+        names = coverage.unit_names(con, args.unit)
     finally:
         con.close()
-    if args.unit not in units["jednostka"].to_list():
-        raise UsageError(f"jednostki {args.unit} nie ma w magazynie; wczytane: {', '.join(units['jednostka'].to_list())}")
+    _print_notes({args.year: note} if note else {})
     try:
         result = compare_nearest(units, args.unit, args.year, args.peers, args.size_bands or DEFAULT_SIZE_BANDS,
                                  args.min_denominator, names[0] if names else None)

@@ -1,19 +1,23 @@
-"""Guards against confident wrong output: a unit or a year the warehouse does not hold is a usage error.
+"""Guards against confident wrong output: a unit, a year or a period the loaded exports do not cover is a usage error.
 
-Without them `--unit 9999999` or `--year 2030` would print a plausible table of zeros.  These
-guards ask what the warehouse holds (the load log); the shape of an argument (a 7-digit code, a
-year in range, a writable path) is checked before, when the command line is read.
+Without them `--unit 9999999` or `--year 2030` would print a plausible table of zeros, and a year before a
+centre's first export a figure made only of the assistantships that were still going on later.  Every command
+asks the same two questions here, answered by the coverage module (`pipeline/warehouse/coverage.py`); the shape
+of an argument (a 7-digit code, a year in range, a writable path) is checked before, when the command line is read.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from datetime import date
 
 import duckdb
 
 from pipeline.cli.errors import UsageError
-from pipeline.warehouse.units import LoadedUnit, covered_years, loaded_units
+from pipeline.indicators.periods import Period
+from pipeline.warehouse import coverage
+from pipeline.warehouse.coverage import NotCovered, PeriodCoverage, UnitCoverage
 
 LISTED_UNITS = 20  # a national warehouse holds thousands: the message names the first ones
 
@@ -25,7 +29,7 @@ def ordered_range(first: int, last: int) -> list[int]:
     return list(range(first, last + 1))
 
 
-def _listing(units: list[LoadedUnit]) -> str:
+def _listing(units: list[UnitCoverage]) -> str:
     shown = ", ".join(f"{u.code} ({u.name})" for u in units[:LISTED_UNITS])
     more = f" i {len(units) - LISTED_UNITS} innych (pełna lista: python -m pipeline units)" if len(units) > LISTED_UNITS else ""
     return shown + more
@@ -38,7 +42,7 @@ def resolve_unit(con: duckdb.DuckDBPyConnection, unit: str | None) -> str | None
     a TERYT code such as 0201042) is accepted, with a note on stderr."""
     if unit is None:
         return None
-    units = [u for u in loaded_units(con) if u.loads]
+    units = coverage.read(con).of()
     codes = {u.code for u in units}
     code = unit.strip()
     if code in codes:
@@ -51,18 +55,18 @@ def resolve_unit(con: duckdb.DuckDBPyConnection, unit: str | None) -> str | None
     raise UsageError(f"nie ma w magazynie jednostki {code}; wczytane jednostki: {_listing(units)}")
 
 
-def _span(years: range) -> str:
-    return str(years.start) if len(years) == 1 else f"{years.start}-{years.stop - 1}"
+def check_years(con: duckdb.DuckDBPyConnection, years: Iterable[int], unit: str | None) -> dict[int, PeriodCoverage]:
+    """Each year's coverage; a UsageError when a year has no day the loaded exports (of the unit, or of all) cover."""
+    try:
+        return coverage.read(con).check_years(list(years), unit)
+    except NotCovered as e:
+        raise UsageError(str(e)) from None
 
 
-def check_years(con: duckdb.DuckDBPyConnection, years: Iterable[int], unit: str | None) -> None:
-    """A UsageError when a year lies outside the years the loaded exports (of the unit, or of all) cover."""
-    units = [u for u in loaded_units(con) if u.loads and (unit is None or u.code == unit)]
-    covered = covered_years(units)
-    if not covered:
-        raise UsageError("magazyn nie ma jeszcze żadnego wczytanego eksportu (python -m pipeline ingest ...)")
-    outside = sorted({y for y in years if y not in covered})
-    if outside:
-        whose = f"jednostki {unit}" if unit else "wczytanych jednostek"
-        listed = ", ".join(map(str, outside[:10])) + (" ..." if len(outside) > 10 else "")
-        raise UsageError(f"eksporty {whose} obejmują lata {_span(covered)}; poza nimi: {listed}")
+def check_period(con: duckdb.DuckDBPyConnection, period: Period | int, unit: str | None) -> PeriodCoverage:
+    """The period's coverage; a UsageError when the loaded exports (of the unit, or of all) cover none of its days."""
+    first, last = (date(period, 1, 1), date(period, 12, 31)) if isinstance(period, int) else (period.start, period.end)
+    try:
+        return coverage.read(con).check(first, last, unit, None if isinstance(period, int) else period.name)
+    except NotCovered as e:
+        raise UsageError(str(e)) from None

@@ -135,11 +135,11 @@ def migrate(args: argparse.Namespace) -> int:
 def units(args: argparse.Namespace) -> int:
     from pipeline.outputs.formats import day
     from pipeline.warehouse.connection import connect
-    from pipeline.warehouse.units import loaded_units
+    from pipeline.warehouse.coverage import read, year_span
 
     con = connect(Path(args.db), read_only=True)
     try:
-        found = loaded_units(con)
+        found = read(con).units
     finally:
         con.close()
     if not found:
@@ -148,7 +148,7 @@ def units(args: argparse.Namespace) -> int:
     print(f"{'kod':<8} {'nazwa':<40} {'pierwszy eksport':<17} {'ostatni eksport':<16} {'lata':<10} "
           f"{'wczytane':>8} {'odrzucone':>9}")
     for u in found:
-        years = "—" if not u.years else f"{u.years.start}-{u.years.stop - 1}"
+        years = year_span(u.years)
         print(f"{u.code:<8} {u.name[:40]:<40} {day(u.first_export):<17} {day(u.last_export):<16} {years:<10} "
               f"{u.loads:>8} {u.rejected:>9}")
     return EXIT_OK

@@ -22,7 +22,7 @@ def needs(args: argparse.Namespace) -> int:
     from pipeline.cli import guards
     from pipeline.indicators import needs as compute
     from pipeline.warehouse.connection import connect
-    from pipeline.warehouse.units import unit_name
+    from pipeline.warehouse.coverage import unit_name
 
     if args.out is not None:
         if Path(args.out).suffix.lower() != ".xlsx":

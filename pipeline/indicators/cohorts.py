@@ -3,7 +3,9 @@
 For the episodes that started in year Y: the cumulative incidence at 12, 24 and 36 months of closure
 with goals achieved and of closure for any other reason; for the placements that started in Y while
 the child's family had an active episode: of a return home and of any other end, at 12 and 24
-months.  Ongoing members are censored at the unit's latest `data_eksportu` (c).  Over the distinct
+months.  Ongoing members are censored at the unit's latest `data_eksportu` (c).  A member begun before the
+unit's first covered day (or in a gap between its exports) is left out: an export that begins in 2023 holds only
+the 2022 episodes still going on in 2023, so a 2022 cohort would be made of survivors (coverage.observes_start).  Over the distinct
 times t <= h at which some outcome occurs, CIF_k(h) = sum S(t-) * d_k(t) / n(t), with n(t) the
 members whose time is >= t and S the Kaplan–Meier survival from any outcome; outcomes precede
 censorings at the same time; ties are simultaneous.  A horizon is observable for cohort Y when
@@ -21,8 +23,8 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from pipeline.indicators.registry import measure_sql, run_sql
-from pipeline.sql import scalar
+from pipeline.indicators.registry import measure_sql, run_unbound
+from pipeline.warehouse import coverage
 
 EPISODE_OUTCOMES = ("goals", "other")
 PLACEMENT_OUTCOMES = ("returned", "other")
@@ -115,13 +117,18 @@ def cohorts_of(members: pl.DataFrame, censored_at: date, kinds: Sequence[str], h
 
 def censoring_date(con: duckdb.DuckDBPyConnection, unit: str) -> date | None:
     """The latest data_eksportu among the unit's loaded exports (None: the unit has none)."""
-    return scalar(con, "SELECT max(data_eksportu) FROM raw.loads WHERE outcome = 'loaded' AND jednostka = $unit", {"unit": unit})
+    return coverage.read(con).observed_until(unit)
 
 
 def members(con: duckdb.DuckDBPyConnection, unit: str, what: str) -> pl.DataFrame:
-    """The cohort members of one unit: `what` is 'episodes' or 'placements'."""
+    """The cohort members of one unit (`what`: 'episodes' or 'placements') seen from their start (coverage)."""
     name = {"episodes": "cohort_episodes", "placements": "cohort_placements"}[what]
-    return run_sql(con, measure_sql(name), 2000, unit)  # not bound to a period
+    found = run_unbound(con, measure_sql(name), unit)
+    covered = coverage.read(con).unit(unit)
+    if covered is None or found.height == 0:
+        return found
+    starts = found["start_day"].to_list()
+    return found.filter(pl.Series([covered.observes_start(d) for d in starts], dtype=pl.Boolean))
 
 
 class CohortValues(dict):

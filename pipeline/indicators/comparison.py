@@ -89,10 +89,7 @@ FALLBACK: tuple[PeerKind, ...] = ("type", "size", "voivodeship", "all")
 
 def unit_values(con: duckdb.DuckDBPyConnection, year: int, limit: int = DEFAULT_CASELOAD_LIMIT) -> pl.DataFrame:
     """One row per unit with the numerators and denominators of every rate for a year (all units at once)."""
-    figures = registry.compute_units(con, year, limit)  # the units with an episode in any year
-    for u in _loaded_units(con):  # a unit whose exports hold no episode at all: its figures are zeros
-        if u not in figures:
-            figures[u] = registry.compute(con, year, u, limit)
+    figures = registry.compute_units(con, year, limit)  # the units whose exports cover a day of the year
     reentry = registry.run_sql(con, registry.measure_sql("reentry"), year, None)
     back = {u: (int(n), int(k)) for u, n, k in
             reentry.group_by("jednostka").agg(pl.len(), pl.col("reentered").sum()).iter_rows()}
@@ -114,12 +111,6 @@ def unit_values(con: duckdb.DuckDBPyConnection, year: int, limit: int = DEFAULT_
     schema = {c: (pl.String if c == "jednostka" else pl.Float64 if c in FLOAT_COLUMNS else pl.Int64)
               for c in UNIT_COLUMNS}
     return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def _loaded_units(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every unit with a loaded export."""
-    return query(con, "SELECT DISTINCT jednostka FROM raw.loads WHERE outcome = 'loaded' AND jednostka IS NOT NULL "
-                      "ORDER BY 1")["jednostka"].to_list()
 
 
 def rate_values(units: pl.DataFrame, rate: Rate) -> pl.DataFrame:

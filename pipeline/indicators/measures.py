@@ -18,7 +18,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from pipeline.indicators.registry import measure_sql, run_sql, span
+from pipeline.indicators.registry import measure_sql, run_sql, run_unbound, span
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, year: int, unit: str | None) -> pl.DataFrame:
@@ -46,7 +46,7 @@ def mean_fte(con: duckdb.DuckDBPyConnection, year: int, unit: str | None = None)
 
 def episode_durations(con: duckdb.DuckDBPyConnection, unit: str | None = None) -> pl.DataFrame:
     """Every episode's length in days and whether it ended (censored otherwise)."""
-    return _run(con, "episode_durations", 2000, unit)  # not bound to a period
+    return run_unbound(con, measure_sql("episode_durations"), unit)
 
 
 def kaplan_meier(durations: pl.DataFrame) -> dict:

@@ -39,6 +39,7 @@ import polars as pl
 
 from pipeline.indicators import evaluation, measures, registry
 from pipeline.sql import query
+from pipeline.warehouse import coverage
 
 MIN_HISTORY_YEARS = 3   # complete years of records before Y that a projection needs
 RATE_YEARS = 3          # the years the monthly rate of new families is estimated from
@@ -306,10 +307,12 @@ def _median(curve: Curve) -> float | None:
 
 # ---------------------------------------------------------------- reading the records
 
+# Only the episodes begun on a covered day: of those begun before the unit's first export, the exports hold only the
+# ones still going on then (the long ones), which would lengthen every duration.
 _DURATIONS_SQL = """
 SELECT least(coalesce(data_zakonczenia, $c), $c) - data_rozpoczecia + 1 AS days,
        coalesce(data_zakonczenia <= $c, false) AS ended
-FROM stg_episodes($unit) WHERE data_rozpoczecia <= $c
+FROM stg_episodes($unit) WHERE data_rozpoczecia <= $c AND data_rozpoczecia >= $since
 ORDER BY days, ended
 """
 
@@ -343,7 +346,9 @@ GROUP BY ALL
 def history(con: duckdb.DuckDBPyConnection, cutoff: date, unit: str | None, rate_years: int = RATE_YEARS) -> History:
     """The records as known on `cutoff` (31 December): durations, the stock's ages, the monthly new families."""
     registry.install_staging(con)
-    durations = query(con, _DURATIONS_SQL, {"c": cutoff, "unit": unit})
+    spans = [a for u in coverage.read(con).of(unit) for a, _ in u.spans]
+    since = min(spans) if spans else cutoff
+    durations = query(con, _DURATIONS_SQL, {"c": cutoff, "unit": unit, "since": since})
     ages = query(con, _STOCK_SQL, {"c": cutoff, "unit": unit})["age"].to_numpy()
     y1 = cutoff.year
     y0 = y1 - rate_years + 1
@@ -399,20 +404,10 @@ def monthly_fte(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> 
 
 
 def covered_history(con: duckdb.DuckDBPyConnection, unit: str | None) -> tuple[int | None, int | None]:
-    """The first year the unit's loaded exports cover and its last complete year (up to 31 December)."""
-    row = con.execute("""SELECT year(min(okres_od)), max(okres_do) FROM raw.loads
-                         WHERE outcome = 'loaded' AND (CAST($u AS VARCHAR) IS NULL OR jednostka = $u)""",
-                      {"u": unit}).fetchone()
-    first, last = row
-    if last is None:
-        return None, None
-    return int(first), last.year if (last.month, last.day) == (12, 31) else last.year - 1
-
-
-def default_year(con: duckdb.DuckDBPyConnection, unit: str | None) -> int | None:
-    """The year planned by default: the one after the latest complete year."""
-    _, last = covered_history(con, unit)
-    return None if last is None else last + 1
+    """The first year the unit's loaded exports cover and its last complete year (the coverage module's answer)."""
+    covered = coverage.read(con)
+    years = covered.years(unit)
+    return (years[0] if years else None), covered.last_complete_year(unit)
 
 
 # ---------------------------------------------------------------- cost, coverage, backtest

@@ -24,6 +24,7 @@ from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.contract import TABLES
 from pipeline.indicators.periods import Period, year_period
 from pipeline.sql import caseload_sweep_sql, query, sql_text, statements
+from pipeline.warehouse import coverage
 
 _SQL = Path(__file__).parent / "sql"
 
@@ -243,6 +244,15 @@ def install_staging(con: duckdb.DuckDBPyConnection) -> None:
     """Create the staging macros on this connection (temporary: nothing is written to the warehouse)."""
     for statement in _staging_statements():
         con.execute(statement)
+    con.execute(coverage.OBSERVED_UNTIL_MACRO)
+
+
+def scope(con: duckdb.DuckDBPyConnection, when: When, unit: str | None) -> tuple[str, ...] | None:
+    """The units a figure of the period counts: for all units, those whose exports cover a day of it (None: every
+    loaded unit, or the one unit asked for).  What is covered is the coverage module's answer."""
+    if unit is not None:
+        return None
+    return coverage.read(con).period(*span(when)).scope
 
 
 def parameters(sql: str, d0: date, d1: date, unit: str | None, limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[str, Any]:
@@ -263,9 +273,18 @@ def span(when: When) -> tuple[date, date]:
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, year: When, unit: str | None,
             limit: int = DEFAULT_CASELOAD_LIMIT) -> pl.DataFrame:
-    """Run a statement over the staging layer for one year or period (and one unit, or all)."""
+    """Run a statement over the staging layer for one year or period (and one unit, or all the units whose exports
+    cover a day of it)."""
     install_staging(con)
-    return query(con, sql, parameters(sql, *span(year), unit, limit))
+    with coverage.scoped(con, scope(con, year, unit)):
+        return query(con, sql, parameters(sql, *span(year), unit, limit))
+
+
+def run_unbound(con: duckdb.DuckDBPyConnection, sql: str, unit: str | None) -> pl.DataFrame:
+    """Run a statement that is not bound to a period (durations, cohorts) over every record of the unit (or of
+    every unit)."""
+    install_staging(con)
+    return query(con, sql, parameters(sql, date(2000, 1, 1), date(2000, 12, 31), unit))
 
 
 @cache
@@ -285,8 +304,10 @@ def compute(con: duckdb.DuckDBPyConnection, year: When, unit: str | None = None,
 
 
 def compute_units(con: duckdb.DuckDBPyConnection, year: When, limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[str, dict[str, Any]]:
-    """Every indicator for one year and every unit at once (one GROUP BY per figure, not one pass per unit)."""
-    units = query(con, "SELECT DISTINCT jednostka FROM core.asystentury ORDER BY 1")["jednostka"].to_list()
+    """Every indicator for one year and every unit whose exports cover a day of it, at once (one GROUP BY per figure,
+    not one pass per unit; a unit with no record in the year has zeros)."""
+    covered = coverage.read(con).period(*span(year))
+    units = list(covered.scope or covered.loaded)
     out: dict[str, dict[str, Any]] = {u: {} for u in units}
     for i in INDICATORS:
         sql = f"SELECT jednostka, {i.aggregate} AS v FROM ({i.sql}) AS m GROUP BY jednostka"
@@ -452,8 +473,21 @@ def _series_counts_sql(key: str, column: str) -> str:
 def compute_years(con: duckdb.DuckDBPyConnection, years: list[int], unit: str | None = None,
                   limit: int = DEFAULT_CASELOAD_LIMIT) -> dict[int, dict[str, Any]]:
     """Every indicator for each year, the same values as `compute` year by year, in a few statements over the
-    series of years (each figure's SQL correlated with the year's first and last day) instead of three a year."""
-    distinct = sorted(set(years))
+    series of years (each figure's SQL correlated with the year's first and last day) instead of three a year.
+    For all units, the years that count the same units (the coverage's scope) are computed together."""
+    groups: dict[tuple[str, ...] | None, list[int]] = {}
+    covered = coverage.read(con) if unit is None else None
+    for y in sorted(set(years)):
+        groups.setdefault(covered.year(y).scope if covered else None, []).append(y)
+    out: dict[int, dict[str, Any]] = {}
+    for units, group in groups.items():
+        with coverage.scoped(con, units):
+            out |= _series(con, group, unit, limit)
+    return {y: out[y] for y in years}
+
+
+def _series(con: duckdb.DuckDBPyConnection, distinct: list[int], unit: str | None, limit: int) -> dict[int, dict[str, Any]]:
+    """compute_years for distinct sorted years of one scope (set on the connection)."""
     if not distinct:
         return {}
     spans = [span(y) for y in distinct]
@@ -478,7 +512,7 @@ def compute_years(con: duckdb.DuckDBPyConnection, years: list[int], unit: str | 
             parts.setdefault(y, {})[category] = int(n)
         for y in distinct:
             out[y][b.key] = {c: parts[y][c] for c in b.categories if parts.get(y, {}).get(c)}
-    return {y: out[y] for y in years}
+    return out
 
 
 def trend(con: duckdb.DuckDBPyConnection, years: list[int], unit: str | None = None,

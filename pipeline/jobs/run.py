@@ -16,10 +16,11 @@ from pathlib import Path
 
 from pipeline.config import DEMO_DIR, FUNDING_FILE
 from pipeline.grammar import count, form, number
-from pipeline.indicators import coverage, registry
+from pipeline.indicators import registry
 from pipeline.jobs.funding import load_funding_file
 from pipeline.jobs.ingest import IngestOptions, IngestProgress, ingest, summary
 from pipeline.read.discover import discover
+from pipeline.warehouse import coverage
 from pipeline.warehouse.connection import connect
 
 
@@ -53,20 +54,24 @@ def run(db: Path, out: Path, paths: list[Path], caseload_limit: int, notebooks: 
     written: list[str] = ["quality/"] if any(r.outcome != "already loaded" for r in results) else []
     con = connect(db, read_only=True)
     try:
-        years = coverage.data_years(con)
-        report_year = coverage.latest_complete_year(con)
-        _step(f"Wskaźniki za lata {years[0]}-{years[-1]}" if years else "Brak danych do policzenia wskaźników")
+        covered = coverage.read(con)
+        years = covered.years()  # only the years the exports cover: never a year made of earlier records alone
+        report_year = covered.last_complete_year()
+        _step(f"Wskaźniki za lata {coverage.year_span(years)}" if years else "Brak danych do policzenia wskaźników")
+        notes = covered.notes(years)
         values = registry.compute_years(con, years, None, caseload_limit)
         out.mkdir(parents=True, exist_ok=True)
         for y, v in values.items():
-            (out / f"wskazniki_{y}.json").write_text(
-                json.dumps({"year": y, "unit": None, "indicators": v}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            body = {"year": y, "unit": None, "coverage": covered.year(y).as_json(), "indicators": v}
+            (out / f"wskazniki_{y}.json").write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if values:
             from pipeline.outputs.figures.trend import write_trend
 
             print(json_line(out, sorted(values)))
             for name in ("wskazniki_lata.csv", "wskazniki_lata.xlsx"):
-                print(f"zapisano {write_trend(out / name, values)}")
+                print(f"zapisano {write_trend(out / name, values, notes)}")
+            for y, note in notes.items():
+                print(f"uwaga: rok {y}: {note}", flush=True)
             written += ["wskazniki_RRRR.json", "wskazniki_lata.csv/.xlsx"]
             _step("Wykresy")
             from pipeline.outputs.charts import save_trend_charts

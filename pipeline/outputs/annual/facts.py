@@ -15,7 +15,7 @@ from pipeline import grammar
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
 from pipeline.indicators import registry
 from pipeline.sql import query
-from pipeline.warehouse.units import loaded_units
+from pipeline.warehouse import coverage
 
 PROGRAMME_SOURCE = "program Asystent rodziny"
 BASIS = {"umowa o pracę": "na podstawie umowy o pracę", "umowa cywilnoprawna": "na podstawie umowy cywilnoprawnej",
@@ -77,6 +77,6 @@ def programme_grant(con: duckdb.DuckDBPyConnection, year: int, unit: str | None)
 
 
 def covers_year(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> bool:
-    """Whether the loaded exports of the unit (of every unit, when None) cover the year."""
-    units = [u for u in loaded_units(con) if u.loads and (unit is None or u.code == unit)]
-    return bool(units) and all(year in u.years for u in units)
+    """Whether the loaded exports of the unit (of every unit, when None) cover a day of the year."""
+    found = coverage.read(con).year(year, unit)
+    return not found.empty and found.counted == found.loaded

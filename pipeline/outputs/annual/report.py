@@ -28,12 +28,13 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline import grammar
 from pipeline.config import DEFAULT_CASELOAD_LIMIT
-from pipeline.indicators import coverage, registry
+from pipeline.indicators import registry
 from pipeline.indicators.breakdowns import completed_projects, compute_stock_and_breakdowns, duration_buckets
 from pipeline.outputs import formats, templating
 from pipeline.outputs.annual import facts, phrases
 from pipeline.outputs.wording import CATEGORY_LABELS, duration_label, indicator_rows, needs_paragraphs, problem_rows
-from pipeline.warehouse.units import loaded_units, unit_name, unit_names
+from pipeline.warehouse import coverage
+from pipeline.warehouse.coverage import unit_name, unit_names
 
 SHIPPED_TEMPLATES = Path(__file__).parent / "templates"
 # the templates an analyst may keep outside the package (report --templates DIR)
@@ -73,6 +74,7 @@ class ReportData:
     templates: Path | None = None
     breakdowns: dict | None = None  # compute_stock_and_breakdowns for the year: the appendix by category
     needs: list[str] = field(default_factory=list)  # "Potrzeby na rok Y+1": sentences (indicators/needs, wording)
+    coverage_note: str | None = None  # the days or units the loaded exports leave out of the year and the charts
 
 
 @cache
@@ -112,22 +114,35 @@ def report_data(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, lim
     The previous year is compared only where the loaded exports cover it (else "—" and a note)."""
     note = _previous_note(con, year, unit)
     previous = values_by_year.get(year - 1) if note is None else None
-    last = [u.last_export for u in loaded_units(con) if u.loads and (unit is None or u.code == unit)]
+    covered = coverage.read(con)
+    counted = covered.year(year, unit).counted
     bases = facts.employment_bases(con, year, unit, limit)
-    return ReportData(year, unit_name(con, unit), values_by_year[year], previous, limit,
-                      units=max(len(unit_names(con, unit)), 1), employment=facts.employment_phrase(bases),
+    return ReportData(year, unit_name(con, unit, counted), values_by_year[year], previous, limit,
+                      units=max(len(counted), 1), employment=facts.employment_phrase(bases),
                       grant=facts.programme_grant(con, year, unit), previous_note=note,
-                      as_of=formats.day(max(d for d in last if d is not None)) if any(last) else formats.MISSING,
+                      as_of=formats.day(covered.observed_until(unit)),
+                      coverage_note=coverage_note(covered, year, unit, [y for y in covered.years(unit) if y <= year]),
                       templates=templates, projects=completed_projects(con, year, unit),
                       breakdowns=compute_stock_and_breakdowns(con, year, unit)["breakdowns"],
                       needs=needs_section(con, year, unit, limit))
+
+
+def coverage_note(covered: coverage.Coverage, year: int, unit: str | None, chart_years: list[int]) -> str | None:
+    """What the loaded exports leave out of the year and of the charts' years, in one note (None: nothing)."""
+    parts = []
+    if note := covered.year(year, unit).note():
+        parts.append(f"Rok {year}: {note}.")
+    earlier = covered.notes([y for y in chart_years if y != year], unit)
+    if earlier:
+        parts.append("Na wykresach " + "; ".join(f"rok {y}: {n}" for y, n in earlier.items()) + ".")
+    return " ".join(parts) or None
 
 
 def needs_section(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> list[str]:
     """The section "Potrzeby na rok Y+1" from the records up to 31.12.Y (a sentence saying why when it cannot be)."""
     from pipeline.indicators import needs
 
-    if (needs.covered_history(con, unit)[1] or 0) < year:
+    if (coverage.read(con).last_complete_year(unit) or 0) < year:
         return [grammar.bind_short_words(f"Potrzeb na rok {year + 1} nie prognozujemy: wczytane eksporty nie obejmują "
                                          f"całego roku {year} (do 31 grudnia).")]
     return [grammar.bind_short_words(p) for p in needs_paragraphs(needs.needs(con, year + 1, unit, limit))]
@@ -305,7 +320,8 @@ def render_html(data: ReportData, paras: list[str], table: list[dict], figs: lis
         year=data.year, unit_name=data.unit_name, paragraphs=paras, table=table, figures=figs,
         section=lambda name: own_section(data, name),
         intro=own_section(data, "informacja_wstep.j2"), summary=own_section(data, "informacja_podsumowanie.j2"),
-        definitions=definitions(table), previous_note=data.previous_note, source=source_line(data),
+        definitions=definitions(table), previous_note=data.previous_note, coverage_note=data.coverage_note,
+        source=source_line(data),
         problems=problem_table(data), problems_title=appendix_titles(data)[1], problems_note=PROBLEMS_NOTE,
         breakdowns=breakdown_table(data), breakdowns_title=appendix_titles(data)[0], breakdowns_note=breakdowns_note(data),
         needs=data.needs,
@@ -332,7 +348,7 @@ def write_report(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, ou
 
     `values_by_year`: the indicators already computed for every year up to `year` (else computed here, once);
     `templates`: a folder whose templates replace the shipped ones of the same name."""
-    years = [y for y in coverage.data_years(con, unit) if y <= year]
+    years = [y for y in coverage.read(con).years(unit) if y <= year]
     if values_by_year is None:
         values_by_year = registry.compute_years(con, sorted({*years, year - 1, year}), unit, limit)
     out.mkdir(parents=True, exist_ok=True)

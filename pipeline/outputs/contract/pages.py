@@ -158,6 +158,27 @@ _MERGE = {
 - Loading the same file again changes nothing and says so.
 - An export is loaded whole or not at all; a rejected export leaves only a line in the load log.
 
+### What the exports cover
+
+- The days a unit's exports cover are the union of `okres_od .. okres_do` of its loaded exports. Once a full export is
+  loaded, the older exports no longer count (above): the days covered are then that full export's period and the
+  periods of the exports dated after it. A gap between exports is not covered.
+- Records from before the covered days still count where a definition needs them: an assistantship begun in 2022 that
+  a first export of 2023-2025 holds is active in 2023, and its duration runs from 2022. Only *periods* are bounded.
+- A year or period with no covered day is never computed or shown: every command refuses it (exit 2), naming the
+  years and days covered; `run`, the trend, the charts, the annual information and the notebooks show the covered
+  years only. An entry cohort leaves out the episodes and placements begun before the first covered day or in a gap
+  (of those the exports hold only the ones still going on then), and the needs planning learns durations without
+  those begun before the first covered day.
+- A period only partly covered (a first export that starts on 1 April, a last one that ends on 31 March) is computed
+  as defined, and every output states its covered days: "dane za 01.04.2012–31.12.2012" in the JSON's `coverage`, on
+  the console, in the annual information and the notebooks' header.
+- For several units together, a period counts the units whose exports cover at least one of its days; the other
+  units' records are left out of every figure of that period, and the output says how many units were counted
+  ("policzono 1 z 2 jednostek").
+- The annual information's default year is the latest year whose 31 December is covered; ongoing things are
+  censored at the latest `data_eksportu`.
+
 Some facts load but are shown to the analyst as findings (warnings in the rules above): an assistant above the legal
 limit of families, a closed episode without monitoring, an episode with no assignment, an overdue assessment.
 Every problem code is listed in `docs/rules.md`.""",
@@ -172,6 +193,28 @@ Every problem code is listed in `docs/rules.md`.""",
 - Każdy eksport jest samodzielny: każdy identyfikator, do którego odwołuje się jego wiersz, jest w tym samym eksporcie.
 - Ponowne wczytanie tego samego pliku niczego nie zmienia i tak to opisuje.
 - Eksport wczytuje się w całości albo wcale; odrzucony zostawia tylko wiersz w dzienniku wczytań.
+
+### Zakres danych: co obejmują eksporty
+
+- Dni objęte eksportami jednostki to suma okresów `okres_od .. okres_do` jej wczytanych eksportów. Po wczytaniu
+  eksportu pełnego starsze eksporty przestają się liczyć (wyżej): objęte są wtedy okres tego eksportu pełnego i okresy
+  eksportów o późniejszej dacie. Przerwa między eksportami nie jest objęta.
+- Rekordy sprzed objętych dni liczą się tam, gdzie wymaga tego definicja: asystentura rozpoczęta w 2022 r., którą
+  zawiera pierwszy eksport za lata 2023-2025, trwa w 2023 r., a czas jej trwania liczy się od 2022 r. Ograniczone są
+  tylko *okresy*.
+- Rok ani okres bez żadnego objętego dnia nigdy nie jest liczony ani pokazywany: każde polecenie go odrzuca (kod 2)
+  i podaje objęte lata i dni; `run`, trend, wykresy, informacja roczna i notatniki pokazują tylko objęte lata.
+  Kohorta wejścia pomija asystentury i umieszczenia rozpoczęte przed pierwszym objętym dniem albo w przerwie między
+  eksportami (z nich eksporty zawierają tylko te, które jeszcze wtedy trwały), a prognoza potrzeb uczy się czasu
+  trwania bez rozpoczętych przed pierwszym objętym dniem.
+- Okres objęty tylko częściowo (pierwszy eksport od 1 kwietnia, ostatni do 31 marca) jest liczony zgodnie
+  z definicją, a każdy wynik podaje objęte dni: „dane za 01.04.2012–31.12.2012” w polu `coverage` JSON-u, w konsoli,
+  w informacji rocznej i w nagłówku notatników.
+- Dla kilku jednostek razem okres obejmuje jednostki, których eksporty obejmują choć jeden jego dzień; rekordy
+  pozostałych są pomijane we wszystkich wskaźnikach tego okresu, a wynik podaje, ile jednostek policzono
+  („policzono 1 z 2 jednostek”).
+- Domyślny rok informacji rocznej to ostatni rok, którego 31 grudnia jest objęty eksportami; trwające sprawy są
+  cenzurowane na najpóźniejszej `data_eksportu`.
 
 Niektóre fakty wczytują się, ale są pokazywane analitykowi jako ustalenia (ostrzeżenia w regułach powyżej): asystent
 ponad ustawowy limit rodzin, zakończony epizod bez monitoringu, epizod bez przydziału, zaległa ocena sytuacji.

@@ -50,12 +50,16 @@ DEFINITION_COLUMNS = (Column("label", "wskaźnik", "text", width=50), Column("ke
                       Column("definition", "definicja", "text", width=100))
 
 
-def write_trend(path: Path, values_by_year: dict[int, dict[str, Any]]) -> Path:
-    """Write the years' indicators to `path`: .xlsx (with the `definicje` sheet) or .csv (`;`, decimal comma, BOM)."""
+def write_trend(path: Path, values_by_year: dict[int, dict[str, Any]], coverage_notes: dict[int, str] | None = None) -> Path:
+    """Write the years' indicators to `path`: .xlsx (with the `definicje` sheet) or .csv (`;`, decimal comma, BOM).
+
+    `coverage_notes`: the years the exports do not wholly cover, each with its note (the workbook prints them under
+    the table; the CSV stays one row per year for scripts)."""
     frame = registry.trend_frame(values_by_year)
     columns = trend_columns()
     if path.suffix.lower() == ".xlsx":
         notes = [EMPTY_NOTE] if any(frame[c.key].null_count() for c in columns) else []
+        notes += [f"Rok {y}: {note}." for y, note in sorted((coverage_notes or {}).items())]
         return write_workbook(path, [Sheet(TREND_SHEET, frame, columns, notes),
                                      Sheet(DEFINITIONS_SHEET, definitions_frame(), DEFINITION_COLUMNS)])
     return write_csv(path, frame, columns)

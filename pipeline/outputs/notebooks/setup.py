@@ -21,10 +21,10 @@ from typing import Any
 import polars as pl
 
 from pipeline.config import DB_ENV, default_db
-from pipeline.indicators import coverage
 from pipeline.outputs.formats import MISSING, cell
 from pipeline.outputs.notebooks.reading import CellConnection, NotebookError
 from pipeline.outputs.spreadsheets import Column
+from pipeline.warehouse import coverage
 
 SUMMARY_MIME = "application/x.asystenci-summary+json"
 TABLE_CSS = [
@@ -48,14 +48,16 @@ class Notebook:
     caseload_limit: int
     figures_dir: str | None
     years: list[int]  # the years with data, up to and including `year`
+    notes: dict[int, str] | None = None  # the years of `years` not wholly covered, each with its note (coverage)
 
     def header(self) -> Any:
         """The parameters as a line a reader understands."""
         from IPython.display import Markdown
 
         unit = f"jednostka {self.unit}" if self.unit else "wszystkie jednostki w magazynie razem"
-        span = f"; lata z danymi: {self.years[0]}–{self.years[-1]}" if len(self.years) > 1 else ""
-        return Markdown(f"*Rok: {self.year}; {unit}; limit rodzin na asystenta: {self.caseload_limit}{span}.*")
+        span = f"; lata z danymi: {coverage.year_span(self.years).replace('-', '–')}" if len(self.years) > 1 else ""
+        notes = "".join(f" Rok {y}: {n}." for y, n in (self.notes or {}).items())
+        return Markdown(f"*Rok: {self.year}; {unit}; limit rodzin na asystenta: {self.caseload_limit}{span}.{notes}*")
 
 
 def missing_warehouse_message(path: Path) -> str:
@@ -76,12 +78,21 @@ def open_notebook(db: str | Path | None, year: int | None, unit: str | None, cas
         raise NotebookError(missing_warehouse_message(path))
     con = CellConnection(path)
     with con:
-        chosen = year if year is not None else coverage.latest_complete_year(con)  # type: ignore[arg-type]
-        if chosen is None:
-            raise NotebookError(f"Magazyn danych {path} nie zawiera żadnego wczytanego eksportu: najpierw wczytaj eksporty.")
-        years = [y for y in coverage.data_years(con, unit) if y <= chosen]  # type: ignore[arg-type]
+        covered = coverage.read(con)  # type: ignore[arg-type]
+    if not covered.of():
+        raise NotebookError(f"Magazyn danych {path} nie zawiera żadnego wczytanego eksportu: najpierw wczytaj eksporty.")
+    if unit is not None and not covered.of(unit):
+        raise NotebookError(f"W magazynie {path} nie ma jednostki {unit}; wczytane: "
+                            f"{', '.join(u.code for u in covered.of())}. Popraw unit w komórce parametrów.")
+    chosen = year if year is not None else covered.last_complete_year(unit)
+    if chosen is None or covered.year(chosen, unit).empty:
+        raise NotebookError(f"Eksporty {'jednostki ' + unit if unit else 'w magazynie'} obejmują "
+                            f"{covered.summary(unit)} (lata {coverage.year_span(covered.years(unit))})"
+                            + (f"; rok {chosen} jest poza nimi" if chosen is not None else ", żadnego całego roku")
+                            + ". Wybierz rok z tego zakresu w komórce parametrów (year = ...).")
+    years = [y for y in covered.years(unit) if y <= chosen]
     apply_theme()
-    return Notebook(con, path, int(chosen), unit, int(caseload_limit), figures_dir, years)
+    return Notebook(con, path, int(chosen), unit, int(caseload_limit), figures_dir, years, covered.notes(years, unit))
 
 
 def apply_theme() -> None:

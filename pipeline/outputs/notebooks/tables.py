@@ -19,6 +19,7 @@ from pipeline.outputs.formats import cell
 from pipeline.outputs.spreadsheets import Column
 from pipeline.outputs.wording import indicator_rows, problem_rows
 from pipeline.sql import query
+from pipeline.warehouse import coverage
 
 OUTCOMES = {"loaded": "wczytany", "rejected": "odrzucony"}
 LOAD_COLUMNS = (
@@ -240,8 +241,7 @@ def cohort_table(cohorts: list[Cohort], what: str, last_year: int | None = None)
 
 def loaded_units(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The units with a loaded export, by code."""
-    return query(con, "SELECT DISTINCT jednostka FROM raw.loads WHERE outcome = 'loaded' AND jednostka IS NOT NULL "
-                      "ORDER BY 1")["jednostka"].to_list()
+    return [u.code for u in coverage.read(con).of()]
 
 
 NEEDS_MONTH_COLUMNS = (Column("month", "pierwszy dzień miesiąca", "date"),
@@ -259,7 +259,7 @@ def needs_result(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, li
     cover the whole year."""
     from pipeline.indicators import needs
 
-    if (needs.covered_history(con, unit)[1] or 0) < year:
+    if (coverage.read(con).last_complete_year(unit) or 0) < year:
         return None
     return needs.needs(con, year + 1, unit, limit)
 

@@ -39,8 +39,8 @@ import duckdb
 
 from pipeline.indicators.disclosure import Protected, Relation, Status, Unprotectable, holds, protect
 from pipeline.indicators.periods import Period, half_year, quarter, year_period
+from pipeline.warehouse import coverage
 from pipeline.warehouse.transaction import transaction
-from pipeline.warehouse.units import loaded_units
 
 T = TypeVar("T")
 
@@ -224,7 +224,7 @@ def publish_in_nest(con: duckdb.DuckDBPyConnection, statement: Any, threshold: i
                     write: Callable[[Any], T]) -> T:
     """Protect `statement` (its period a standard one) with what is published of its nest, then, in one transaction,
     record it and `write(statement)` (nothing recorded when writing fails)."""
-    units = [u.code for u in loaded_units(con) if u.loads]
+    units = [u.code for u in coverage.read(con).of()]
     status = protect_in_nest(con, statement, threshold, build, units)
     statement.protected = Protected(dict(statement.values), status, threshold,
                                     sorted(k for k in statement.keep if status[k] == "secondary"))

@@ -32,6 +32,7 @@ from pipeline.outputs import formats, templating
 from pipeline.outputs.publication import nest
 from pipeline.outputs.spreadsheets import Column, Sheet, write_workbook
 from pipeline.outputs.wording import CATEGORY_LABELS, duration_label
+from pipeline.warehouse import coverage
 
 TITLE = "Zestawienie z magazynu danych o pracy asystentów rodziny"
 NOT_THE_FORM = ("Zestawienie przygotowane z magazynu danych (anonimizowanych eksportów systemu ośrodka) jako pomoc przy "
@@ -98,6 +99,7 @@ class Statement:
     keep: set[str] = field(default_factory=set)
     protected: Protected | None = None
     nested: bool = False  # protected with the statements of its year already published (`nest`)
+    coverage_note: str | None = None  # the days or units the loaded exports leave out of the period (coverage)
 
     def shown(self, key: str) -> Any:
         return self.protected.shown(key) if self.protected else self.values[key]
@@ -240,7 +242,8 @@ def build_statement(con: duckdb.DuckDBPyConnection, period: Period, unit: str | 
     _grid_cells("emp", parts["assistants_by_employment"], parts["assistants_fte_by_employment"], "fte_emp:*|*", values)
     _grid_cells("emp_end", parts["assistants_by_employment_at_end"], parts["assistants_fte_by_employment_at_end"],
                 "fte_emp_end:*|*", values)
-    return Statement(period, unit, unit_name, values, tables, grids, relations, dependents, counts, keep)
+    return Statement(period, unit, unit_name, values, tables, grids, relations, dependents, counts, keep,
+                     coverage_note=coverage.read(con).period(period.start, period.end, unit).note())
 
 
 def publish(statement: Statement, threshold: int = DEFAULT_THRESHOLD) -> Statement:
@@ -261,6 +264,8 @@ def _text(statement: Statement, key: str, kind: str) -> str:
 def _notes(statement: Statement, generated: str) -> list[str]:
     notes = [NOT_THE_FORM, f"Okres: {statement.period.polish()}; stan na {formats.day(statement.period.end)}; "
              f"jednostka: {statement.unit_name}; przygotowano {generated}."]
+    if statement.coverage_note:
+        notes.append(f"Zakres danych: {statement.coverage_note}.")
     if statement.protected:
         notes.append(_disclosure_note(statement.protected.threshold) + (f" {NEST_NOTE}" if statement.nested else ""))
     else:

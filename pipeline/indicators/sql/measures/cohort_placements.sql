@@ -3,7 +3,7 @@
 -- and the outcome: 'returned' (back to the biological family), 'other', or NULL (ongoing: censored at
 -- the unit's latest export date).
 SELECT
-    p.jednostka, p.id_umieszczenia AS id, year(p.data_umieszczenia) AS start_year,
+    p.jednostka, p.id_umieszczenia AS id, p.data_umieszczenia AS start_day, year(p.data_umieszczenia) AS start_year,
     CAST(coalesce(p.data_zakonczenia, h.observed_until) - p.data_umieszczenia + 1 AS BIGINT) AS days,
     CASE WHEN p.data_zakonczenia IS NULL THEN NULL
          WHEN p.przyczyna_zakonczenia = 'powrót do rodziny biologicznej' THEN 'returned' ELSE 'other' END AS outcome,
