@@ -87,7 +87,7 @@ table(annual, notebook_tables.DEFINITION_COLUMNS)
 # ## Co znaleźliśmy
 
 # %%
-previous = registry.compute(con, year - 1, unit, caseload_limit)
+previous = notebook_tables.previous_year(con, year, unit, caseload_limit)
 findings(notebook_findings.annual(values, previous, year))
 
 # %% tags=["summary"]

@@ -104,6 +104,7 @@ def test_the_covered_years_figures_are_worked_out_by_hand(new_centre):
     assert {y: figures(v) for y, v in one_by_one.items()} == FIGURES
 
 
+@pytest.mark.slow
 def test_run_publishes_no_year_before_the_first_export(new_centre, tmp_path, cli):
     export = write(tmp_path / "pierwszy", first_export_rows(), new_centre_meta())
     db, out = tmp_path / "own.duckdb", tmp_path / "wyniki"
@@ -301,6 +302,7 @@ def test_no_other_module_reads_the_load_log_for_coverage():
     assert "okres_od)" not in tables and "max(okres_do)" not in tables
 
 
+@pytest.mark.notebooks
 def test_every_notebook_of_the_new_centre_shows_only_covered_years(new_centre, tmp_path):
     """The five notebooks, executed on the new centre's warehouse: the years shown are 2023-2025, no 2022 anywhere
     (notebook 03's "Co znaleźliśmy" no longer calls the edge of the data a growth from 4 families in 2022)."""
@@ -338,3 +340,30 @@ def test_needs_learn_durations_from_the_episodes_begun_on_a_covered_day(new_cent
         con.close()
     assert sorted(h.durations.rows()) == [(365, False), (731, True)]
     assert (first, last) == (2023, 2025)
+
+
+def test_the_previous_year_is_compared_only_where_the_exports_cover_it(new_centre, load_rows):
+    """Notebook 02 and the annual information: 2023 is the new centre's first year, so there is no 2022 to compare
+    with (not a 2022 made of the assistantships still going on in 2023)."""
+    from pipeline.outputs.notebooks import tables
+
+    con = connect(new_centre, read_only=True)
+    try:
+        assert tables.previous_year(con, 2023, None, 15) is None
+        assert tables.previous_year(con, 2024, None, 15)["families_supported"] == 3
+        assert tables.annual_table(con, 2023, None, 15)["previous"].null_count() == len(registry.INDICATORS)
+    finally:
+        con.close()
+
+
+def test_a_unit_covering_part_of_a_year_others_cover_whole_is_named(new_centre, load_rows):
+    rows = {"asystenci": [assistant("A1", "2020-01-01")], "rodziny": [family("R1")],
+            "asystentury": [episode("E1", "R1", "2021-06-01")]}
+    load_rows(rows, start="2025-01-01", end="2025-03-31", exported="2025-04-10")
+    con = connect(new_centre, read_only=True)
+    try:
+        found = coverage.read(con).year(2025)
+    finally:
+        con.close()
+    assert not found.whole and found.partial == ("1603011",)
+    assert found.note() == "eksporty 1 jednostki obejmują tylko część okresu"

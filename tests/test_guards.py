@@ -52,7 +52,7 @@ def test_a_year_outside_the_exports_coverage_exits_2_naming_the_range(two_units,
     assert main(["indicators", "--year", "2023", "--db", str(two_units), "--format", "json"]) == 0
     capsys.readouterr()
     assert main(["indicators", "--year", "2023", "--unit", OTHER, "--db", str(two_units)]) == 2
-    assert "eksporty jednostki 0201042 obejmują lata 2024; poza nimi: 2023" in capsys.readouterr().err
+    assert "eksporty jednostki 0201042 obejmują rok 2024; poza nimi: 2023" in capsys.readouterr().err
     assert main(["indicators", "--years", "2022-2024", "--db", str(two_units)]) == 2
     assert "poza nimi: 2022" in capsys.readouterr().err
     assert main(["report", "--year", "2030", "--db", str(two_units), "--out", str(two_units.parent / "r")]) == 2

@@ -163,7 +163,7 @@ def test_statement_and_publish_refuse_what_the_warehouse_does_not_hold(db, load_
     assert "żadnego wczytanego eksportu" in capsys.readouterr().err
     load_rows(_cut_case())
     assert main(["statement", "--period", "1990-H1", "--db", str(db), "--out", str(out)]) == 2
-    assert "obejmują lata 2024; poza nimi: 1990" in capsys.readouterr().err
+    assert "obejmują rok 2024; poza nimi: 1990" in capsys.readouterr().err
     assert main(["statement", "--period", "2024-H2", "--unit", "9999999", "--db", str(db), "--out", str(out)]) == 2
     assert "nie ma w magazynie jednostki 9999999; wczytane jednostki:" in capsys.readouterr().err
     assert main(["indicators", "--period", "1990-H1", "--db", str(db), "--out", str(tmp_path / "p.xlsx"), "--publish"]) == 2

@@ -29,7 +29,11 @@ def _report_year(args: argparse.Namespace) -> int | None:
     con = connect(Path(args.db), read_only=True)
     try:
         args.unit = guards.resolve_unit(con, args.unit)
-        year = args.year if args.year is not None else coverage.read(con).last_complete_year(args.unit)
+        covered = coverage.read(con)
+        year = args.year if args.year is not None else covered.last_complete_year(args.unit)
+        if year is None and covered.of(args.unit):
+            raise UsageError(f"eksporty obejmują {covered.summary(args.unit)}, ale nie obejmują żadnego całego roku "
+                             f"(do 31 grudnia); podaj rok: --year {covered.years(args.unit)[-1]}")
         if year is not None and (note := guards.check_period(con, year, args.unit).note()):
             print(f"uwaga: rok {year}: {note}", file=sys.stderr)
         return year

@@ -110,6 +110,7 @@ def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, uni
     from pipeline.outputs.formats import day
     from pipeline.outputs.publication.nest import PublicationRefused
     from pipeline.outputs.publication.statement import publish_recorded, write_html, write_xlsx
+    from pipeline.warehouse import coverage
     from pipeline.warehouse.coverage import unit_name
 
     out = Path(args.out)
@@ -118,7 +119,8 @@ def _published_indicators(con: DuckDBPyConnection, args: argparse.Namespace, uni
     period = args.period or parse_period(str(args.year))
     writer = write_xlsx if out.suffix.lower() == ".xlsx" else write_html
     try:
-        publish_recorded(con, period, unit, unit_name(con, unit), _threshold(args),
+        counted = coverage.read(con).period(period.start, period.end, unit).counted
+        publish_recorded(con, period, unit, unit_name(con, unit, counted), _threshold(args),
                          lambda statement: writer(out, statement, day(date.today())), args.caseload_limit)
     except PublicationRefused as e:
         raise UsageError(str(e)) from None

@@ -40,6 +40,7 @@ def needs(args: argparse.Namespace) -> int:
                              f"do {last}; podaj --year {last + 1} albo wcześniejszy")
         if year - 1 < first:
             raise UsageError(f"eksporty obejmują lata od {first}: rok {year} nie ma roku poprzedniego w danych")
+        guards.check_years(con, [year - 1], unit)  # a year in a gap between exports is no base to plan from
         result = compute.needs(con, year, unit, args.caseload_limit, args.need_families)
         label = unit_name(con, unit) if unit else "wszystkie jednostki razem"
     finally:

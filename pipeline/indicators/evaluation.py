@@ -14,6 +14,7 @@ import polars as pl
 
 from pipeline.indicators import measures, registry
 from pipeline.sql import query
+from pipeline.warehouse import coverage
 
 PROGRAMME, OWN, OTHER = "program Asystent rodziny", "środki własne", "inne"  # contract.FUNDING_SOURCES
 
@@ -48,10 +49,12 @@ def money_by_source(con: duckdb.DuckDBPyConnection, year: int, unit: str | None)
 
 
 def cost_table(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> pl.DataFrame:
-    """Per funded year up to `year`: money by source, the programme's share, families, closures, FTE, unit costs."""
+    """Per funded year up to `year` that the exports cover (a funding row of a year without records would be a cost
+    per no family): money by source, the programme's share, families, closures, FTE, unit costs."""
     money_rows = money_by_source(con, year, unit)
+    covered = coverage.read(con)
     rows = []
-    for y in sorted(set(money_rows["year"].to_list())):
+    for y in sorted(y for y in set(money_rows["year"].to_list()) if not covered.year(y, unit).empty):
         part = money_rows.filter(pl.col("year") == y)
         by_source = dict(zip(part["source"].to_list(), part["amount"].to_list(), strict=True))
         own, programme, other = (float(by_source.get(s, 0.0)) for s in (OWN, PROGRAMME, OTHER))

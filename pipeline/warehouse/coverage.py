@@ -120,6 +120,7 @@ class PeriodCoverage:
     counted: tuple[str, ...]  # the units with a covered day in the period
     loaded: tuple[str, ...]  # the units asked for that have a loaded export
     days: tuple[Days, ...]  # the covered days of the period (of the counted units together)
+    partial: tuple[str, ...] = ()  # the counted units that cover only some of its days
 
     @property
     def empty(self) -> bool:
@@ -128,7 +129,7 @@ class PeriodCoverage:
     @property
     def whole(self) -> bool:
         """Every day covered and every unit asked for counted."""
-        return self.days == ((self.first, self.last),) and self.counted == self.loaded
+        return self.days == ((self.first, self.last),) and self.counted == self.loaded and not self.partial
 
     @property
     def scope(self) -> tuple[str, ...] | None:
@@ -146,6 +147,10 @@ class PeriodCoverage:
             # "z 2 jednostek", "z 5 jednostek": the genitive plural after "z" (loaded > counted >= 1, so >= 2)
             parts.append(f"policzono {grammar.number(len(self.counted))} z {grammar.number(len(self.loaded))} jednostek "
                          "(eksporty pozostałych nie obejmują tego okresu)")
+        if self.partial and len(self.counted) > 1:
+            k = len(self.partial)
+            parts.append(f"eksporty {grammar.number(k)} {grammar.form(k, 'jednostki', 'jednostek', 'jednostek')} "
+                         f"obejmują tylko część okresu")
         return "; ".join(parts) if parts else None
 
     def as_json(self) -> dict[str, Any]:
@@ -191,7 +196,14 @@ class Coverage:
         units = self.of(unit)
         counted = [u for u in units if u.days_in(first, last)]
         days = merge([d for u in counted for d in u.days_in(first, last)])
-        return PeriodCoverage(first, last, unit, tuple(u.code for u in counted), tuple(u.code for u in units), days)
+        partial = tuple(u.code for u in counted if u.days_in(first, last) != ((first, last),))
+        return PeriodCoverage(first, last, unit, tuple(u.code for u in counted), tuple(u.code for u in units), days,
+                              partial)
+
+    def covers(self, year: int, unit: str | None = None) -> bool:
+        """Whether the year can stand beside another as a comparison: every unit asked for covers a day of it."""
+        found = self.year(year, unit)
+        return not found.empty and found.counted == found.loaded
 
     def year(self, year: int, unit: str | None = None) -> PeriodCoverage:
         return self.period(date(year, 1, 1), date(year, 12, 31), unit)
@@ -210,7 +222,7 @@ class Coverage:
             whose = f"jednostki {unit}" if unit else "wczytanych jednostek"
             asked = what or (str(first.year) if (first, last) == (date(first.year, 1, 1), date(first.year, 12, 31))
                              else days_text(((first, last),)))
-            raise NotCovered(f"eksporty {whose} obejmują lata {year_span(self.years(unit))}; poza nimi: {asked} "
+            raise NotCovered(f"eksporty {whose} obejmują {years_phrase(self.years(unit))}; poza nimi: {asked} "
                              f"(dni objęte eksportami: {self.summary(unit)}). Wybierz okres z tego zakresu "
                              "albo wczytaj eksport, który go obejmuje")
         return found
@@ -223,7 +235,7 @@ class Coverage:
         if outside:
             listed = ", ".join(map(str, outside[:10])) + (" ..." if len(outside) > 10 else "")
             whose = f"jednostki {unit}" if unit else "wczytanych jednostek"
-            raise NotCovered(f"eksporty {whose} obejmują lata {year_span(self.years(unit))}; poza nimi: {listed} "
+            raise NotCovered(f"eksporty {whose} obejmują {years_phrase(self.years(unit))}; poza nimi: {listed} "
                              f"(dni objęte eksportami: {self.summary(unit)}). Wybierz lata z tego zakresu "
                              "albo wczytaj eksport, który je obejmuje")
         return {y: self.year(y, unit) for y in years}
@@ -232,6 +244,11 @@ class Coverage:
         """The years of `years` not wholly covered, each with its note."""
         found = {y: self.year(y, unit).note() for y in years}
         return {y: n for y, n in found.items() if n}
+
+
+def years_phrase(years: Sequence[int]) -> str:
+    """'lata 2012-2025', 'rok 2023' (what the exports cover, after "obejmują")."""
+    return f"rok {years[0]}" if len(years) == 1 else f"lata {year_span(years)}"
 
 
 def year_span(years: Sequence[int]) -> str:

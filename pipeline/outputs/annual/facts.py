@@ -78,5 +78,4 @@ def programme_grant(con: duckdb.DuckDBPyConnection, year: int, unit: str | None)
 
 def covers_year(con: duckdb.DuckDBPyConnection, year: int, unit: str | None) -> bool:
     """Whether the loaded exports of the unit (of every unit, when None) cover a day of the year."""
-    found = coverage.read(con).year(year, unit)
-    return not found.empty and found.counted == found.loaded
+    return coverage.read(con).covers(year, unit)

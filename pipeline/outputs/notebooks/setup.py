@@ -87,8 +87,9 @@ def open_notebook(db: str | Path | None, year: int | None, unit: str | None, cas
     chosen = year if year is not None else covered.last_complete_year(unit)
     if chosen is None or covered.year(chosen, unit).empty:
         raise NotebookError(f"Eksporty {'jednostki ' + unit if unit else 'w magazynie'} obejmują "
-                            f"{covered.summary(unit)} (lata {coverage.year_span(covered.years(unit))})"
-                            + (f"; rok {chosen} jest poza nimi" if chosen is not None else ", żadnego całego roku")
+                            f"{covered.summary(unit)} ({coverage.years_phrase(covered.years(unit))})"
+                            + (f"; rok {chosen} jest poza nimi" if chosen is not None
+                               else ", ale nie obejmują żadnego całego roku (do 31 grudnia)")
                             + ". Wybierz rok z tego zakresu w komórce parametrów (year = ...).")
     years = [y for y in covered.years(unit) if y <= chosen]
     apply_theme()

@@ -105,11 +105,18 @@ def caseload_breaches_by_assistant(con: duckdb.DuckDBPyConnection, year: int, un
     return registry.run_sql(con, sql, year, unit, limit)
 
 
+def previous_year(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> dict | None:
+    """The indicators of the year before, where the loaded exports cover it (None: nothing to compare with)."""
+    if not coverage.read(con).covers(year - 1, unit):
+        return None
+    return registry.compute(con, year - 1, unit, limit)
+
+
 def annual_table(con: duckdb.DuckDBPyConnection, year: int, unit: str | None, limit: int) -> pl.DataFrame:
     """The year's indicators beside last year's (none when last year had no family), the change, the Polish definition."""
     now = registry.compute(con, year, unit, limit)
-    before = registry.compute(con, year - 1, unit, limit)
-    previous = before if before["families_supported"] else None
+    before = previous_year(con, year, unit, limit)
+    previous = before if before and before["families_supported"] else None
     rows = []
     for row in indicator_rows(now, previous):
         kind = "decimal" if row["decimals"] else "count"

@@ -224,7 +224,7 @@ def publish_in_nest(con: duckdb.DuckDBPyConnection, statement: Any, threshold: i
                     write: Callable[[Any], T]) -> T:
     """Protect `statement` (its period a standard one) with what is published of its nest, then, in one transaction,
     record it and `write(statement)` (nothing recorded when writing fails)."""
-    units = [u.code for u in coverage.read(con).of()]
+    units = list(coverage.read(con).period(statement.period.start, statement.period.end).counted)
     status = protect_in_nest(con, statement, threshold, build, units)
     statement.protected = Protected(dict(statement.values), status, threshold,
                                     sorted(k for k in statement.keep if status[k] == "secondary"))
