@@ -1,11 +1,12 @@
 # Two commands on a fresh machine (Python 3.11+, make):
 #   make demo   - the main job on the shipped demo exports (reports/ and data/warehouse.duckdb)
-#   make test   - the test suite
+#   make test   - the test suite, every test (two workers)
+# A developer's quick loop: make check (the fast tests only: no notebooks, browser, subprocesses or whole warehouses)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo run test lint suites benchmark clean lab
+.PHONY: install demo run test check lint suites benchmark clean lab
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +32,12 @@ lab: install
 		--ServerApp.contents_manager_class=pipeline.outputs.notebooks.lab.ContentsManager \
 		$$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
+# every test, a module to a worker on two workers (tests/conftest.py sends the slowest modules first)
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+check: install
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not (notebooks or browser or processes or slow)"
 
 lint: install
 	$(VENV)/bin/ruff check pipeline tests benchmarks notebooks

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from builders import assignment, assistant, episode, family, load_export, read_export
+from builders import assignment, assistant, episode, family
 
 from pipeline.indicators import evaluation as figures
 from pipeline.indicators import measures
@@ -35,18 +35,9 @@ def _funding(con, tmp_path: Path, lines: list[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_base(tmp_path_factory) -> Path:
-    from pipeline.jobs.run import demo_exports
-
-    db = tmp_path_factory.mktemp("eval") / "demo.duckdb"
-    con = open_for_writing(db)
-    try:
-        for p in demo_exports():
-            load_export(con, read_export(p), [])
-        load_funding(con, read_funding(DEMO_FUNDING))
-    finally:
-        con.close()
-    return db
+def demo_base(demo_warehouse) -> Path:
+    """The demo exports and the demo funding (conftest: loaded once for the whole run; copied before a change)."""
+    return demo_warehouse
 
 
 def _variant(demo_base: Path, tmp_path: Path, lines: list[str] | None) -> Path:

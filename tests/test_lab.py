@@ -63,9 +63,11 @@ def _wait_ready(base: str, server: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"jupyter lab did not answer within 90 s:\n{log.read_text()[-2000:]}")
 
 
-@pytest.fixture
-def lab(tmp_path: Path):
-    """A running Lab in a copy of notebooks/ with the overrides `make lab` writes; yields (base URL, folder)."""
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A running Lab in a copy of notebooks/ with the overrides `make lab` writes; yields (base URL, folder).  Started
+    once for the module (its tests only read, and the one that saves checks the folder before it does)."""
+    tmp_path = tmp_path_factory.mktemp("lab")
     root = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"))
     settings_dir = tmp_path / "lab-settings"
@@ -197,13 +199,13 @@ def _document_tab(dom: str, name: str) -> str:
     return re.search(r'class="([^"]*)"', tabs[0]).group(1)
 
 
-@pytest.fixture
-def opened_in_browser(lab, tmp_path):
+@pytest.fixture(scope="module")
+def opened_in_browser(lab, tmp_path_factory):
     """The DOM of /lab/tree/02_….py, the address a double-click in the file browser opens, in headless Chromium."""
     if _chromium() is None:
         pytest.skip("no chromium on this machine (.ci/run installs it on Debian)")
     base, _ = lab
-    return _dump_dom(f"{base}/lab/tree/{NOTEBOOK}.py?token={TOKEN}", tmp_path / "chromium")
+    return _dump_dom(f"{base}/lab/tree/{NOTEBOOK}.py?token={TOKEN}", tmp_path_factory.mktemp("chromium"))
 
 
 def test_double_click_path_renders_notebook_cells_in_a_browser(opened_in_browser) -> None:

@@ -71,6 +71,14 @@ def test_every_output_is_written(run_once):
     _, _, out = run_once
     for name in ("wskazniki_lata.csv", "wskazniki_lata.xlsx", "informacja_2025.html", "informacja_2025.docx"):
         assert (out / name).stat().st_size > 0, name
+    # not only there: the annual information of the demo's latest complete year, in the page and in the DOCX
+    from docx import Document
+
+    page = (out / "informacja_2025.html").read_text(encoding="utf-8").replace("\xa0", " ")
+    assert "<h1>Informacja o działaniach asystentów rodziny<br>MOPS Kędzierzyn-Koźle<br>w roku 2025</h1>" in page
+    assert page.count('<img src="data:image/png;base64,') == 3
+    heading = " ".join(p.text for p in Document(str(out / "informacja_2025.docx")).paragraphs[:3]).replace("\xa0", " ")
+    assert "INFORMACJA O DZIAŁANIACH ASYSTENTÓW RODZINY" in heading.upper() and "2025" in heading
     assert len(list((out / "figures").glob("*.png"))) >= 6 and len(list((out / "figures").glob("*.svg"))) >= 6
     assert len(list((out / "notebooks").glob("*.html"))) == 5
     assert len(list((out / "quality").glob("*.html"))) == 16

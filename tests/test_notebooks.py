@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from builders import load_export, read_export
+from builders import load_exports, read_export
 
 from pipeline.config import DB_ENV, NOTEBOOK_DIR
 from pipeline.indicators import registry
@@ -26,29 +26,20 @@ NAMES = ["01_jakosc_danych", "02_informacja_roczna", "03_trendy", "04_ewaluacja_
 
 
 def _load_without_gate(db: Path, paths: list[Path]) -> None:
+    exports = [read_export(p) for p in paths]
+    for data in exports:
+        assert not data.problems, [x.describe() for x in data.problems]
     con = open_for_writing(db)
     try:
-        for p in paths:
-            data = read_export(p)
-            assert not data.problems, [x.describe() for x in data.problems]
-            load_export(con, data, [])
+        load_exports(con, exports)
     finally:
         con.close()
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    from pipeline.config import FUNDING_FILE
-    from pipeline.jobs.run import demo_exports
-    from pipeline.read.funding import read_funding
-    from pipeline.warehouse.funding import load_funding
-
-    db = tmp_path_factory.mktemp("nb") / "demo.duckdb"
-    _load_without_gate(db, demo_exports())
-    con = open_for_writing(db)
-    load_funding(con, read_funding(FUNDING_FILE))
-    con.close()
-    return db
+def demo_db(demo_warehouse) -> Path:
+    """The demo exports and funding (conftest: loaded once for the whole run)."""
+    return demo_warehouse
 
 
 def _checkout_state() -> tuple[str, list[str]]:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
-from builders import load_export, read_export
+from builders import load_exports, read_export
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,8 +51,7 @@ def exports_of(plan: UnitPlan, seed: int) -> list[ExportData]:
 def load_all(db: Path, exports: list[ExportData]) -> None:
     con = open_for_writing(db)
     try:
-        for e in exports:
-            load_export(con, e, [])
+        load_exports(con, exports)
     finally:
         con.close()
 

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -115,13 +116,18 @@ def test_a_reader_that_meets_a_writer_waits_then_gives_up_with_its_code(tmp_path
 def test_a_reader_waits_for_a_load_that_ends_within_its_wait(tmp_path):
     db = tmp_path / "r.duckdb"
     open_for_writing(db).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('held', flush=True); "
-                               "time.sleep(1.5); c.close(); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    release = tmp_path / "release"
+    holder = subprocess.Popen(  # lets go of the warehouse once `release` exists (not after a sleep: no race)
+        [sys.executable, "-c", f"import duckdb, os, time; c = duckdb.connect({str(db)!r}); print('held', flush=True)\n"
+                               f"while not os.path.exists({str(release)!r}): time.sleep(0.05)\n"
+                               "c.close(); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
-        connect(db, read_only=True, wait=30).close()  # the writer lets go after 1.5 s: the reader opens then
+        timer = threading.Timer(1.0, release.touch)  # the writer lets go 1 s after the reader starts waiting
+        timer.start()
+        connect(db, read_only=True, wait=30).close()  # the reader opens then
+        timer.join()
         assert time.monotonic() - started >= 1.0
     finally:
         holder.kill()

@@ -48,3 +48,12 @@ def test_report_and_quality_page_render(tmp_path, load_rows, db):
     with Image.open(png) as image:
         colours = image.convert("RGB").resize((50, 70)).getcolors(10_000)
     assert colours and len(colours) > 20                     # more than a white page
+    # the whole page, charts included: the title's black text at the top, and the charts drawn in the project's first
+    # colour (PALETTE[0], #0072B2) — an image that failed to decode, or a page without its charts, has none of it
+    whole = screenshot(html, out / "informacja_cala.png", size="1000,7000")
+    with Image.open(whole) as image:
+        rgb = image.convert("RGB")
+        top = rgb.crop((0, 0, rgb.width, 200)).getcolors(1_000_000)
+        blue = sum(n for n, (r, g, b) in rgb.getcolors(10_000_000) if abs(r) < 40 and abs(g - 114) < 40 and abs(b - 178) < 40)
+    assert any(n > 200 and max(c) < 80 for n, c in top)      # dark text in the title band
+    assert blue > 2_000, blue

@@ -5,28 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import activity, assignment, assistant, child, episode, family, load_export, project, read_export
+from builders import activity, assignment, assistant, child, episode, family, project
 
 from pipeline.contract import TABLES
 from pipeline.indicators import registry
-from pipeline.jobs.run import demo_exports
 from pipeline.sql import query, sql_text
-from pipeline.warehouse.connection import connect, open_for_writing
+from pipeline.warehouse.connection import connect
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """The shipped demo exports loaded without the GX gate (what the figures read is the same)."""
-    db = tmp_path_factory.mktemp("series") / "warehouse.duckdb"
-    con = open_for_writing(db)
-    try:
-        for path in demo_exports():
-            data = read_export(path)
-            assert not data.problems, [p.describe() for p in data.problems]
-            load_export(con, data)
-    finally:
-        con.close()
-    return db
+def demo_db(demo_warehouse) -> Path:
+    """The shipped demo exports loaded without the GX gate (conftest: once for the whole run)."""
+    return demo_warehouse
 
 
 @pytest.mark.parametrize("limit", [15, 3])

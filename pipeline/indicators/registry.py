@@ -241,7 +241,13 @@ def _staging_statements() -> tuple[str, ...]:
 
 
 def install_staging(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the staging macros on this connection (temporary: nothing is written to the warehouse)."""
+    """Create the staging macros on this connection (temporary: nothing is written to the warehouse), once: a
+    connection that has the last of them is left as it is (a rolled-back transaction that created them took all)."""
+    try:
+        con.execute("SELECT 1 FROM stg_observed_until() LIMIT 0").fetchall()
+        return
+    except duckdb.CatalogException:
+        pass
     for statement in _staging_statements():
         con.execute(statement)
     con.execute(coverage.OBSERVED_UNTIL_MACRO)
