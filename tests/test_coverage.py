@@ -235,39 +235,38 @@ def test_several_units_count_each_year_only_for_the_units_that_cover_it(new_cent
     assert code == 2
 
 
+def one_episode(start: str) -> dict[str, list[dict]]:
+    return {"asystenci": [assistant("A1", "2020-01-01")], "rodziny": [family("R1")],
+            "asystentury": [episode("E1", "R1", start)]}
+
+
+def read_coverage(db: Path) -> coverage.Coverage:
+    con = connect(db, read_only=True)
+    try:
+        return coverage.read(con)
+    finally:
+        con.close()
+
+
 def test_a_full_export_replaces_the_coverage_before_it(db, load_rows):
     """EXPORT_FORMAT.md: once a full export is loaded, only it and later exports count, so the days of older
     periodic exports outside its period are no longer covered."""
-    rows = {"asystenci": [assistant("A1", "2020-01-01")], "rodziny": [family("R1")],
-            "asystentury": [episode("E1", "R1", "2020-03-01")]}
+    rows = one_episode("2020-03-01")
     load_rows(rows, start="2020-01-01", end="2020-12-31", exported="2021-01-15")
     load_rows(rows, start="2021-01-01", end="2021-12-31", exported="2022-01-15")
-    con = connect(db, read_only=True)
-    try:
-        assert coverage.read(con).years() == [2020, 2021]
-    finally:
-        con.close()
+    assert read_coverage(db).years() == [2020, 2021]
     load_rows(rows, start="2023-01-01", end="2023-06-30", exported="2023-07-01", zakres="pełny")
     load_rows(rows, start="2023-07-01", end="2023-12-31", exported="2024-01-15")
-    con = connect(db, read_only=True)
-    try:
-        covered = coverage.read(con)
-    finally:
-        con.close()
+    covered = read_coverage(db)
     assert covered.years() == [2023] and covered.summary() == "01.01.2023–31.12.2023"
     assert covered.last_complete_year() == 2023
 
 
 def test_a_gap_between_exports_is_not_covered(db, load_rows):
-    rows = {"asystenci": [assistant("A1", "2020-01-01")], "rodziny": [family("R1")],
-            "asystentury": [episode("E1", "R1", "2020-03-01")]}
+    rows = one_episode("2020-03-01")
     load_rows(rows, start="2020-01-01", end="2020-12-31", exported="2021-01-15")
     load_rows(rows, start="2022-01-01", end="2022-12-31", exported="2023-01-15")
-    con = connect(db, read_only=True)
-    try:
-        covered = coverage.read(con)
-    finally:
-        con.close()
+    covered = read_coverage(db)
     assert covered.years() == [2020, 2022] and coverage.year_span(covered.years()) == "2020, 2022"
     assert covered.year(2021).empty
     with pytest.raises(coverage.NotCovered, match="poza nimi: 2021"):
