@@ -194,11 +194,18 @@ class Coverage:
     def period(self, first: date, last: date, unit: str | None = None) -> PeriodCoverage:
         """What the exports of the unit (or of every unit) cover of first..last."""
         units = self.of(unit)
-        counted = [u for u in units if u.days_in(first, last)]
-        days = merge([d for u in counted for d in u.days_in(first, last)])
-        partial = tuple(u.code for u in counted if u.days_in(first, last) != ((first, last),))
-        return PeriodCoverage(first, last, unit, tuple(u.code for u in counted), tuple(u.code for u in units), days,
-                              partial)
+        counted: list[str] = []
+        partial: list[str] = []
+        days: list[Days] = []
+        for u in units:
+            found = u.days_in(first, last)
+            if found:
+                counted.append(u.code)
+                days.extend(found)
+                if found != ((first, last),):
+                    partial.append(u.code)
+        return PeriodCoverage(first, last, unit, tuple(counted), tuple(u.code for u in units), merge(days),
+                              tuple(partial))
 
     def covers(self, year: int, unit: str | None = None) -> bool:
         """Whether the year can stand beside another as a comparison: every unit asked for covers a day of it."""
