@@ -41,7 +41,7 @@ def test_the_demo_folder_loads_all_sixteen_exports_with_the_same_figures_as_list
 
 def test_validate_gives_one_verdict_per_export_of_a_folder(cli):
     code, out, _ = cli("validate", str(DEMO_DIR))
-    verdicts = [line for line in out.splitlines() if line.startswith(("valid", "invalid"))]
+    verdicts = [line for line in out.splitlines() if line.startswith(("poprawny", "niepoprawny"))]
     assert code == 0 and len(verdicts) == 16
 
 

@@ -144,7 +144,7 @@ def test_a_trailing_blank_line_and_separator_only_lines_are_not_rows(tmp_path, c
     csv.write_bytes(csv.read_bytes() + b"\n;;\n  \n")
     code, out, _err, _db, _ = _ingest(cli, tmp_path, path)
     assert code == 0, out
-    assert "loaded          z_pustym_wierszem" in out and "brak wymaganej" not in out
+    assert "wczytano        z_pustym_wierszem" in out and "brak wymaganej" not in out
 
 
 def test_a_member_larger_than_its_limit_stops_being_read_at_the_limit(tmp_path):
@@ -300,7 +300,7 @@ def test_a_full_export_with_only_headers_needs_allow_shrink(tmp_path, cli, good)
     total = sum(len(rows) for t, rows in small_case().items() if not TABLES[t].optional)
     assert "[STR-040]" in out and f"usunąłby z bieżącego stanu jednostki {total} z {total} rekordów" in out
     code, out, _err, _db, _ = _ingest(cli, tmp_path, empty, extra=("--allow-shrink",))
-    assert code == 0 and "loaded          pusty_pelny" in out
+    assert code == 0 and "wczytano        pusty_pelny" in out
 
 
 # --- the command line --------------------------------------------------------------------------------

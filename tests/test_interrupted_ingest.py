@@ -57,7 +57,7 @@ def test_an_interrupted_ingest_keeps_what_it_reported_and_the_rerun_loads_the_re
     assert stopped.returncode == 130, stopped.stderr[-2000:]
     assert "Traceback" not in stopped.stderr
     names = [p.name for p in exports]
-    reported = _reported(stopped.stdout, "loaded")
+    reported = _reported(stopped.stdout, "wczytano")
     assert reported == names[:kept], stopped.stdout
     loads, stale, episodes = _in_warehouse(db)
     assert loads == reported  # every export reported loaded is in the warehouse, and no other
@@ -68,6 +68,6 @@ def test_an_interrupted_ingest_keeps_what_it_reported_and_the_rerun_loads_the_re
 
     again = _ingest(db, exports)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert _reported(again.stdout, "already loaded") == names[:kept]
-    assert _reported(again.stdout, "loaded") == names[kept:]
+    assert _reported(again.stdout, "już wczytany") == names[:kept]
+    assert _reported(again.stdout, "wczytano") == names[kept:]
     assert _in_warehouse(db)[0] == names

@@ -29,7 +29,7 @@ def test_main_job_succeeds_and_says_where_everything_is(run_once):
     proc, _, out = run_once
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
-    assert proc.stdout.count("\nloaded ") + proc.stdout.startswith("loaded") >= 15
+    assert proc.stdout.count("\nwczytano ") + proc.stdout.startswith("wczytano") >= 15
     assert "Podsumowanie" in proc.stdout and str(out) in proc.stdout
 
 
@@ -95,7 +95,7 @@ def test_running_again_changes_nothing(run_once):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "run", "--db", str(db), "--out", str(out), "--no-notebooks"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.count("already loaded") == 16
+    assert proc.stdout.count("już wczytany") == 16
     # without notebooks (and nothing loaded, so no quality report) the summary lists only what this run wrote
     assert f"wyniki: {out} (wskazniki_RRRR.json, wskazniki_lata.csv/.xlsx, figures/, informacja_2025.html/.docx)" in \
         proc.stdout.splitlines()

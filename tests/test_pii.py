@@ -121,6 +121,6 @@ def test_validate_command_checks_without_loading(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(path), str(write(tmp_path / "ok"))],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1
-    assert proc.stdout.splitlines()[0].startswith("invalid") and "PII-001" in proc.stdout
-    assert any(line.startswith("valid   ok") for line in proc.stdout.splitlines())
+    assert proc.stdout.splitlines()[0].startswith("niepoprawny") and "PII-001" in proc.stdout
+    assert any(line.startswith("poprawny    ok") for line in proc.stdout.splitlines())
     assert VALID_PESEL not in proc.stdout

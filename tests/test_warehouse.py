@@ -225,12 +225,12 @@ def test_ingest_exit_codes_and_lines(tmp_path, db):
     out, err = proc.communicate(timeout=180)
     assert proc.returncode == 1, err
     lines = [line for line in out.splitlines() if not line.startswith(" ")]  # findings and reasons are indented
-    assert lines[0].startswith("loaded") and "good" in lines[0]
-    assert lines[1].startswith("rejected") and "bad" in lines[1]
+    assert lines[0].startswith("wczytano") and "good" in lines[0]
+    assert lines[1].startswith("odrzucono") and "bad" in lines[1]
     assert "[STR-020] plik rodziny.csv, tabela rodziny" in out
     proc = _cli("ingest", str(good), "--db", str(db))
     out, _ = proc.communicate(timeout=180)
-    assert proc.returncode == 0 and out.startswith("already loaded")
+    assert proc.returncode == 0 and out.startswith("już wczytany")
     proc = _cli("ingest", str(tmp_path / "no-such-export"), "--db", str(db))
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2 and "nie ma takiej ścieżki" in err

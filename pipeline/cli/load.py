@@ -68,14 +68,14 @@ def ingest(args: argparse.Namespace) -> int:
 
 def validate(args: argparse.Namespace) -> int:
     from pipeline.checks.gate import check_exports
+    from pipeline.jobs.status import verdict
     from pipeline.read.export import read_exports
 
     paths = exports_from_args(args.paths)
     with mapped_from_args(args, paths) as mapped:
         verdicts = check_exports(read_exports(mapped), args.caseload_limit)
     for v in verdicts:
-        status = "valid   " if v.accepted else "invalid "
-        print(f"{status}{v.export.name}: reguły sprawdzone {v.rules_checked}, niespełnione {v.rules_failed}, "
+        print(f"{verdict(v.accepted)}{v.export.name}: reguły sprawdzone {v.rules_checked}, niespełnione {v.rules_failed}, "
               f"problemy krytyczne {len(v.problems)}, ustalenia {len(v.findings)}")
         for p in v.problems:
             print(f"    - {p.describe()}")

@@ -12,6 +12,7 @@ import polars as pl
 
 from pipeline.contract import FUNDING_SOURCES
 from pipeline.grammar import count, form
+from pipeline.jobs.status import status
 from pipeline.outputs.formats import MISSING, money
 from pipeline.problems import ExportRejected
 from pipeline.read.funding import read_funding
@@ -44,7 +45,7 @@ def load_funding_file(db: Path, path: Path, hint: str | None = EVALUATION) -> bo
     try:
         frame = read_funding(path)
     except ExportRejected as e:
-        print(f"rejected        {name}: plik finansowania odrzucony, magazyn bez zmian (opis pliku: docs/funding.md)",
+        print(f"{status('rejected')}{name}: plik finansowania odrzucony, magazyn bez zmian (opis pliku: docs/funding.md)",
               file=sys.stderr)
         for p in e.problems:
             print(f"    - {p.describe()}", file=sys.stderr)
@@ -55,7 +56,7 @@ def load_funding_file(db: Path, path: Path, hint: str | None = EVALUATION) -> bo
     finally:
         con.close()
     units = frame["jednostka"].n_unique()
-    print(f"loaded          {name}: finansowanie, {count(loaded, 'wiersz')}"
+    print(f"{status('loaded')}{name}: finansowanie, {count(loaded, 'wiersz')}"
           + (f" ({units} {form(units, 'jednostka', 'jednostki', 'jednostek')})" if units > 1 else ""))
     for line in funding_summary(frame):
         print(line)

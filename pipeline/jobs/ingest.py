@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pipeline.checks.gx_runner import GxValidator
 from pipeline.grammar import count, number
 from pipeline.jobs.progress import Progress
+from pipeline.jobs.status import status
 from pipeline.read.containers import content_hash
 from pipeline.read.export import ExportData, display_name, read_exports
 from pipeline.read.limits import SHRINK_SHARE
@@ -290,14 +291,15 @@ def _write(con: duckdb.DuckDBPyConnection, batch: list[Checked]) -> list[LoadRes
 def describe(result: LoadResult) -> str:
     """The line(s) the `ingest` command prints for one export."""
     if result.outcome == "already loaded":
-        return f"already loaded  {result.name} (wczytany wcześniej, load {result.load_id}); nic nie zmieniono"
+        return f"{status(result.outcome)}{result.name} (wczytany wcześniej, load {result.load_id}); nic nie zmieniono"
     if result.outcome == "rejected":
-        lines = [f"rejected        {result.name}: eksport odrzucony, magazyn bez zmian ({count(len(result.problems or []), 'problem')})"]
+        problems = count(len(result.problems or []), "problem")
+        lines = [f"{status(result.outcome)}{result.name}: eksport odrzucony, magazyn bez zmian ({problems})"]
         lines += [f"    - {p.describe()}" for p in result.problems or []]
         return "\n".join(lines)
     rows = sum((result.row_counts or {}).values())
     findings = result.findings or []
-    line = f"loaded          {result.name}: load {result.load_id}, {count(rows, 'wiersz')}"
+    line = f"{status(result.outcome)}{result.name}: load {result.load_id}, {count(rows, 'wiersz')}"
     if findings:
         line += f", {count(sum(f.count for f in findings), 'ustalenie')} do przejrzenia"
         line += "".join(f"\n    ! {f.describe()}" for f in findings)
@@ -328,7 +330,7 @@ def interrupted_message(stop: Interrupted) -> str:
         text += f"; wczytanych wcześniej {number(before)}, odrzuconych {number(rejected)}"
     if left:
         text += ("; uruchom to samo polecenie ponownie: wczytane eksporty zostaną rozpoznane "
-                 "(„already loaded”) i wczytane zostaną tylko pozostałe")
+                 "(„już wczytany”) i wczytane zostaną tylko pozostałe")
     return text
 
 

@@ -2,7 +2,7 @@
 
 With no paths it takes the demo exports shipped in data/demo/ (and the demo
 funding file in data/reference/).  Re-running it loads nothing new (every
-export says "already loaded") and writes the same outputs again.  Each year's
+export says "już wczytany") and writes the same outputs again.  Each year's
 indicators are computed once and handed to every writer (JSON, trend table,
 charts, the annual information).
 """
