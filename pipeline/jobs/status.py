@@ -1,7 +1,7 @@
 """The status word that begins the line of each export (or funding file) a load prints: CLI.md's contract.
 
 Polish since 2026-12 (`wczytano`, `już wczytany`, `odrzucono`; `validate`: `poprawny`, `niepoprawny`); the load log
-(`raw.loads.outcome`) keeps its English values, which scripts and the notebooks read.
+(its `outcome` column) keeps its English values, which scripts and the notebooks read.
 """
 
 from __future__ import annotations
