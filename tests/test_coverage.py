@@ -366,3 +366,22 @@ def test_a_unit_covering_part_of_a_year_others_cover_whole_is_named(new_centre, 
         con.close()
     assert not found.whole and found.partial == ("1603011",)
     assert found.note() == "eksporty 1 jednostki obejmują tylko część okresu"
+
+
+def test_a_unit_is_left_out_of_a_period_only_where_its_records_could_count():
+    """All units, 2022: B covers from 01.01.2023 on. Its records beginning on 01.01.2023 change no 2022 figure, so
+    nothing is left out (one series statement for every year); one beginning on 31.12.2022 does, so B is left out;
+    A's exports ended in 2021 and its open assistantships would go on: left out of 2022 whatever its records."""
+    a = coverage.UnitCoverage("0000001", "A", date(2012, 1, 15), date(2022, 1, 15), 1, 0,
+                              ((date(2012, 1, 1), date(2021, 12, 31)),), date(2012, 3, 1))
+    c = coverage.UnitCoverage("0000003", "C", date(2012, 1, 15), date(2026, 1, 15), 1, 0,
+                              ((date(2012, 1, 1), date(2025, 12, 31)),), date(2012, 3, 1))
+
+    def b(first_record: str) -> coverage.UnitCoverage:
+        return coverage.UnitCoverage("0000002", "B", date(2026, 1, 15), date(2026, 1, 15), 1, 0,
+                                     ((date(2023, 1, 1), date(2025, 12, 31)),), date.fromisoformat(first_record))
+
+    assert coverage.Coverage((b("2023-01-01"), c)).year(2022).scope is None
+    assert coverage.Coverage((b("2022-12-31"), c)).year(2022).scope == ("0000003",)
+    assert coverage.Coverage((a, b("2023-01-01"), c)).year(2022).scope == ("0000002", "0000003")
+    assert coverage.Coverage((a, b("2023-01-01"), c)).year(2021).scope is None  # A covers 2021, B begins later

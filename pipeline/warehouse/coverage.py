@@ -78,6 +78,13 @@ class UnitCoverage:
     loads: int
     rejected: int
     spans: tuple[Days, ...] = ()  # the covered days, merged (empty when no export was loaded)
+    first_record: date | None = None  # the earliest start of any of its records (None: it has none)
+
+    def may_touch(self, first: date, last: date) -> bool:
+        """Whether its records can count in first..last although its exports do not cover it: its exports ended before
+        the period (an assistantship left open goes on in every later year), or it has a record begun by its end."""
+        ended_before = bool(self.spans) and self.spans[-1][1] < first
+        return ended_before or (self.first_record is not None and self.first_record <= last)
 
     @property
     def observed_until(self) -> date | None:
@@ -121,6 +128,7 @@ class PeriodCoverage:
     loaded: tuple[str, ...]  # the units asked for that have a loaded export
     days: tuple[Days, ...]  # the covered days of the period (of the counted units together)
     partial: tuple[str, ...] = ()  # the counted units that cover only some of its days
+    left_out: tuple[str, ...] = ()  # the units not counted whose records could count in it (the figures leave them out)
 
     @property
     def empty(self) -> bool:
@@ -136,7 +144,9 @@ class PeriodCoverage:
         """The units a figure of the period counts when some loaded units cover a day of it and others do not (None:
         every unit).  A period no unit covers is refused by the guards before anything is computed; the engine then,
         as for one unit, counts the records it is given."""
-        return None if self.unit is not None or self.counted == self.loaded or not self.counted else self.counted
+        if self.unit is not None or not self.counted or not self.left_out:
+            return None  # a unit that covers no day of the period and has no record in it changes no figure
+        return tuple(u for u in self.loaded if u not in self.left_out)
 
     def note(self) -> str | None:
         """The Polish sentence an output prints beside a period that is not wholly covered (None: it is)."""
@@ -196,6 +206,7 @@ class Coverage:
         units = self.of(unit)
         counted: list[str] = []
         partial: list[str] = []
+        left_out: list[str] = []
         days: list[Days] = []
         for u in units:
             found = u.days_in(first, last)
@@ -204,8 +215,10 @@ class Coverage:
                 days.extend(found)
                 if found != ((first, last),):
                     partial.append(u.code)
+            elif u.may_touch(first, last):
+                left_out.append(u.code)
         return PeriodCoverage(first, last, unit, tuple(counted), tuple(u.code for u in units), merge(days),
-                              tuple(partial))
+                              tuple(partial), tuple(left_out))
 
     def covers(self, year: int, unit: str | None = None) -> bool:
         """Whether the year can stand beside another as a comparison: every unit asked for covers a day of it."""
@@ -325,11 +338,22 @@ def read(con: duckdb.DuckDBPyConnection) -> Coverage:
     return found
 
 
+# The earliest start of each unit's records that count by their own dates, in the current state: a unit whose exports
+# do not cover a period and whose records all begin after it changes none of its figures, so "all units" need not
+# leave it out (one series statement).  Placements, children and problems count only on days of an active episode,
+# so the episodes' starts stand for them; assessments are in no figure.
+_FIRST_RECORD_SQL = " UNION ALL ".join(
+    f"SELECT jednostka, min({column}) AS d FROM core.{table} GROUP BY 1" for table, column in (
+        ("asystenci", "data_zatrudnienia"), ("asystentury", "data_rozpoczecia"), ("przydzialy", "data_od"),
+        ("dzialania", "data"), ("projekty", "data_od")))
+
+
 def _read(con: duckdb.DuckDBPyConnection) -> Coverage:
     spans: dict[str, list[Days]] = {}
     for code, a, b in con.execute(_SPANS_SQL).fetchall():
         spans.setdefault(code, []).append((a, b))
-    units = tuple(UnitCoverage(**row, spans=merge(spans.get(row["code"], [])))
+    first = dict(con.execute(f"SELECT jednostka, min(d) FROM ({_FIRST_RECORD_SQL}) GROUP BY 1").fetchall())
+    units = tuple(UnitCoverage(**row, spans=merge(spans.get(row["code"], [])), first_record=first.get(row["code"]))
                   for row in query(con, _UNITS_SQL).iter_rows(named=True))
     return Coverage(units)
 
