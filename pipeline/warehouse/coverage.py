@@ -239,13 +239,17 @@ class Coverage:
                              + (f" jednostki {unit}" if unit else "") + " (python -m pipeline ingest ...)")
         found = self.period(first, last, unit)
         if found.empty:
-            whose = f"jednostki {unit}" if unit else "wczytanych jednostek"
             asked = what or (str(first.year) if (first, last) == (date(first.year, 1, 1), date(first.year, 12, 31))
                              else days_text(((first, last),)))
-            raise NotCovered(f"eksporty {whose} obejmują {years_phrase(self.years(unit))}; poza nimi: {asked} "
-                             f"(dni objęte eksportami: {self.summary(unit)}). Wybierz okres z tego zakresu "
-                             "albo wczytaj eksport, który go obejmuje")
+            raise self._outside(unit, asked, "okres", "go")
         return found
+
+    def _outside(self, unit: str | None, asked: str, choose: str, pronoun: str) -> NotCovered:
+        """The refusal of what lies outside the covered years: what is covered, what was asked, what to do."""
+        whose = f"jednostki {unit}" if unit else "wczytanych jednostek"
+        return NotCovered(f"eksporty {whose} obejmują {years_phrase(self.years(unit))}; poza nimi: {asked} "
+                          f"(dni objęte eksportami: {self.summary(unit)}). Wybierz {choose} z tego zakresu "
+                          f"albo wczytaj eksport, który {pronoun} obejmuje")
 
     def check_years(self, years: Sequence[int], unit: str | None = None) -> dict[int, PeriodCoverage]:
         """Each year's coverage; NotCovered naming every year with no covered day."""
@@ -254,10 +258,7 @@ class Coverage:
         outside = sorted({y for y in years if self.year(y, unit).empty})
         if outside:
             listed = ", ".join(map(str, outside[:10])) + (" ..." if len(outside) > 10 else "")
-            whose = f"jednostki {unit}" if unit else "wczytanych jednostek"
-            raise NotCovered(f"eksporty {whose} obejmują {years_phrase(self.years(unit))}; poza nimi: {listed} "
-                             f"(dni objęte eksportami: {self.summary(unit)}). Wybierz lata z tego zakresu "
-                             "albo wczytaj eksport, który je obejmuje")
+            raise self._outside(unit, listed, "lata", "je")
         return {y: self.year(y, unit) for y in years}
 
     def notes(self, years: Sequence[int], unit: str | None = None) -> dict[int, str]:
